@@ -1,0 +1,45 @@
+# Every habit has a target. `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DDB_PORT ?= 8001
+PYTEST_ARGS ?=
+
+.PHONY: run test bench lint install system-run system-test clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check 'pip<26.3'
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-run:
+	@./local/install-system.sh java
+
+system-test:
+	@./local/install-system.sh java chromium
+
+install: $(VENV)/.installed node_modules/.installed system-run
+
+## run: DynamoDB Local (data in .data/) + demo salon + the app on http://127.0.0.1:$(PORT)
+run: install
+	$(PY) -m local.run --port $(PORT) --dynamodb-port $(DDB_PORT)
+
+## test: the whole suite (unit, moto, DynamoDB Local, browser)
+test: install system-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: request counts, pure availability speed, import time
+bench: install
+	$(PY) -m bench
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf .data test-artifacts .pytest_cache

@@ -1,0 +1,1 @@
+"""Chairtime: the appointment book, client file and reminders of a salon."""

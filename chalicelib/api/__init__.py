@@ -1,0 +1,1 @@
+"""HTTP edge: parse and validate, call one service, shape the answer."""

@@ -1,0 +1,52 @@
+"""Request parsing shared by the routes: JSON bodies, query strings, headers, base URL."""
+import json
+
+from ..domain.errors import InvalidRequest
+from .schema import validate
+
+MAX_BODY_BYTES = 16 * 1024
+
+
+def json_body(request, schema: dict) -> dict:
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise InvalidRequest(f"The request body is too large (at most {MAX_BODY_BYTES} bytes).")
+    if not raw.strip():
+        raise InvalidRequest("The request body is empty; send a JSON object.")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest("The request body is not valid JSON.") from None
+    return validate(body, schema)
+
+
+def query(request, schema: dict) -> dict:
+    raw = request.query_params or {}
+    params = {}
+    for name in raw:
+        values = raw.getlist(name)
+        if len(values) > 1:
+            raise InvalidRequest(f"Give {name} only once.")
+        params[name] = values[0]
+    return validate(params, schema, "")
+
+
+def idempotency_key(request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 200 or not key.isascii() or not key.isprintable():
+        raise InvalidRequest("Idempotency-Key must be 1-200 printable ASCII characters (a UUID is ideal).")
+    return key
+
+
+def base_url(request, configured: str | None) -> str:
+    """Where links in answers point: the configured public URL, else the one this request used."""
+    if configured:
+        return configured
+    headers = request.headers
+    host = headers.get("host", "127.0.0.1:8000")
+    scheme = headers.get("x-forwarded-proto", "http")
+    stage = (request.context or {}).get("stage")
+    prefix = f"/{stage}" if stage and host.endswith("amazonaws.com") else ""
+    return f"{scheme}://{host}{prefix}"

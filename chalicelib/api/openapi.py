@@ -1,0 +1,140 @@
+"""The OpenAPI 3 document of the public API, built from the same schemas the routes enforce."""
+from chalice import Blueprint
+
+from . import schema
+
+docs = Blueprint(__name__)
+
+ERROR_CODES = {
+    400: ["invalid_request", "invalid_phone"],
+    403: ["booking_restricted"],
+    404: ["salon_not_found", "service_not_found", "staff_not_found", "booking_not_found"],
+    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed"],
+    422: ["slot_not_offered", "idempotency_key_reused"],
+}
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_SALON_ID = {"name": "salon_id", "in": "path", "required": True,
+             "schema": {"type": "string", "maxLength": 63, "example": "demo"}}
+_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}}
+
+
+def _errors(*statuses: int) -> dict:
+    return {str(s): {"description": "Codes: " + ", ".join(ERROR_CODES[s]),
+                     "content": {"application/json": {"schema": _ERROR}}} for s in statuses}
+
+
+def _ok(status: int, ref: str, description: str) -> dict:
+    return {str(status): {"description": description,
+                          "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}}
+
+
+def _body(ref: str) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+def _query_parameters() -> list[dict]:
+    query = schema.AVAILABILITY_QUERY
+    return [{"name": name, "in": "query", "required": name in query["required"], "schema": spec}
+            for name, spec in query["properties"].items()]
+
+
+def _string(**extra) -> dict:
+    return {"type": "string", **extra}
+
+
+BOOKING = {
+    "type": "object", "required": ["id", "status", "start", "end", "service_id", "staff_id"],
+    "properties": {
+        "id": _string(),
+        "status": _string(enum=["booked", "confirmed", "arrived", "completed", "cancelled", "no_show"]),
+        "start": _string(format="date-time"), "end": _string(format="date-time"), "service_id": _string(),
+        "staff_id": _string(), "late": {"type": "boolean"}, "service_name": _string(nullable=True),
+        "staff_name": _string(nullable=True),
+    },
+}
+
+COMPONENTS = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {"code": _string(), "message": _string()}}}},
+    "Salon": {"type": "object", "properties": {
+        "id": _string(), "name": _string(), "phone": _string(), "timezone": _string(), "locale": _string(),
+        "currency": _string(), "opening_hours": {"type": "object", "additionalProperties": {
+            "type": "array", "items": _string(example="09:00-13:00")}},
+        "policies": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+    "Services": {"type": "object", "properties": {"services": {"type": "array", "items": {
+        "type": "object", "properties": {"id": _string(), "name": _string(), "duration_minutes": {"type": "integer"},
+                                         "price": _string(example="35.00"), "currency": _string(),
+                                         "staff_ids": {"type": "array", "items": _string()}}}}}},
+    "Staff": {"type": "object", "properties": {"staff": {"type": "array", "items": {
+        "type": "object", "properties": {"id": _string(), "name": _string(),
+                                         "service_ids": {"type": "array", "items": _string()}}}}}},
+    "Slots": {"type": "object", "properties": {"slots": {"type": "array", "items": {
+        "type": "object", "properties": {"start": _string(format="date-time"), "end": _string(format="date-time"),
+                                         "staff_id": _string()}}}}},
+    "Booking": BOOKING,
+    "BookingCreated": {"type": "object", "properties": {
+        "booking": BOOKING, "manage_token": _string(), "manage_url": _string(format="uri")}},
+    "ManagedBooking": {"type": "object", "properties": {
+        "booking": BOOKING, "salon": {"type": "object", "additionalProperties": _string()},
+        "free_cancellation_until": _string(format="date-time")}},
+    "WaitlistEntry": {"type": "object", "properties": {"waitlist_entry": {"type": "object", "properties": {
+        "id": _string(), "service_id": _string(), "staff_id": _string(nullable=True),
+        "date_from": _string(format="date"), "date_to": _string(format="date"), "status": _string()}}}},
+    "BookingRequest": schema.BOOKING_REQUEST,
+    "RescheduleRequest": schema.RESCHEDULE_REQUEST,
+    "WaitlistRequest": schema.WAITLIST_REQUEST,
+}
+
+
+def document() -> dict:
+    salon_params, token_params = [_SALON_ID], [_TOKEN]
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Chairtime public API", "version": "1",
+                 "description": "Book, cancel and reschedule salon appointments. Times carry the salon's UTC "
+                                "offset. Every error is {\"error\": {\"code\", \"message\"}}."},
+        "paths": {
+            "/v1/salons/{salon_id}": {"get": {
+                "operationId": "getSalon", "parameters": salon_params,
+                "responses": {**_ok(200, "Salon", "The salon and its public policies"), **_errors(404)}}},
+            "/v1/salons/{salon_id}/services": {"get": {
+                "operationId": "listServices", "parameters": salon_params,
+                "responses": {**_ok(200, "Services", "Bookable services"), **_errors(404)}}},
+            "/v1/salons/{salon_id}/staff": {"get": {
+                "operationId": "listStaff", "parameters": salon_params,
+                "responses": {**_ok(200, "Staff", "Specialists"), **_errors(404)}}},
+            "/v1/salons/{salon_id}/availability": {"get": {
+                "operationId": "getAvailability", "parameters": salon_params + _query_parameters(),
+                "responses": {**_ok(200, "Slots", "Free slots, sorted; at most 31 days"), **_errors(400, 404)}}},
+            "/v1/salons/{salon_id}/bookings": {"post": {
+                "operationId": "createBooking",
+                "parameters": salon_params + [{"name": "Idempotency-Key", "in": "header", "required": False,
+                                               "schema": {"type": "string", "maxLength": 200}}],
+                "requestBody": _body("BookingRequest"),
+                "responses": {**_ok(201, "BookingCreated", "Booked"),
+                              **_ok(200, "BookingCreated", "Replay of an earlier request with the same key"),
+                              **_errors(400, 403, 404, 409, 422)}}},
+            "/v1/bookings/{token}": {"get": {
+                "operationId": "getBooking", "parameters": token_params,
+                "responses": {**_ok(200, "ManagedBooking", "The booking behind this link"), **_errors(404)}}},
+            "/v1/bookings/{token}/cancel": {"post": {
+                "operationId": "cancelBooking", "parameters": token_params,
+                "responses": {**_ok(200, "ManagedBooking", "Cancelled; `late` after the cutoff"),
+                              **_errors(404, 409)}}},
+            "/v1/bookings/{token}/reschedule": {"post": {
+                "operationId": "rescheduleBooking", "parameters": token_params,
+                "requestBody": _body("RescheduleRequest"),
+                "responses": {**_ok(200, "ManagedBooking", "Moved"), **_errors(400, 404, 409, 422)}}},
+            "/v1/salons/{salon_id}/waitlist": {"post": {
+                "operationId": "joinWaitlist", "parameters": salon_params, "requestBody": _body("WaitlistRequest"),
+                "responses": {**_ok(201, "WaitlistEntry", "On the waitlist"), **_errors(400, 403, 404)}}},
+        },
+        "components": {"schemas": COMPONENTS},
+    }
+
+
+@docs.route("/v1/openapi.json", methods=["GET"])
+def openapi_json():
+    return document()

@@ -1,0 +1,4 @@
+"""Public booking pages (HTML)."""
+from chalice import Blueprint
+
+pages = Blueprint(__name__)

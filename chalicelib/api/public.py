@@ -1,0 +1,136 @@
+"""Public JSON API v1 (the contract in docs/api.md and /v1/openapi.json)."""
+import re
+
+from chalice import Blueprint, Response
+
+from ..domain.errors import DomainError, NotFound
+from ..services import availability, booking, manage, salons, waitlist
+from ..wiring import config, now, repository
+from . import errors, schema, views
+from .http import base_url, idempotency_key, json_body, query
+
+public = Blueprint(__name__)
+
+_SALON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _handled(view):
+    """Domain errors become their HTTP answer; nothing else is caught here."""
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DomainError as error:
+            return errors.from_domain(error)
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def _checked(salon_id: str) -> str:
+    """Ids that cannot exist answer 404 without a database read."""
+    if not _SALON_ID.match(salon_id):
+        raise NotFound(f"There is no salon '{salon_id[:64]}'. Check the link.", "salon_not_found")
+    return salon_id
+
+
+def _salon(salon_id: str):
+    return salons.load_salon(repository(), _checked(salon_id))
+
+
+def _manage_url(token: str) -> str:
+    return f"{base_url(public.current_request, config().public_base_url)}/manage/{token}"
+
+
+@public.route("/v1/salons/{salon_id}", methods=["GET"])
+@_handled
+def get_salon(salon_id):
+    salon, _ = _salon(salon_id)
+    return views.salon_view(salon)
+
+
+@public.route("/v1/salons/{salon_id}/services", methods=["GET"])
+@_handled
+def list_services(salon_id):
+    salon, catalog = _salon(salon_id)
+    return {"services": [views.service_view(s, salon, catalog) for s in catalog.services if s.active]}
+
+
+@public.route("/v1/salons/{salon_id}/staff", methods=["GET"])
+@_handled
+def list_staff(salon_id):
+    _, catalog = _salon(salon_id)
+    return {"staff": [views.staff_view(s, catalog) for s in catalog.staff if s.active]}
+
+
+@public.route("/v1/salons/{salon_id}/availability", methods=["GET"])
+@_handled
+def get_availability(salon_id):
+    _checked(salon_id)
+    params = query(public.current_request, schema.AVAILABILITY_QUERY)
+    salon, slots = availability.find_slots(repository(), salon_id, params["service_id"], params["date_from"],
+                                           params["date_to"], now(), params.get("staff_id"))
+    return {"slots": [views.slot_view(s, salon) for s in slots]}
+
+
+@public.route("/v1/salons/{salon_id}/bookings", methods=["POST"])
+@_handled
+def create_booking(salon_id):
+    request = public.current_request
+    _checked(salon_id)
+    key = idempotency_key(request)
+    body = json_body(request, schema.BOOKING_REQUEST)
+    client = body["client"]
+    booked = booking.book(repository(), booking.BookingRequest(
+        salon_id=salon_id, service_id=body["service_id"], start=body["start"], staff_id=body.get("staff_id"),
+        name=client["name"], phone=client["phone"], email=client.get("email"), notes=body.get("notes", ""),
+    ), now(), key)
+    answer = {"booking": views.booking_view(booked.appointment, booked.salon), "manage_token": booked.manage_token,
+              "manage_url": _manage_url(booked.manage_token)}
+    return Response(body=answer, status_code=200 if booked.replayed else 201,
+                    headers={"Idempotent-Replayed": "true"} if booked.replayed else {})
+
+
+@public.route("/v1/bookings/{token}", methods=["GET"])
+@_handled
+def get_booking(token):
+    managed = manage.view(repository(), token)
+    return _managed_view(managed)
+
+
+@public.route("/v1/bookings/{token}/cancel", methods=["POST"])
+@_handled
+def cancel_booking(token):
+    return _managed_view(manage.cancel(repository(), token, now()))
+
+
+@public.route("/v1/bookings/{token}/reschedule", methods=["POST"])
+@_handled
+def reschedule_booking(token):
+    body = json_body(public.current_request, schema.RESCHEDULE_REQUEST)
+    moved = manage.reschedule(repository(), token, body["start"], now(), body.get("staff_id"))
+    return _managed_view(moved)
+
+
+@public.route("/v1/salons/{salon_id}/waitlist", methods=["POST"])
+@_handled
+def join_waitlist(salon_id):
+    _checked(salon_id)
+    body = json_body(public.current_request, schema.WAITLIST_REQUEST)
+    client = body["client"]
+    entry = waitlist.join(repository(), waitlist.WaitlistRequest(
+        salon_id=salon_id, service_id=body["service_id"], staff_id=body.get("staff_id"),
+        first_day=body["date_from"], last_day=body["date_to"], name=client["name"], phone=client["phone"],
+        email=client.get("email"),
+    ), now())
+    return Response(body={"waitlist_entry": {
+        "id": entry.id, "service_id": entry.service_id, "staff_id": entry.staff_id,
+        "date_from": entry.first_day.isoformat(), "date_to": entry.last_day.isoformat(), "status": "waiting",
+    }}, status_code=201)
+
+
+def _managed_view(managed: manage.ManagedBooking) -> dict:
+    salon = managed.salon
+    return {
+        "booking": views.booking_view(managed.appointment, salon, managed.catalog),
+        "salon": {"id": salon.id, "name": salon.name, "phone": salon.phone, "timezone": salon.timezone},
+        "free_cancellation_until": views.local_iso(managed.free_cancellation_until, salon),
+    }

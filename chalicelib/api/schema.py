@@ -1,0 +1,102 @@
+"""Request schemas as JSON Schema dicts, with a small validator for exactly the subset used.
+
+The same dicts go into /v1/openapi.json, so what is documented is what is enforced.
+"""
+import re
+from datetime import date, datetime
+
+from ..domain.errors import InvalidRequest
+
+NAME = {"type": "string", "minLength": 1, "maxLength": 100}
+PHONE = {"type": "string", "minLength": 3, "maxLength": 32, "example": "+39 333 123 4567"}
+EMAIL = {"type": "string", "maxLength": 254, "format": "email"}
+ID = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"}
+DATE = {"type": "string", "format": "date", "example": "2026-03-31"}
+DATE_TIME = {"type": "string", "format": "date-time", "example": "2026-03-31T10:00:00+02:00"}
+
+CLIENT = {
+    "type": "object", "additionalProperties": False, "required": ["name", "phone"],
+    "properties": {"name": NAME, "phone": PHONE, "email": EMAIL},
+}
+BOOKING_REQUEST = {
+    "type": "object", "additionalProperties": False, "required": ["service_id", "start", "client"],
+    "properties": {
+        "service_id": ID, "start": DATE_TIME, "staff_id": ID, "client": CLIENT,
+        "notes": {"type": "string", "maxLength": 500},
+    },
+}
+RESCHEDULE_REQUEST = {
+    "type": "object", "additionalProperties": False, "required": ["start"],
+    "properties": {"start": DATE_TIME, "staff_id": ID},
+}
+WAITLIST_REQUEST = {
+    "type": "object", "additionalProperties": False, "required": ["service_id", "date_from", "date_to", "client"],
+    "properties": {"service_id": ID, "staff_id": ID, "date_from": DATE, "date_to": DATE, "client": CLIENT},
+}
+AVAILABILITY_QUERY = {
+    "type": "object", "additionalProperties": False, "required": ["service_id", "date_from", "date_to"],
+    "properties": {"service_id": ID, "date_from": DATE, "date_to": DATE, "staff_id": ID},
+}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TYPES = {"object": dict, "string": str, "integer": int}
+
+
+def validate(value, schema: dict, path: str = ""):
+    """Return `value` with `date`/`date-time` strings parsed; raise InvalidRequest otherwise."""
+    label = path or "body"
+    expected = _TYPES[schema["type"]]
+    if not isinstance(value, expected) or isinstance(value, bool):
+        raise InvalidRequest(f"{label}: expected {'an' if schema['type'] == 'object' else 'a'} {schema['type']}.")
+    if schema["type"] == "object":
+        return _validate_object(value, schema, path)
+    if schema["type"] == "string":
+        return _validate_string(value, schema, label)
+    return value
+
+
+def _validate_object(value: dict, schema: dict, path: str) -> dict:
+    properties = schema.get("properties", {})
+    unknown = sorted(set(value) - set(properties))
+    if unknown and schema.get("additionalProperties") is False:
+        raise InvalidRequest(f"Unknown field {_join(path, unknown[0])}. Allowed: {', '.join(properties)}.")
+    for name in schema.get("required", []):
+        if value.get(name) is None:
+            raise InvalidRequest(f"{_join(path, name)} is required.")
+    return {name: validate(item, properties[name], _join(path, name))
+            for name, item in value.items() if item is not None}
+
+
+def _validate_string(value: str, schema: dict, label: str):
+    if len(value) < schema.get("minLength", 0):
+        raise InvalidRequest(f"{label} must not be empty." if schema.get("minLength") == 1
+                             else f"{label} is too short.")
+    if len(value) > schema.get("maxLength", 10_000):
+        raise InvalidRequest(f"{label} is too long (at most {schema['maxLength']} characters).")
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        raise InvalidRequest(f"{label} may contain only letters, digits, '-' and '_'.")
+    fmt = schema.get("format")
+    if fmt == "date":
+        try:
+            return date.fromisoformat(value) if len(value) == 10 else _bad()
+        except ValueError:
+            raise InvalidRequest(f"{label}: '{value}' is not a date like 2026-03-31.") from None
+    if fmt == "date-time":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidRequest(f"{label}: '{value}' is not a date and time like 2026-03-31T10:00:00+02:00.") from None
+        if parsed.tzinfo is None:
+            raise InvalidRequest(f"{label}: include the UTC offset, like 2026-03-31T10:00:00+02:00.")
+        return parsed
+    if fmt == "email" and not _EMAIL.match(value):
+        raise InvalidRequest(f"{label}: '{value}' is not an e-mail address.")
+    return value
+
+
+def _bad():
+    raise ValueError
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name

@@ -1,0 +1,101 @@
+"""The appointment and its state machine.
+
+    booked ──► confirmed ──► arrived ──► completed
+      │  │         │  │
+      │  └─────────┼──┴──► no_show
+      └────────────┴─────► cancelled (by client or salon; a client's is `late` after the cutoff)
+
+Every move not drawn here is refused with IllegalTransition.
+"""
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from .errors import IllegalTransition
+
+
+class Status(StrEnum):
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    ARRIVED = "arrived"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class CancelledBy(StrEnum):
+    CLIENT = "client"
+    SALON = "salon"
+
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.BOOKED: frozenset({Status.CONFIRMED, Status.ARRIVED, Status.CANCELLED, Status.NO_SHOW}),
+    Status.CONFIRMED: frozenset({Status.ARRIVED, Status.CANCELLED, Status.NO_SHOW}),
+    Status.ARRIVED: frozenset({Status.COMPLETED}),
+    Status.COMPLETED: frozenset(),
+    Status.CANCELLED: frozenset(),
+    Status.NO_SHOW: frozenset(),
+}
+
+# Statuses that hold the chair: they keep their slot locks.
+HOLDS_SLOT = frozenset({Status.BOOKED, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED})
+
+
+def _started() -> IllegalTransition:
+    return IllegalTransition("This appointment has already started; please call the salon.", "appointment_started")
+
+
+@dataclass(frozen=True)
+class Appointment:
+    id: str
+    salon_id: str
+    service_id: str
+    staff_id: str
+    client_id: str
+    start: datetime  # UTC
+    end: datetime  # UTC, end of the service (without buffer)
+    buffer_minutes: int = 0
+    status: Status = Status.BOOKED
+    late: bool = False
+    cancelled_by: CancelledBy | None = None
+    notes: str = ""  # what the client wrote when booking
+    created_at: datetime | None = None
+
+    @property
+    def occupied_until(self) -> datetime:
+        return self.end + timedelta(minutes=self.buffer_minutes)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (Status.BOOKED, Status.CONFIRMED)
+
+    def _move(self, to: Status, **changes) -> "Appointment":
+        if to not in TRANSITIONS[self.status]:
+            raise IllegalTransition(f"An appointment that is {self.status.value} cannot become {to.value}.")
+        return replace(self, status=to, **changes)
+
+    def confirm(self) -> "Appointment":
+        return self._move(Status.CONFIRMED)
+
+    def mark_arrived(self) -> "Appointment":
+        return self._move(Status.ARRIVED)
+
+    def complete(self) -> "Appointment":
+        return self._move(Status.COMPLETED)
+
+    def mark_no_show(self) -> "Appointment":
+        return self._move(Status.NO_SHOW)
+
+    def cancel(self, by: CancelledBy, now: datetime, free_until: datetime) -> "Appointment":
+        """A client's cancel after `free_until` is allowed but flagged late; the salon's never is."""
+        if by is CancelledBy.CLIENT and now >= self.start:
+            raise _started()
+        late = by is CancelledBy.CLIENT and now > free_until
+        return self._move(Status.CANCELLED, cancelled_by=by, late=late)
+
+    def moved_to(self, start: datetime, end: datetime, staff_id: str, now: datetime) -> "Appointment":
+        if not self.is_active:
+            raise IllegalTransition(f"An appointment that is {self.status.value} cannot be moved.")
+        if now >= self.start:
+            raise _started()
+        return replace(self, start=start, end=end, staff_id=staff_id)

@@ -1,0 +1,53 @@
+"""The client file: identity, counters and the online-booking status staff can change."""
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import phonenumbers
+
+from .errors import InvalidPhone
+
+
+class Access(StrEnum):
+    OK = "ok"
+    RESTRICTED = "restricted"  # phone bookings only, until a date
+    BANNED = "banned"  # the owner's decision
+
+
+@dataclass(frozen=True)
+class Client:
+    id: str
+    name: str
+    phone: str  # E.164, unique per salon
+    email: str | None = None
+    locale: str | None = None
+    no_show_count: int = 0
+    late_cancel_count: int = 0
+    access: Access = Access.OK
+    restricted_until: date | None = None
+    notes: str = ""  # private: staff only, never in the public API
+
+    def may_book_online(self, today: date) -> bool:
+        if self.access is Access.BANNED:
+            return False
+        if self.access is Access.RESTRICTED:
+            return self.restricted_until is not None and today >= self.restricted_until
+        return True
+
+
+def normalize_phone(raw: str, default_region: str) -> str:
+    """Parse a phone number as a person types it; return E.164 or raise InvalidPhone."""
+    try:
+        parsed = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(f"'{raw}' is not a phone number. Use the full number, e.g. +39 333 123 4567.") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidPhone(f"'{raw}' is not a valid phone number. Check the digits and the country code.")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask_phone(e164: str) -> str:
+    """+393331234567 -> +39******4567: for logs and for screens that need no more."""
+    if len(e164) <= 6:
+        return "*" * len(e164)
+    return e164[:3] + "*" * (len(e164) - 7) + e164[-4:]

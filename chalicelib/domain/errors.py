@@ -1,0 +1,43 @@
+"""Domain errors. Each carries a stable `code`; the API maps codes to HTTP statuses in one place."""
+
+
+class DomainError(Exception):
+    code = "domain_error"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class InvalidRequest(DomainError):
+    code = "invalid_request"
+
+
+class InvalidPhone(DomainError):
+    code = "invalid_phone"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class SlotNotOffered(DomainError):
+    code = "slot_not_offered"
+
+
+class SlotTaken(DomainError):
+    code = "slot_taken"
+
+
+class BookingRestricted(DomainError):
+    code = "booking_restricted"
+
+
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"

@@ -1,0 +1,84 @@
+"""The salon: where, when it is open, and the booking policies clients see."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from .errors import InvalidRequest
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SUPPORTED_LOCALES = ("en", "it", "pl", "pt", "es", "ru")
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """A local wall-clock interval within one day, start < end."""
+
+    start: time
+    end: time
+
+    def __post_init__(self):
+        if self.start >= self.end:
+            raise InvalidRequest(f"An interval must end after it starts ({self.start:%H:%M}-{self.end:%H:%M}).")
+
+    @classmethod
+    def parse(cls, text: str) -> "TimeRange":
+        """'09:00-13:00' -> TimeRange."""
+        try:
+            start, end = text.split("-")
+            return cls(time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
+        except ValueError as exc:
+            raise InvalidRequest(f"'{text}' is not an interval like 09:00-13:00.") from exc
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+def parse_weekly_hours(spec: dict[str, list[str]]) -> dict[int, tuple[TimeRange, ...]]:
+    """{'tue': ['09:00-13:00', '14:00-19:00']} -> {1: (TimeRange, TimeRange)}; days left out are closed."""
+    hours: dict[int, tuple[TimeRange, ...]] = {}
+    for day_name, ranges in spec.items():
+        if day_name not in WEEKDAYS:
+            raise InvalidRequest(f"'{day_name}' is not a weekday (use {', '.join(WEEKDAYS)}).")
+        parsed = sorted((TimeRange.parse(r) for r in ranges), key=lambda r: r.start)
+        for earlier, later in zip(parsed, parsed[1:]):
+            if later.start < earlier.end:
+                raise InvalidRequest(f"Intervals {earlier} and {later} on {day_name} overlap.")
+        if parsed:
+            hours[WEEKDAYS.index(day_name)] = tuple(parsed)
+    return hours
+
+
+def format_weekly_hours(hours: dict[int, tuple[TimeRange, ...]]) -> dict[str, list[str]]:
+    return {WEEKDAYS[day]: [str(r) for r in ranges] for day, ranges in sorted(hours.items())}
+
+
+@dataclass(frozen=True)
+class Salon:
+    id: str
+    name: str
+    phone: str
+    timezone: str
+    locale: str = "en"
+    currency: str = "EUR"
+    country: str = "IT"  # default region for parsing client phone numbers
+    hours: dict[int, tuple[TimeRange, ...]] = field(default_factory=dict)
+    closed_dates: frozenset[date] = frozenset()
+    slot_minutes: int = 15
+    min_notice_minutes: int = 60
+    horizon_days: int = 60
+    cancellation_cutoff_hours: int = 24
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def intervals_on(self, day: date) -> tuple[TimeRange, ...]:
+        if day in self.closed_dates:
+            return ()
+        return self.hours.get(day.weekday(), ())
+
+    def free_cancellation_until(self, start: datetime) -> datetime:
+        from datetime import timedelta
+
+        return start - timedelta(hours=self.cancellation_cutoff_hours)

@@ -1,0 +1,1 @@
+"""Use cases. Each takes its collaborators (repository, now) as arguments."""

@@ -1,0 +1,27 @@
+"""Reading a salon's public configuration."""
+from ..domain.catalog import Catalog, Service, Staff
+from ..domain.errors import NotFound
+from ..domain.salon import Salon
+
+
+def load_salon(repo, salon_id: str) -> tuple[Salon, Catalog]:
+    loaded = repo.load_salon(salon_id)
+    if loaded is None:
+        raise NotFound(f"There is no salon '{salon_id}'. Check the link.", "salon_not_found")
+    return loaded
+
+
+def require_service(catalog: Catalog, service_id: str) -> Service:
+    service = catalog.service(service_id)
+    if service is None:
+        raise NotFound(f"This salon has no service '{service_id}'.", "service_not_found")
+    return service
+
+
+def require_staff_for(catalog: Catalog, staff_id: str, service: Service) -> Staff:
+    staff = catalog.staff_member(staff_id)
+    if staff is None:
+        raise NotFound(f"This salon has no specialist '{staff_id}'.", "staff_not_found")
+    if not staff.performs(service.id):
+        raise NotFound(f"{staff.name} does not perform {service.name}.", "staff_not_found")
+    return staff

@@ -1,0 +1,142 @@
+"""PynamoDB models: private to the storage package. One polymorphic base, one subclass per
+entity kind (the `kind` attribute tells them apart when a query returns several kinds)."""
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.models import Model
+
+from . import table
+
+SCHEMA_VERSION = 1
+
+
+class Item(Model):
+    class Meta:
+        table_name = "chairtime"
+        region = "eu-south-1"
+        host = None
+
+    pk = UnicodeAttribute(hash_key=True, attr_name=table.PK)
+    sk = UnicodeAttribute(range_key=True, attr_name=table.SK)
+    gsi1pk = UnicodeAttribute(null=True, attr_name=table.GSI1PK)
+    gsi1sk = UnicodeAttribute(null=True, attr_name=table.GSI1SK)
+    gsi2pk = UnicodeAttribute(null=True, attr_name=table.GSI2PK)
+    gsi2sk = UnicodeAttribute(null=True, attr_name=table.GSI2SK)
+    expires_at = TTLAttribute(null=True, attr_name=table.TTL_ATTRIBUTE)
+    kind = DiscriminatorAttribute()
+    schema_version = NumberAttribute(default=SCHEMA_VERSION, attr_name="v")
+
+
+class SalonItem(Item, discriminator="salon"):
+    salon_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    country = UnicodeAttribute()
+    hours = JSONAttribute()  # {"tue": ["09:00-13:00", ...]}
+    closed_dates = JSONAttribute()  # ["2026-12-25", ...]
+    slot_minutes = NumberAttribute()
+    min_notice_minutes = NumberAttribute()
+    horizon_days = NumberAttribute()
+    cancellation_cutoff_hours = NumberAttribute()
+
+
+class ServiceItem(Item, discriminator="service"):
+    service_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    duration_minutes = NumberAttribute()
+    buffer_minutes = NumberAttribute()
+    price = UnicodeAttribute()  # decimal text, never float
+    active = BooleanAttribute(default=True)
+
+
+class StaffItem(Item, discriminator="staff"):
+    staff_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    service_ids = JSONAttribute()
+    hours = JSONAttribute(null=True)
+    time_off = JSONAttribute()  # [["2026-12-24T00:00", "2026-12-27T00:00"], ...] salon-local
+    active = BooleanAttribute(default=True)
+
+
+class ClientItem(Item, discriminator="client"):
+    client_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    locale = UnicodeAttribute(null=True)
+    no_show_count = NumberAttribute(default=0)
+    late_cancel_count = NumberAttribute(default=0)
+    access = UnicodeAttribute(default="ok")
+    restricted_until = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(default="")
+    created_at = UnicodeAttribute()
+    last_booked_at = UnicodeAttribute(null=True)
+
+
+class PhoneItem(Item, discriminator="phone"):
+    """Makes the phone unique per salon and finds its client with one consistent GetItem."""
+
+    client_id = UnicodeAttribute()
+
+
+class AppointmentItem(Item, discriminator="appointment"):
+    salon_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    start = UnicodeAttribute()
+    end = UnicodeAttribute()
+    buffer_minutes = NumberAttribute(default=0)
+    status = UnicodeAttribute()
+    late = BooleanAttribute(default=False)
+    cancelled_by = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(default="")
+    created_at = UnicodeAttribute(null=True)
+
+
+class LockItem(Item, discriminator="lock"):
+    appointment_id = UnicodeAttribute()
+
+
+class TokenItem(Item, discriminator="token"):
+    salon_id = UnicodeAttribute()
+    appointment_sk = UnicodeAttribute()
+
+
+class IdempotencyItem(Item, discriminator="idempotency"):
+    request_hash = UnicodeAttribute()
+    response = JSONAttribute()
+
+
+class WaitlistItem(Item, discriminator="waitlist"):
+    entry_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute(null=True)
+    client_id = UnicodeAttribute()
+    first_day = UnicodeAttribute()
+    last_day = UnicodeAttribute()
+    status = UnicodeAttribute(default="waiting")
+    created_at = UnicodeAttribute()
+
+
+ALL_MODELS = (Item, SalonItem, ServiceItem, StaffItem, ClientItem, PhoneItem, AppointmentItem,
+              LockItem, TokenItem, IdempotencyItem, WaitlistItem)
+
+
+def bind(table_name: str, region: str, host: str | None) -> None:
+    """Point every model at a table (called once from config, and by tests)."""
+    for model in ALL_MODELS:
+        model.Meta.table_name = table_name
+        model.Meta.region = region
+        model.Meta.host = host
+        model._connection = None

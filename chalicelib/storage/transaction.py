@@ -1,0 +1,69 @@
+"""A TransactWriteItems builder that knows what each item's failed condition means.
+
+Each operation carries `on_fail`: a function from the cancellation reason to the exception to
+raise. When several conditions fail, the one added with the highest priority wins (for a
+booking: idempotent replay, then restriction, then a taken slot). A TransactionConflict (two
+transactions touching the same item at the same moment) is retried with jitter, so the loser
+sees the winner's committed state and fails on its condition instead.
+"""
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+ATTEMPTS = 5
+# PynamoDB sends deletes, then puts, then updates; cancellation reasons follow that order.
+_SENT_ORDER = {"delete": 0, "save": 1, "update": 2}
+
+
+@dataclass
+class _Op:
+    verb: str
+    model: object
+    kwargs: dict
+    on_fail: Callable | None
+    priority: int
+
+
+@dataclass
+class Transaction:
+    connection: Connection
+    ops: list[_Op] = field(default_factory=list)
+
+    def save(self, model, condition=None, on_fail=None, priority=0):
+        kwargs = {"condition": condition}
+        if on_fail is not None:
+            kwargs["return_values"] = "ALL_OLD"
+        self.ops.append(_Op("save", model, kwargs, on_fail, priority))
+
+    def update(self, model, actions, condition=None, on_fail=None, priority=0):
+        self.ops.append(_Op("update", model, {"actions": actions, "condition": condition}, on_fail, priority))
+
+    def delete(self, model, condition=None, on_fail=None, priority=0):
+        self.ops.append(_Op("delete", model, {"condition": condition}, on_fail, priority))
+
+    def commit(self) -> None:
+        ops = sorted(self.ops, key=lambda op: _SENT_ORDER[op.verb])
+        for attempt in range(ATTEMPTS):
+            try:
+                with TransactWrite(connection=self.connection) as tx:
+                    for op in ops:
+                        getattr(tx, op.verb)(op.model, **op.kwargs)
+                return
+            except TransactWriteError as error:
+                reasons = error.cancellation_reasons or []
+                failed = [(op, reason) for op, reason in zip(ops, reasons)
+                          if reason is not None and reason.code == "ConditionalCheckFailed"]
+                if failed:
+                    op, reason = max(failed, key=lambda pair: pair[0].priority)
+                    if op.on_fail is None:
+                        raise
+                    raise op.on_fail(reason) from error
+                conflicted = any(r is not None and r.code == "TransactionConflict" for r in reasons)
+                if not conflicted or attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))

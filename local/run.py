@@ -1,0 +1,65 @@
+"""`make run`: DynamoDB Local with data under .data/, the table, the demo salon, the app on
+a threaded server. Ctrl-C stops everything it started."""
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from . import env
+from .dynamodb import ROOT, DynamoDBLocal
+
+
+def serve(port: int, host: str = "127.0.0.1"):
+    from chalice.config import Config
+    from chalice.local import create_local_server
+
+    from app import app
+
+    config = Config(chalice_stage="dev", user_provided_params={"app_name": "chairtime"},
+                    config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
+    return create_local_server(app, config, host, port)
+
+
+def prepare(endpoint: str) -> None:
+    from chalicelib import wiring
+    from chalicelib.storage.table import ensure_table
+
+    from .demo import seed
+
+    created = ensure_table(env.dynamodb_client(endpoint), env.LOCAL_ENV["TABLE_NAME"])
+    wiring.reset()
+    seed(wiring.repository())
+    print(f"Table {'created' if created else 'found'}; demo salon seeded.")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--dynamodb-port", type=int, default=8001)
+    parser.add_argument("--data", type=Path, default=ROOT / ".data")
+    args = parser.parse_args(argv)
+
+    dynamodb = DynamoDBLocal(args.dynamodb_port, args.data).start()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        env.apply(dynamodb.endpoint, PUBLIC_BASE_URL=f"http://127.0.0.1:{args.port}")
+        prepare(dynamodb.endpoint)
+        server = serve(args.port)
+        base = f"http://127.0.0.1:{args.port}"
+        print(f"\nChairtime is running (DynamoDB Local at {dynamodb.endpoint}, data in {args.data}):")
+        print(f"  Booking page  {base}/book/demo")
+        print(f"  Public API    {base}/v1/salons/demo")
+        print(f"  OpenAPI       {base}/v1/openapi.json")
+        print("Ctrl-C stops the app and DynamoDB Local.\n", flush=True)
+        server.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        dynamodb.stop()
+        print("Stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
