@@ -33,7 +33,7 @@ def seal(token: str, salon_id: str, key: str) -> str:
 
 def unseal(sealed: str, salon_id: str, key: str) -> str:
     raw = bytes.fromhex(sealed)
-    return bytes(a ^ b for a, b in zip(raw, _pad(salon_id, key, len(raw)))).decode()
+    return bytes(a ^ b for a, b in zip(raw, _pad(salon_id, key, len(raw)))).decode(errors="replace")
 
 
 def expires(now: datetime) -> datetime:
