@@ -11,14 +11,11 @@ def config() -> Config:
 
 @lru_cache(maxsize=1)
 def repository():
-    from pynamodb.connection import Connection
-
     from .storage import models
     from .storage.repository import Repository
 
     cfg = config()
-    models.bind(cfg.table_name, cfg.region, cfg.dynamodb_endpoint)
-    return Repository(Connection(region=cfg.region, host=cfg.dynamodb_endpoint))
+    return Repository(models.bind(cfg.table_name, cfg.region, cfg.dynamodb_endpoint))
 
 
 _clock = None

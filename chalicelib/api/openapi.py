@@ -9,7 +9,7 @@ ERROR_CODES = {
     400: ["invalid_request", "invalid_phone"],
     403: ["booking_restricted"],
     404: ["salon_not_found", "service_not_found", "staff_not_found", "booking_not_found"],
-    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed"],
+    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy"],
     422: ["slot_not_offered", "idempotency_key_reused"],
 }
 

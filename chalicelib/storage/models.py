@@ -133,10 +133,16 @@ ALL_MODELS = (Item, SalonItem, ServiceItem, StaffItem, ClientItem, PhoneItem, Ap
               LockItem, TokenItem, IdempotencyItem, WaitlistItem)
 
 
-def bind(table_name: str, region: str, host: str | None) -> None:
-    """Point every model at a table (called once from config, and by tests)."""
+def bind(table_name: str, region: str, host: str | None):
+    """Point every model at a table (called once from wiring, and by tests). All models share
+    one connection, so a cold start builds one botocore client, not one per model; the
+    returned Connection runs the transactions on that same client."""
     for model in ALL_MODELS:
         model.Meta.table_name = table_name
         model.Meta.region = region
         model.Meta.host = host
         model._connection = None
+    shared = Item._get_connection()
+    for model in ALL_MODELS:
+        model._connection = shared
+    return shared.connection

@@ -196,11 +196,14 @@ class Repository:
         one of the two slots at every moment, never neither and never both."""
         old = {(before.staff_id, b) for b in block_starts(before.start, before.occupied_until)}
         new = {(after.staff_id, b) for b in block_starts(after.start, after.occupied_until)}
+        unchanged = AppointmentItem.status == before.status.value
         tx = self._transaction()
-        tx.delete(mapping.appointment_to_item(before), condition=AppointmentItem.status == before.status.value,
-                  on_fail=_changed, priority=1)
-        tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.pk.does_not_exist())
-        tx.save(self._token_item(after, token_digest))
+        if before.start == after.start:  # same key (another specialist): overwrite in place
+            tx.save(mapping.appointment_to_item(after), condition=unchanged, on_fail=_changed, priority=1)
+        else:
+            tx.delete(mapping.appointment_to_item(before), condition=unchanged, on_fail=_changed, priority=1)
+            tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.pk.does_not_exist())
+            tx.save(self._token_item(after, token_digest))
         self._put_locks(tx, after, sorted(b for _, b in new - old))
         self._delete_locks(tx, before, sorted(b for _, b in old - new))
         tx.commit()
@@ -231,7 +234,8 @@ class Repository:
         for start in starts:
             tx.save(LockItem(keys.lock_pk(appt.salon_id, appt.staff_id), keys.lock_sk(start),
                              appointment_id=appt.id, expires_at=start + LOCK_TTL),
-                    condition=LockItem.pk.does_not_exist(), on_fail=_slot_taken)
+                    condition=LockItem.pk.does_not_exist(), on_fail=_slot_taken,
+                    on_conflict=lambda: _slot_taken(None))
 
     @staticmethod
     def _delete_locks(tx: Transaction, appt: Appointment, starts) -> None:

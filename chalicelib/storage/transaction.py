@@ -3,8 +3,9 @@
 Each operation carries `on_fail`: a function from the cancellation reason to the exception to
 raise. When several conditions fail, the one added with the highest priority wins (for a
 booking: idempotent replay, then restriction, then a taken slot). A TransactionConflict (two
-transactions touching the same item at the same moment) is retried with jitter, so the loser
-sees the winner's committed state and fails on its condition instead.
+transactions touching the same item at the same moment) is retried with jittered backoff, so
+the loser sees the winner's committed state and fails on its condition instead; if contention
+outlasts every retry, the item's `on_conflict` answers (a lock: the slot is being taken).
 """
 import random
 import time
@@ -15,7 +16,9 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-ATTEMPTS = 5
+from ..domain.errors import IllegalTransition
+
+ATTEMPTS = 6
 # PynamoDB sends deletes, then puts, then updates; cancellation reasons follow that order.
 _SENT_ORDER = {"delete": 0, "save": 1, "update": 2}
 
@@ -27,6 +30,7 @@ class _Op:
     kwargs: dict
     on_fail: Callable | None
     priority: int
+    on_conflict: Callable | None = None
 
 
 @dataclass
@@ -34,11 +38,11 @@ class Transaction:
     connection: Connection
     ops: list[_Op] = field(default_factory=list)
 
-    def save(self, model, condition=None, on_fail=None, priority=0):
+    def save(self, model, condition=None, on_fail=None, priority=0, on_conflict=None):
         kwargs = {"condition": condition}
         if on_fail is not None:
             kwargs["return_values"] = "ALL_OLD"
-        self.ops.append(_Op("save", model, kwargs, on_fail, priority))
+        self.ops.append(_Op("save", model, kwargs, on_fail, priority, on_conflict))
 
     def update(self, model, actions, condition=None, on_fail=None, priority=0):
         self.ops.append(_Op("update", model, {"actions": actions, "condition": condition}, on_fail, priority))
@@ -63,7 +67,17 @@ class Transaction:
                     if op.on_fail is None:
                         raise
                     raise op.on_fail(reason) from error
-                conflicted = any(r is not None and r.code == "TransactionConflict" for r in reasons)
-                if not conflicted or attempt == ATTEMPTS - 1:
+                conflicted = [op for op, r in zip(ops, reasons) if r is not None and r.code == "TransactionConflict"]
+                if not conflicted:
                     raise
-                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+                if attempt == ATTEMPTS - 1:
+                    # Still contended after every retry: someone else is taking these items now.
+                    raise _busy(conflicted) from error
+                time.sleep(random.uniform(0.01, 0.03) * 2 ** attempt)
+
+
+def _busy(conflicted: list[_Op]) -> Exception:
+    handlers = [op.on_conflict for op in conflicted if op.on_conflict is not None]
+    if handlers:
+        return handlers[0]()
+    return IllegalTransition("Someone else is changing this at the same moment. Please try again.", "busy")

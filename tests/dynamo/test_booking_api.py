@@ -165,7 +165,8 @@ def test_bad_bookings_get_a_clear_4xx(api, salon_id, body, status, code):
 
 
 def test_unknown_salons_and_tokens_are_404(api, salon_id):
-    for path in ("/v1/salons/nowhere", "/v1/salons/NOT..VALID/services", "/v1/bookings/abc", "/v1/bookings/" + "x" * 500):
+    paths = ("/v1/salons/nowhere", "/v1/salons/NOT..VALID/services", "/v1/bookings/abc", "/v1/bookings/" + "x" * 500)
+    for path in paths:
         response = api.http.get(path)
         assert response.status_code == 404, path
         assert response.json_body["error"]["code"] in ("salon_not_found", "booking_not_found")

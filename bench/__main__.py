@@ -1,0 +1,21 @@
+"""`python -m bench` (`make bench`): measure the three figures, then print them (see bench/__init__.py)."""
+import sys
+import time
+
+from . import availability_speed, imports, report, request_counts
+
+
+def main() -> int:
+    started = time.perf_counter()
+    # The CPU-bound figures first, while no DynamoDB Local JVM competes for the cores.
+    report.progress("timing `import app` and `import boto3` in fresh interpreters")
+    import_times = imports.measure()
+    report.progress("timing the pure availability computation")
+    speed = availability_speed.measure()
+    counts = request_counts.measure(progress=report.progress)
+    report.print_report(counts, speed, import_times, time.perf_counter() - started)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

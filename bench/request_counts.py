@@ -1,0 +1,91 @@
+"""Figure 1: DynamoDB requests per operation, through the real service functions on DynamoDB Local.
+
+Two salons, identical but for their history: 10 appointments, and 10,000 over two years (about
+19 a day, so a 31-day search reads some 600 of them). Each operation runs once per salon with
+the clock pinned to a Monday morning; the count is the number of DynamoDB API calls it made.
+A count that grows with the history (a second page of a Query, a scan) shows up as a difference
+between the two columns.
+"""
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from chalicelib import wiring
+from chalicelib.domain.clock import local_today
+from chalicelib.services import availability, booking, manage
+from chalicelib.storage.table import ensure_table
+from local import demo
+from local import env as local_env
+from local.dynamodb import DynamoDBLocal, free_port
+
+from .counting import Counted, RequestCounter, pynamodb_clients
+from .schedule import NOW
+from .seed import seed_salon
+
+TABLE_NAME = "chairtime-bench"
+SERVICE = "haircut"
+SALONS = {"small": 10, "large": 10_000}  # label -> appointments seeded
+OPERATIONS = ("availability_1_day", "availability_31_days", "booking", "booking_replay", "manage_view", "cancel")
+GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3}
+
+
+@dataclass
+class SalonResult:
+    salon_id: str
+    appointments: int
+    counts: dict[str, Counted]
+
+
+def _operations(repo, counter: RequestCounter, salon_id: str) -> dict[str, Counted]:
+    now = wiring.now()
+    first_day = local_today(now, demo.demo_salon(salon_id)[0].tz) + timedelta(days=1)  # Tuesday: open
+    counts: dict[str, Counted] = {}
+    with counter.measure() as counts["availability_1_day"]:
+        availability.find_slots(repo, salon_id, SERVICE, first_day, first_day, now)
+    with counter.measure() as counts["availability_31_days"]:
+        _, slots = availability.find_slots(repo, salon_id, SERVICE, first_day, first_day + timedelta(days=30), now)
+    if not slots:
+        raise RuntimeError(f"No free {SERVICE} slot in 31 days in salon {salon_id}: the seeded history is too dense.")
+    request = booking.BookingRequest(salon_id=salon_id, service_id=SERVICE, start=slots[0].start,
+                                     name="Bench Client", phone="+39 333 123 4567")
+    key = str(uuid.uuid4())
+    with counter.measure() as counts["booking"]:
+        booked = booking.book(repo, request, now, idempotency_key=key)
+    with counter.measure() as counts["booking_replay"]:
+        replayed = booking.book(repo, request, now, idempotency_key=key)
+    if not replayed.replayed or replayed.manage_token != booked.manage_token:
+        raise RuntimeError("The retried booking was not answered as a replay of the first.")
+    with counter.measure() as counts["manage_view"]:
+        manage.view(repo, booked.manage_token)
+    with counter.measure() as counts["cancel"]:
+        manage.cancel(repo, booked.manage_token, now)
+    return counts
+
+
+def measure(progress=lambda message: None) -> dict[str, SalonResult]:
+    """Starts DynamoDB Local in memory, seeds both salons, counts; always stops DynamoDB Local."""
+    progress("starting DynamoDB Local (in memory)")
+    dynamodb = DynamoDBLocal(free_port()).start()
+    try:
+        ensure_table(local_env.dynamodb_client(dynamodb.endpoint), TABLE_NAME)
+        local_env.apply(dynamodb.endpoint, TABLE_NAME=TABLE_NAME)
+        wiring.reset()
+        wiring.set_clock(lambda: NOW)
+        repo = wiring.repository()
+        counter = RequestCounter()
+        for client in pynamodb_clients(repo):
+            counter.attach(client)
+        results = {}
+        for label, size in SALONS.items():
+            salon_id = f"bench-{label}-{uuid.uuid4().hex[:6]}"
+            progress(f"seeding {salon_id} with {size:,} appointments")
+            written = seed_salon(repo, salon_id, size, NOW)
+            progress(f"counting requests in {salon_id}")
+            results[label] = SalonResult(salon_id, written, _operations(repo, counter, salon_id))
+        if not counter.covers(pynamodb_clients(repo)):
+            raise RuntimeError("PynamoDB created a botocore client the counter did not see: the counts are incomplete.")
+        return results
+    finally:
+        wiring.set_clock(None)
+        wiring.reset()
+        dynamodb.stop()
