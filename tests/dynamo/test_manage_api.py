@@ -1,5 +1,5 @@
 """Manage links on DynamoDB Local: idempotent retries, late cancels, reschedules."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -43,7 +43,7 @@ def test_a_bad_idempotency_key_is_refused(api, salon_id):
 
 def test_a_cancel_after_the_cutoff_is_late_and_counted(api, salon_id, repo):
     token = book(api, salon_id).json_body["manage_token"]
-    wiring.set_clock(lambda: datetime(2026, 3, 23, 12, 0, tzinfo=timezone.utc))  # 22 hours before
+    wiring.set_clock(lambda: datetime(2026, 3, 23, 12, 0, tzinfo=UTC))  # 22 hours before
     cancelled = post(api, f"/v1/bookings/{token}/cancel")
     assert cancelled.status_code == 200
     assert cancelled.json_body["booking"]["late"] is True
@@ -67,7 +67,7 @@ def test_cancelling_twice_is_a_conflict_and_changes_nothing(api, salon_id, repo)
 
 def test_a_started_appointment_cannot_be_cancelled_online(api, salon_id):
     token = book(api, salon_id).json_body["manage_token"]
-    wiring.set_clock(lambda: datetime(2026, 3, 24, 9, 5, tzinfo=timezone.utc))
+    wiring.set_clock(lambda: datetime(2026, 3, 24, 9, 5, tzinfo=UTC))
     response = post(api, f"/v1/bookings/{token}/cancel")
     assert response.status_code == 409 and response.json_body["error"]["code"] == "appointment_started"
 
