@@ -35,7 +35,8 @@ def test_the_table_definition_creates_the_keys_and_indexes_the_code_uses(moto_re
 
     described = boto3.client("dynamodb").describe_table(TableName="chairtime-test")["Table"]
     assert [k["AttributeName"] for k in described["KeySchema"]] == [table.PK, table.SK]
-    indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in described["GlobalSecondaryIndexes"]}
+    indexes = {index["IndexName"]: [k["AttributeName"] for k in index["KeySchema"]]
+               for index in described["GlobalSecondaryIndexes"]}
     assert indexes == {name: list(keys) for name, keys in table.INDEXES.items()}
     ttl = boto3.client("dynamodb").describe_time_to_live(TableName="chairtime-test")["TimeToLiveDescription"]
     assert ttl["AttributeName"] == table.TTL_ATTRIBUTE and ttl["TimeToLiveStatus"] == "ENABLED"
