@@ -29,8 +29,12 @@ def prepare(endpoint: str) -> None:
 
     created = ensure_table(env.dynamodb_client(endpoint), env.LOCAL_ENV["TABLE_NAME"])
     wiring.reset()
-    seed(wiring.repository())
-    print(f"Table {'created' if created else 'found'}; demo salon seeded.")
+    repo = wiring.repository()
+    if repo.load_salon("demo") is None:  # never overwrite what the owner changed since
+        seed(repo)
+        print(f"Table {'created' if created else 'found'}; demo salon seeded.")
+    else:
+        print("Table found; demo salon already there.")
 
 
 def main(argv=None) -> int:
@@ -56,6 +60,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave Java running
         dynamodb.stop()
         print("Stopped.")
     return 0
