@@ -1,0 +1,1 @@
+"""Server-rendered public pages: templates, UI texts and the helpers the page routes share."""
