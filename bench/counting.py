@@ -1,8 +1,8 @@
 """Counting DynamoDB requests on botocore's event hooks.
 
-PynamoDB keeps one botocore client per model class (`models.bind` gives every class its own
-connection) plus the repository's own `Connection` for transactions, so the counter attaches
-to all of them. `before-call` fires once per API call (what the code asks for); `before-send`
+`models.bind` gives every model class one shared connection, and the repository runs its
+transactions on that same client; the counter still attaches to every client it can find and
+the run fails if PynamoDB built one it did not see. `before-call` fires once per API call (what the code asks for); `before-send`
 fires once per HTTP attempt (retries included): the two agree unless something was retried.
 """
 from collections import Counter
