@@ -2,7 +2,6 @@
 without JavaScript and Back works; forms post urlencoded and answer 303 (web/render.py).
 Routes parse, call one service and render; the pieces live in chalicelib/web/."""
 import logging
-import re
 import secrets
 
 from chalice import Blueprint
@@ -20,7 +19,6 @@ pages = Blueprint(__name__)
 log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
-_SALON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
 def _html(view):
@@ -44,12 +42,6 @@ def _ctx(salon=None) -> Ctx:
 def _query() -> dict[str, str]:
     return forms.query(pages.current_request)
 
-
-def _checked(salon_id: str) -> str:
-    """Ids that cannot exist answer 404 without a database read."""
-    if not _SALON_ID.match(salon_id):
-        raise NotFound("There is no such salon. Check the link.", "salon_not_found")
-    return salon_id
 
 
 def _chooser(ctx: Ctx, catalog, service, choice: str, q: dict, link, moving: str | None = None) -> picker.Picker:
@@ -78,7 +70,7 @@ def _performer(catalog, service, staff_id: str | None):
 @_html
 def book_page(salon_id):
     q = _query()
-    salon, catalog = salons.load_salon(repository(), _checked(salon_id))
+    salon, catalog = salons.load_salon(repository(), salons.checked_salon_id(salon_id))
     ctx = _ctx(salon)
     try:
         if not q.get("service"):
@@ -120,7 +112,7 @@ def _booking_form(ctx: Ctx, catalog, service, form: forms.BookingForm, problem=N
 @pages.route("/book/{salon_id}", methods=["POST"], content_types=[FORM])
 @_html
 def book_submit(salon_id):
-    _checked(salon_id)
+    salons.checked_salon_id(salon_id)
     problem = None
     try:
         form = forms.booking_form(forms.fields(pages.current_request.raw_body))

@@ -1,9 +1,8 @@
 """Public JSON API v1 (the contract in docs/api.md and /v1/openapi.json)."""
-import re
 
 from chalice import Blueprint, Response
 
-from ..domain.errors import DomainError, NotFound
+from ..domain.errors import DomainError
 from ..services import availability, booking, manage, salons, waitlist
 from ..wiring import config, now, repository
 from . import errors, schema, views
@@ -11,7 +10,6 @@ from .http import base_url, idempotency_key, json_body, query
 
 public = Blueprint(__name__)
 
-_SALON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
 def _handled(view):
@@ -25,15 +23,9 @@ def _handled(view):
     return wrapper
 
 
-def _checked(salon_id: str) -> str:
-    """Ids that cannot exist answer 404 without a database read."""
-    if not _SALON_ID.match(salon_id):
-        raise NotFound(f"There is no salon '{salon_id[:64]}'. Check the link.", "salon_not_found")
-    return salon_id
-
 
 def _salon(salon_id: str):
-    return salons.load_salon(repository(), _checked(salon_id))
+    return salons.load_salon(repository(), salons.checked_salon_id(salon_id))
 
 
 def _manage_url(token: str) -> str:
@@ -64,7 +56,7 @@ def list_staff(salon_id):
 @public.route("/v1/salons/{salon_id}/availability", methods=["GET"])
 @_handled
 def get_availability(salon_id):
-    _checked(salon_id)
+    salons.checked_salon_id(salon_id)
     params = query(public.current_request, schema.AVAILABILITY_QUERY)
     salon, slots = availability.find_slots(repository(), salon_id, params["service_id"], params["date_from"],
                                            params["date_to"], now(), params.get("staff_id"))
@@ -75,7 +67,7 @@ def get_availability(salon_id):
 @_handled
 def create_booking(salon_id):
     request = public.current_request
-    _checked(salon_id)
+    salons.checked_salon_id(salon_id)
     key = idempotency_key(request)
     body = json_body(request, schema.BOOKING_REQUEST)
     client = body["client"]
@@ -113,7 +105,7 @@ def reschedule_booking(token):
 @public.route("/v1/salons/{salon_id}/waitlist", methods=["POST"])
 @_handled
 def join_waitlist(salon_id):
-    _checked(salon_id)
+    salons.checked_salon_id(salon_id)
     body = json_body(public.current_request, schema.WAITLIST_REQUEST)
     client = body["client"]
     entry = waitlist.join(repository(), waitlist.WaitlistRequest(

@@ -1,7 +1,18 @@
 """Reading a salon's public configuration."""
+import re
+
 from ..domain.catalog import Catalog, Service, Staff
 from ..domain.errors import NotFound
 from ..domain.salon import Salon
+
+SALON_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def checked_salon_id(salon_id: str) -> str:
+    """Ids that cannot exist answer 'not found' without a database read."""
+    if not SALON_ID.match(salon_id):
+        raise NotFound(f"There is no salon '{salon_id[:64]}'. Check the link.", "salon_not_found")
+    return salon_id
 
 
 def load_salon(repo, salon_id: str) -> tuple[Salon, Catalog]:
