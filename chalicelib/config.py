@@ -10,6 +10,13 @@ class Config:
     dynamodb_endpoint: str | None  # DynamoDB Local in `make run` and tests; None on AWS
     public_base_url: str | None  # e.g. https://book.example.com; None: taken from the request
     stage: str
+    sms_provider: str = "local"  # local | sns | eum (AWS End User Messaging SMS)
+    sms_sender_id: str | None = None  # SNS alphanumeric sender id, where the country allows it
+    sms_origination_identity: str | None = None  # EUM: phone number, pool or sender id (ARN or id)
+    sms_configuration_set: str | None = None  # EUM configuration set (event destinations)
+    sms_opt_out_list: str | None = None  # EUM opt-out list name ("Default" when unset)
+    session_secret_parameter: str | None = None  # SSM parameter holding the session signing key
+    session_secret: str | None = None  # local stack and tests only
 
     @classmethod
     def from_env(cls, env=None) -> "Config":
@@ -20,4 +27,11 @@ class Config:
             dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
             stage=env.get("STAGE", "dev"),
+            sms_provider=env.get("SMS_PROVIDER", "local"),
+            sms_sender_id=env.get("SMS_SENDER_ID") or None,
+            sms_origination_identity=env.get("SMS_ORIGINATION_IDENTITY") or None,
+            sms_configuration_set=env.get("SMS_CONFIGURATION_SET") or None,
+            sms_opt_out_list=env.get("SMS_OPT_OUT_LIST") or None,
+            session_secret_parameter=env.get("SESSION_SECRET_PARAMETER") or None,
+            session_secret=env.get("SESSION_SECRET") or None,
         )
