@@ -1,9 +1,12 @@
 """The appointment and its state machine.
 
-    booked ──► confirmed ──► arrived ──► completed
-      │  │         │  │
-      │  └─────────┼──┴──► no_show
-      └────────────┴─────► cancelled (by client or salon; a client's is `late` after the cutoff)
+    held ──► booked ──► confirmed ──► arrived ──► completed
+      │        │  │         │  │          ▲
+      │        │  └─────────┼──┴──► no_show (reverted by the owner: arrived)
+      └────────┴────────────┴─────► cancelled (by client or salon; a client's is `late` after the cutoff)
+
+`held` is a freed slot offered to a waitlisted client: it keeps its locks until claimed or
+expired.
 
 Every move not drawn here is refused with IllegalTransition.
 """
@@ -12,9 +15,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .errors import IllegalTransition
+from .schedule import Due
 
 
 class Status(StrEnum):
+    HELD = "held"
     BOOKED = "booked"
     CONFIRMED = "confirmed"
     ARRIVED = "arrived"
@@ -29,16 +34,17 @@ class CancelledBy(StrEnum):
 
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.HELD: frozenset({Status.BOOKED, Status.CANCELLED}),
     Status.BOOKED: frozenset({Status.CONFIRMED, Status.ARRIVED, Status.CANCELLED, Status.NO_SHOW}),
     Status.CONFIRMED: frozenset({Status.ARRIVED, Status.CANCELLED, Status.NO_SHOW}),
     Status.ARRIVED: frozenset({Status.COMPLETED}),
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
-    Status.NO_SHOW: frozenset(),
+    Status.NO_SHOW: frozenset({Status.ARRIVED}),
 }
 
 # Statuses that hold the chair: they keep their slot locks.
-HOLDS_SLOT = frozenset({Status.BOOKED, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED})
+HOLDS_SLOT = frozenset({Status.HELD, Status.BOOKED, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED})
 
 
 def _started() -> IllegalTransition:
@@ -60,6 +66,7 @@ class Appointment:
     cancelled_by: CancelledBy | None = None
     notes: str = ""  # what the client wrote when booking
     created_at: datetime | None = None
+    due: Due | None = None  # when a sweep must look at it next (reminder, no-show check)
 
     @property
     def occupied_until(self) -> datetime:
@@ -84,14 +91,24 @@ class Appointment:
         return self._move(Status.COMPLETED)
 
     def mark_no_show(self) -> "Appointment":
-        return self._move(Status.NO_SHOW)
+        return self._move(Status.NO_SHOW, due=None)
+
+    def revert_no_show(self) -> "Appointment":
+        """The owner's correction: the client did come."""
+        if self.status is not Status.NO_SHOW:
+            raise IllegalTransition(f"An appointment that is {self.status.value} is not a no-show.")
+        return self._move(Status.ARRIVED)
+
+    def claim(self) -> "Appointment":
+        """A waitlisted client takes the slot held for them."""
+        return self._move(Status.BOOKED)
 
     def cancel(self, by: CancelledBy, now: datetime, free_until: datetime) -> "Appointment":
         """A client's cancel after `free_until` is allowed but flagged late; the salon's never is."""
         if by is CancelledBy.CLIENT and now >= self.start:
             raise _started()
         late = by is CancelledBy.CLIENT and now > free_until
-        return self._move(Status.CANCELLED, cancelled_by=by, late=late)
+        return self._move(Status.CANCELLED, cancelled_by=by, late=late, due=None)
 
     def moved_to(self, start: datetime, end: datetime, staff_id: str, now: datetime) -> "Appointment":
         if not self.is_active:

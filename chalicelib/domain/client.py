@@ -1,6 +1,7 @@
 """The client file: identity, counters and the online-booking status staff can change."""
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from .errors import InvalidPhone
@@ -24,6 +25,10 @@ class Client:
     access: Access = Access.OK
     restricted_until: date | None = None
     notes: str = ""  # private: staff only, never in the public API
+    no_show_days: tuple[date, ...] = ()  # local days of recorded no-shows (the ladder's window)
+    fees_owed: Decimal = Decimal("0")
+    sms_opt_out: bool = False  # answered STOP: never messaged until they opt back in
+    recall_consent: bool = False  # agreed to recall nudges
 
     def may_book_online(self, today: date) -> bool:
         if self.access is Access.BANNED:

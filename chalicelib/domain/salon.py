@@ -5,6 +5,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidRequest
+from .policy import Policy
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORTED_LOCALES = ("en", "it", "pl", "pt", "es", "ru")
@@ -68,6 +69,7 @@ class Salon:
     min_notice_minutes: int = 60
     horizon_days: int = 60
     cancellation_cutoff_hours: int = 24
+    policy: Policy = field(default_factory=Policy)
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -66,3 +66,50 @@ def idempotency_pk(salon_id: str, key_digest: str) -> str:
 
 def waitlist_sk(first_day: date, entry_id: str) -> str:
     return f"WAIT#{first_day.isoformat()}#{entry_id}"
+
+
+def waitlist_bound(day: date) -> str:
+    return f"WAIT#{day.isoformat()}"
+
+
+# --- messages and sweeps ---
+WAITLIST_PREFIX = "WAIT#"
+MESSAGE_PREFIX = "MSG#"
+INBOX_PREFIX = "INBOX#"
+CURSOR_SK = "CURSOR"
+ROUTE_SK = "ROUTE"
+
+
+def message_sk(message_id: str) -> str:
+    return f"MSG#{message_id}"
+
+
+def inbox_sk(received: datetime, message_id: str) -> str:
+    return f"INBOX#{iso_utc(received)}#{message_id}"
+
+
+def due_pk(lane: str, day: date) -> str:
+    """Sparse GSI2 partition of work due on one UTC day: lanes `appt`, `offer`, `outbox`."""
+    return f"DUE#{lane}#{day.isoformat()}"
+
+
+def due_sk(at: datetime, salon_id: str, item_id: str) -> str:
+    return f"{iso_utc(at)}#{salon_id}#{item_id}"
+
+
+def due_until(at: datetime) -> str:
+    """Upper bound of a due query: everything due at or before `at`."""
+    return f"{iso_utc(at)}#~"
+
+
+def cursor_pk(lane: str) -> str:
+    return f"CURSOR#{lane}"
+
+
+def sms_count_sk(day: date, e164: str | None = None) -> str:
+    return f"SMSCOUNT#{day.isoformat()}" + (f"#{e164}" if e164 else "")
+
+
+def route_pk(e164: str) -> str:
+    """Which salon last wrote to this phone: inbound replies are matched there."""
+    return f"ROUTE#{e164}"

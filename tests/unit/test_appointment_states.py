@@ -16,6 +16,10 @@ def appointment(status: Status) -> Appointment:
 
 
 def move(appt: Appointment, to: Status) -> Appointment:
+    if to is Status.BOOKED:
+        return appt.claim()
+    if to is Status.HELD:
+        raise IllegalTransition("nothing becomes held: a hold is created as such")
     if to is Status.CONFIRMED:
         return appt.confirm()
     if to is Status.ARRIVED:
@@ -28,8 +32,7 @@ def move(appt: Appointment, to: Status) -> Appointment:
 
 
 LEGAL = [(a, b) for a, targets in TRANSITIONS.items() for b in targets]
-# Nothing moves back to `booked`: there is no method for it, so it needs no test.
-ILLEGAL = [(a, b) for a, b in product(Status, Status) if b not in TRANSITIONS[a] and b is not Status.BOOKED]
+ILLEGAL = [(a, b) for a, b in product(Status, Status) if b not in TRANSITIONS[a]]
 
 
 def test_the_happy_path_is_booked_confirmed_arrived_completed():
@@ -49,8 +52,23 @@ def test_every_illegal_transition_is_refused(before, after):
 
 
 def test_terminal_states_allow_nothing():
-    for status in (Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW):
+    for status in (Status.COMPLETED, Status.CANCELLED):
         assert TRANSITIONS[status] == frozenset()
+
+
+def test_a_no_show_can_only_be_reverted_to_arrived():
+    assert TRANSITIONS[Status.NO_SHOW] == {Status.ARRIVED}
+    assert appointment(Status.NO_SHOW).revert_no_show().status is Status.ARRIVED
+    with pytest.raises(IllegalTransition):
+        appointment(Status.BOOKED).revert_no_show()
+
+
+def test_a_hold_is_claimed_or_released():
+    assert appointment(Status.HELD).claim().status is Status.BOOKED
+    released = appointment(Status.HELD).cancel(CancelledBy.SALON, BEFORE, START)
+    assert released.status is Status.CANCELLED and not released.late
+    with pytest.raises(IllegalTransition):
+        appointment(Status.BOOKED).claim()
 
 
 def test_client_cancel_before_cutoff_is_free():
