@@ -6,7 +6,7 @@ PORT ?= 8000
 DDB_PORT ?= 8001
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint install system-run system-test clean
+.PHONY: run test bench lint install system-run system-test clean owner sweep
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -37,6 +37,14 @@ test: install system-test
 ## bench: request counts, pure availability speed, import time
 bench: install
 	$(PY) -m bench
+
+## owner: create a salon's first owner on the running local stack: make owner SALON=demo EMAIL=me@example.com
+owner: install
+	$(PY) -m local.create_owner --salon $(SALON) --email $(EMAIL)
+
+## sweep: run every scheduled job once at a simulated time: make sweep AT=2026-03-28T19:00 (salon-local if no offset)
+sweep: install
+	$(PY) -m local.sweep --at "$(AT)"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,8 +1,9 @@
 """Chairtime's Chalice app: wiring only. Behaviour lives in chalicelib/ (see README's tour)."""
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from chalicelib.api.errors import error_response, normalize_chalice_error
 from chalicelib.api.openapi import docs
+from chalicelib.api.owner_auth import owner_auth
 from chalicelib.api.pages import pages
 from chalicelib.api.public import public
 
@@ -10,6 +11,43 @@ app = Chalice(app_name="chairtime")
 app.register_blueprint(public)
 app.register_blueprint(docs)
 app.register_blueprint(pages)
+app.register_blueprint(owner_auth)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def dispatch_outbox(event):
+    """Send what the outbox has due, inside each salon's sending window."""
+    from chalicelib import wiring
+    from chalicelib.jobs import run
+
+    return run.dispatch_outbox(wiring.now())
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def sweep_appointments(event):
+    """Day-before reminders and, after closing, the no-show check."""
+    from chalicelib import wiring
+    from chalicelib.jobs import run
+
+    return run.sweep_appointments(wiring.now())
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def sweep_waitlist_offers(event):
+    """Release unclaimed waitlist holds and offer the slot to the next client."""
+    from chalicelib import wiring
+    from chalicelib.jobs import run
+
+    return run.sweep_offers(wiring.now())
+
+
+@app.on_sns_message(topic="chairtime-inbound-sms")
+def inbound_sms(event):
+    """Replies to our SMS (two-way SMS of AWS End User Messaging, published to SNS)."""
+    from chalicelib import wiring
+    from chalicelib.jobs import run
+
+    return run.inbound_sms(event.message, wiring.now())
 
 
 @app.middleware("http")

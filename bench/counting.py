@@ -2,8 +2,9 @@
 
 `models.bind` gives every model class one shared connection, and the repository runs its
 transactions on that same client; the counter still attaches to every client it can find and
-the run fails if PynamoDB built one it did not see. `before-call` fires once per API call (what the code asks for); `before-send`
-fires once per HTTP attempt (retries included): the two agree unless something was retried.
+the run fails if PynamoDB built one it did not see. `before-call` fires once per API call (what
+the code asks for); `before-send` fires once per HTTP attempt (retries included): the two agree
+unless something was retried.
 """
 from collections import Counter
 from contextlib import contextmanager

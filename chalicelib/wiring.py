@@ -18,6 +18,21 @@ def repository():
     return Repository(models.bind(cfg.table_name, cfg.region, cfg.dynamodb_endpoint))
 
 
+@lru_cache(maxsize=1)
+def sender():
+    """The SMS provider chosen by config (local, sns or eum)."""
+    from .messaging.providers import sender_from_config
+
+    return sender_from_config(config())
+
+
+def set_sender(value) -> None:
+    """Tests and the local stack choose the provider instance."""
+    sender.cache_clear()
+    globals()["_sender_override"] = value
+
+
+_sender_override = None
 _clock = None
 
 
@@ -33,7 +48,19 @@ def set_clock(clock) -> None:
     _clock = clock
 
 
+def current_sender():
+    return _sender_override if _sender_override is not None else sender()
+
+
+def base_url() -> str:
+    """Where links in messages point when no request is at hand (sweeps, replies)."""
+    return config().public_base_url or "http://127.0.0.1:8000"
+
+
 def reset() -> None:
     """Forget the cached collaborators (tests that change the environment)."""
+    global _sender_override
     config.cache_clear()
     repository.cache_clear()
+    sender.cache_clear()
+    _sender_override = None

@@ -4,6 +4,7 @@ import argparse
 import json
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import env
@@ -35,6 +36,9 @@ def prepare(endpoint: str) -> None:
         print(f"Table {'created' if created else 'found'}; demo salon seeded.")
     else:
         print("Table found; demo salon already there.")
+    from .demo_owner import ensure_demo_owner
+
+    return ensure_demo_owner(repo)
 
 
 def main(argv=None) -> int:
@@ -48,14 +52,20 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         env.apply(dynamodb.endpoint, PUBLIC_BASE_URL=f"http://127.0.0.1:{args.port}")
-        prepare(dynamodb.endpoint)
+        owner_email, owner_password = prepare(dynamodb.endpoint)
         server = serve(args.port)
         base = f"http://127.0.0.1:{args.port}"
         print(f"\nChairtime is running (DynamoDB Local at {dynamodb.endpoint}, data in {args.data}):")
         print(f"  Booking page  {base}/book/demo")
         print(f"  Public API    {base}/v1/salons/demo")
         print(f"  OpenAPI       {base}/v1/openapi.json")
+        print(f"  Owner form    {base}/owner   (log in as {owner_email} / {owner_password})")
+        print("Scheduled jobs run every minute here; texts appear below as they are sent.")
         print("Ctrl-C stops the app and DynamoDB Local.\n", flush=True)
+        from . import ticker
+
+        stop_ticker = threading.Event()
+        ticker.start(stop_ticker)
         server.server.serve_forever()
     except KeyboardInterrupt:
         pass

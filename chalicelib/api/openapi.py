@@ -9,7 +9,7 @@ ERROR_CODES = {
     400: ["invalid_request", "invalid_phone"],
     403: ["booking_restricted"],
     404: ["salon_not_found", "service_not_found", "staff_not_found", "booking_not_found"],
-    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy"],
+    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy", "offer_expired"],
     422: ["slot_not_offered", "idempotency_key_reused"],
 }
 
@@ -47,7 +47,7 @@ BOOKING = {
     "type": "object", "required": ["id", "status", "start", "end", "service_id", "staff_id"],
     "properties": {
         "id": _string(),
-        "status": _string(enum=["booked", "confirmed", "arrived", "completed", "cancelled", "no_show"]),
+        "status": _string(enum=["held", "booked", "confirmed", "arrived", "completed", "cancelled", "no_show"]),
         "start": _string(format="date-time"), "end": _string(format="date-time"), "service_id": _string(),
         "staff_id": _string(), "late": {"type": "boolean"}, "service_name": _string(nullable=True),
         "staff_name": _string(nullable=True),
@@ -127,6 +127,10 @@ def document() -> dict:
                 "operationId": "rescheduleBooking", "parameters": token_params,
                 "requestBody": _body("RescheduleRequest"),
                 "responses": {**_ok(200, "ManagedBooking", "Moved"), **_errors(400, 404, 409, 422)}}},
+            "/v1/bookings/{token}/claim": {"post": {
+                "operationId": "claimWaitlistOffer", "parameters": token_params,
+                "responses": {**_ok(200, "ManagedBooking", "The held slot is now this client's booking"),
+                              **_errors(404, 409)}}},
             "/v1/salons/{salon_id}/waitlist": {"post": {
                 "operationId": "joinWaitlist", "parameters": salon_params, "requestBody": _body("WaitlistRequest"),
                 "responses": {**_ok(201, "WaitlistEntry", "On the waitlist"), **_errors(400, 403, 404)}}},

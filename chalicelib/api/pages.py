@@ -6,9 +6,10 @@ import secrets
 
 from chalice import Blueprint
 
+from ..domain.appointment import Status
 from ..domain.clock import local_today
-from ..domain.errors import DomainError, InvalidRequest, NotFound
-from ..services import availability, booking, manage, salons
+from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
+from ..services import availability, booking, manage, salons, waitlist_offers
 from ..web import forms, picker
 from ..web.context import Ctx, error_page, status_of
 from ..web.render import redirect
@@ -123,7 +124,7 @@ def book_submit(salon_id):
             booked = booking.book(repository(), booking.BookingRequest(
                 salon_id=salon_id, service_id=form.service, start=form.start_at, name=form.name, phone=form.phone,
                 staff_id=form.staff_id, email=form.email or None, notes=form.note,
-            ), now(), form.idempotency_key)
+            ), now(), form.idempotency_key, _ctx().base)
             return redirect(_ctx(booked.salon).manage_url(booked.manage_token, new="1"))
         except DomainError as error:
             problem = error
@@ -144,6 +145,33 @@ def _manage_page(managed, token: str, status: int = 200, problem=None, **flags):
     ctx = _ctx(managed.salon)
     return ctx.page("manage.html", status, private=True, b=booking_view(managed, now()), token=token,
                     problem=problem, full_url=ctx.full_manage_url(token), **flags)
+
+
+@pages.route("/m/{token}", methods=["GET"])
+def short_link(token):
+    """The short manage link used in SMS: every character of a text counts."""
+    return redirect(_ctx().manage_url(token))
+
+
+@pages.route("/claim/{token}", methods=["GET"])
+@_html
+def claim_page(token):
+    """A waitlist offer: the held slot and one button to take it."""
+    managed = manage.view(repository(), token)
+    ctx = _ctx(managed.salon)
+    appt = managed.appointment
+    if appt.status is not Status.HELD:
+        return redirect(ctx.manage_url(token))
+    if appt.due is None or now() >= appt.due.at:
+        raise IllegalTransition(ctx.t("claim_ended"), "offer_expired")
+    return ctx.page("claim.html", private=True, b=booking_view(managed, now()), token=token, until=appt.due.at)
+
+
+@pages.route("/claim/{token}", methods=["POST"], content_types=[FORM])
+@_html
+def claim_submit(token):
+    waitlist_offers.claim(repository(), token, now(), _ctx().base)
+    return redirect(_ctx().manage_url(token, done="claimed"))
 
 
 @pages.route("/manage/{token}", methods=["GET"])
@@ -171,7 +199,7 @@ def cancel_submit(token):
     if forms.fields(pages.current_request.raw_body).get("confirm") != "1":
         return redirect(_ctx().manage_url(token, "/cancel"))  # only the confirmation page cancels
     try:
-        manage.cancel(repository(), token, now())
+        manage.cancel(repository(), token, now(), _ctx().base)
     except NotFound:
         raise
     except DomainError as error:  # already cancelled, started, changed meanwhile: show where it stands
@@ -223,7 +251,7 @@ def reschedule_submit(token):
     problem, status = None, 400
     if start is not None:
         try:
-            manage.reschedule(repository(), token, start, now(), staff_id)
+            manage.reschedule(repository(), token, start, now(), staff_id, _ctx().base)
             return redirect(_ctx().manage_url(token, done="moved"))
         except NotFound:
             raise

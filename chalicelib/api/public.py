@@ -3,7 +3,7 @@
 from chalice import Blueprint, Response
 
 from ..domain.errors import DomainError
-from ..services import availability, booking, manage, salons, waitlist
+from ..services import availability, booking, manage, salons, waitlist, waitlist_offers
 from ..wiring import config, now, repository
 from . import errors, schema, views
 from .http import base_url, idempotency_key, json_body, query
@@ -28,8 +28,12 @@ def _salon(salon_id: str):
     return salons.load_salon(repository(), salons.checked_salon_id(salon_id))
 
 
+def _base() -> str:
+    return base_url(public.current_request, config().public_base_url)
+
+
 def _manage_url(token: str) -> str:
-    return f"{base_url(public.current_request, config().public_base_url)}/manage/{token}"
+    return f"{_base()}/manage/{token}"
 
 
 @public.route("/v1/salons/{salon_id}", methods=["GET"])
@@ -74,7 +78,7 @@ def create_booking(salon_id):
     booked = booking.book(repository(), booking.BookingRequest(
         salon_id=salon_id, service_id=body["service_id"], start=body["start"], staff_id=body.get("staff_id"),
         name=client["name"], phone=client["phone"], email=client.get("email"), notes=body.get("notes", ""),
-    ), now(), key)
+    ), now(), key, _base())
     answer = {"booking": views.booking_view(booked.appointment, booked.salon), "manage_token": booked.manage_token,
               "manage_url": _manage_url(booked.manage_token)}
     return Response(body=answer, status_code=200 if booked.replayed else 201,
@@ -91,15 +95,23 @@ def get_booking(token):
 @public.route("/v1/bookings/{token}/cancel", methods=["POST"])
 @_handled
 def cancel_booking(token):
-    return _managed_view(manage.cancel(repository(), token, now()))
+    return _managed_view(manage.cancel(repository(), token, now(), _base()))
 
 
 @public.route("/v1/bookings/{token}/reschedule", methods=["POST"])
 @_handled
 def reschedule_booking(token):
     body = json_body(public.current_request, schema.RESCHEDULE_REQUEST)
-    moved = manage.reschedule(repository(), token, body["start"], now(), body.get("staff_id"))
+    moved = manage.reschedule(repository(), token, body["start"], now(), body.get("staff_id"), _base())
     return _managed_view(moved)
+
+
+@public.route("/v1/bookings/{token}/claim", methods=["POST"])
+@_handled
+def claim_offer(token):
+    """Take a slot the waitlist offered: the claim link becomes the booking's manage link."""
+    waitlist_offers.claim(repository(), token, now(), _base())
+    return _managed_view(manage.view(repository(), token))
 
 
 @public.route("/v1/salons/{salon_id}/waitlist", methods=["POST"])

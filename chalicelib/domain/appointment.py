@@ -67,6 +67,8 @@ class Appointment:
     notes: str = ""  # what the client wrote when booking
     created_at: datetime | None = None
     due: Due | None = None  # when a sweep must look at it next (reminder, no-show check)
+    links: tuple[str, ...] = ()  # SHA-256 digests of the manage links that open it
+    waitlist_entry: str | None = None  # a hold: the waitlist entry it was offered to
 
     @property
     def occupied_until(self) -> datetime:

@@ -16,6 +16,7 @@ class Service:
     buffer_minutes: int = 0
     price: Decimal = Decimal("0")
     active: bool = True
+    recall_days: int | None = None  # a nudge this many days after a completed appointment
 
     @property
     def span_minutes(self) -> int:

@@ -3,7 +3,7 @@ locks every block of the slot (see domain/blocks.py)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..domain import availability
+from ..domain import availability, schedule
 from ..domain.appointment import Appointment
 from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, IdempotencyKeyReused, SlotNotOffered, SlotTaken
@@ -11,7 +11,7 @@ from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.salon import Salon
 from ..storage.errors import IdempotentReplay, PhoneTaken
 from ..storage.repository import IdempotencyRecord
-from . import idempotency
+from . import idempotency, notify
 from .clients import identify, restricted_message
 from .salons import load_salon, require_service, require_staff_for
 
@@ -36,7 +36,8 @@ class Booked:
     replayed: bool = False
 
 
-def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | None = None) -> Booked:
+def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | None = None,
+         base_url: str = "") -> Booked:
     salon, catalog = load_salon(repo, request.salon_id)
     service = require_service(catalog, request.service_id)
     if request.staff_id is not None:
@@ -62,14 +63,16 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
     duration = timedelta(minutes=service.duration_minutes)
     while True:
         staff = offered[0]
+        end = request.start + duration
         appt = Appointment(
             id=new_id(), salon_id=salon.id, service_id=service.id, staff_id=staff.id, client_id=client.id,
-            start=request.start, end=request.start + duration, buffer_minutes=service.buffer_minutes,
-            notes=request.notes, created_at=now,
+            start=request.start, end=end, buffer_minutes=service.buffer_minutes, notes=request.notes, created_at=now,
+            due=schedule.first_due(salon, request.start, end, now), links=(token_hash(token),),
         )
+        messages = notify.booking_confirmation(salon, catalog, client, appt, token, base_url, now)
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,
-                                record_for(appt) if record_for else None)
+                                record_for(appt) if record_for else None, messages)
             return Booked(appt, token, salon)
         except IdempotentReplay as replay:
             if replay.request_hash != fingerprint:

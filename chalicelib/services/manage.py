@@ -1,13 +1,14 @@
 """What a manage link can do: see, cancel, reschedule one appointment."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from ..domain import availability
+from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy
 from ..domain.catalog import Catalog
 from ..domain.errors import NotFound, SlotNotOffered
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
+from . import notify, waitlist_offers
 from .salons import load_salon, require_service, require_staff_for
 
 MAX_TOKEN_LENGTH = 128
@@ -38,16 +39,32 @@ def view(repo, token: str) -> ManagedBooking:
     return ManagedBooking(appt, salon, catalog)
 
 
-def cancel(repo, token: str, now: datetime) -> ManagedBooking:
-    """Free before the cutoff; after it allowed, flagged `late` and counted on the client."""
+def cancel(repo, token: str, now: datetime, base_url: str = "") -> ManagedBooking:
+    """Free before the cutoff; after it allowed, flagged `late` and counted on the client (with
+    the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist."""
     appt, _ = _find(repo, token)
     salon, catalog = load_salon(repo, appt.salon_id)
-    cancelled = appt.cancel(CancelledBy.CLIENT, now, salon.free_cancellation_until(appt.start))
-    repo.cancel(appt, cancelled, count_late=cancelled.late)
+    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url)
     return ManagedBooking(cancelled, salon, catalog)
 
 
-def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str | None = None) -> ManagedBooking:
+def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy, now: datetime,
+                       base_url: str) -> Appointment:
+    """Shared by the manage link, the SMS reply "2" and the owner: one transaction, then the
+    freed slot is offered to the waitlist."""
+    cancelled = appt.cancel(by, now, salon.free_cancellation_until(appt.start))
+    client = repo.get_client(salon.id, appt.client_id)
+    fee = None
+    if cancelled.late and salon.policy.late_cancel_fee and client is not None:
+        fee = client.fees_owed + salon.policy.late_cancel_fee
+    messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) if client else ()
+    repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages)
+    waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
+    return cancelled
+
+
+def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str | None = None,
+               base_url: str = "") -> ManagedBooking:
     """Move to a new start (and optionally another specialist; by default the same one)."""
     appt, digest = _find(repo, token)
     salon, catalog = load_salon(repo, appt.salon_id)
@@ -58,5 +75,9 @@ def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str |
     moved = appt.moved_to(start, start + timedelta(minutes=service.duration_minutes), staff.id, now)
     if moved == appt:
         return ManagedBooking(appt, salon, catalog)
-    repo.reschedule(appt, moved, digest)
+    moved = replace(moved, due=schedule.first_due(salon, moved.start, moved.end, now))
+    client = repo.get_client(salon.id, appt.client_id)
+    messages = notify.booking_confirmation(salon, catalog, client, moved, token, base_url, now) if client else ()
+    repo.reschedule(appt, moved, digest, messages)
+    waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return ManagedBooking(moved, salon, catalog)

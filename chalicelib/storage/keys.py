@@ -113,3 +113,37 @@ def sms_count_sk(day: date, e164: str | None = None) -> str:
 def route_pk(e164: str) -> str:
     """Which salon last wrote to this phone: inbound replies are matched there."""
     return f"ROUTE#{e164}"
+
+
+# --- accounts (owner side) ---
+USER_SK = "USER"
+SESSION_SK = "SESSION"
+THROTTLE_SK = "THROTTLE"
+AUDIT_PREFIX = "AUDIT#"
+
+
+def user_pk(email: str) -> str:
+    """Login is by email, unique across every salon: the caller passes it lower-cased."""
+    return f"USER#{email}"
+
+
+def salon_users_pk(salon_id: str) -> str:
+    """GSI1: a salon's users."""
+    return f"SALON#{salon_id}#USERS"
+
+
+def salon_user_sk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def session_pk(session_digest: str) -> str:
+    return f"SESSION#{session_digest}"
+
+
+def throttle_pk(scope: str, subject_digest: str) -> str:
+    """Failed-login counter of one account or one client address (`scope`: account | address)."""
+    return f"THROTTLE#{scope}#{subject_digest}"
+
+
+def audit_sk(at: datetime, entry_id: str) -> str:
+    return f"AUDIT#{iso_utc(at)}#{entry_id}"

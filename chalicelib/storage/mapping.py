@@ -1,14 +1,64 @@
 """Item <-> domain object conversions. Domain objects never see an item, and vice versa."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff, TimeOff
 from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
+from ..domain.outbox import MessageStatus, OutboxMessage
+from ..domain.policy import Ladder, Policy
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
+from ..domain.schedule import Due
 from . import keys
-from .models import AppointmentItem, ClientItem, SalonItem, ServiceItem, StaffItem
+from .models import AppointmentItem, ClientItem, MessageItem, SalonItem, ServiceItem, StaffItem
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return iso_utc(instant) if instant else None
+
+
+def _instant(text: str | None) -> datetime | None:
+    return parse_iso_utc(text) if text else None
+
+
+def policy_to_dict(policy: Policy) -> dict:
+    return {
+        "send_from": policy.send_from.strftime("%H:%M"), "send_until": policy.send_until.strftime("%H:%M"),
+        "reminder_time": policy.reminder_time.strftime("%H:%M"), "grace_minutes": policy.grace_minutes,
+        "confirmations": policy.confirmations,
+        "ladder": {"warn_at": policy.ladder.warn_at, "restrict_at": policy.ladder.restrict_at,
+                   "window_days": policy.ladder.window_days, "restrict_days": policy.ladder.restrict_days},
+        "late_cancel_fee": str(policy.late_cancel_fee) if policy.late_cancel_fee is not None else None,
+        "no_show_fee": str(policy.no_show_fee) if policy.no_show_fee is not None else None,
+        "allowed_countries": list(policy.allowed_countries), "phone_daily_cap": policy.phone_daily_cap,
+        "salon_daily_cap": policy.salon_daily_cap, "waitlist_hold_minutes": policy.waitlist_hold_minutes,
+    }
+
+
+def policy_from_dict(data: dict | None) -> Policy:
+    """Missing keys take the defaults, so older profile items keep loading."""
+    if not data:
+        return Policy()
+    default = Policy()
+
+    def wall(name):
+        return time.fromisoformat(data[name]) if data.get(name) else getattr(default, name)
+
+    def money(name):
+        return Decimal(data[name]) if data.get(name) is not None else None
+
+    return Policy(
+        send_from=wall("send_from"), send_until=wall("send_until"), reminder_time=wall("reminder_time"),
+        grace_minutes=int(data.get("grace_minutes", default.grace_minutes)),
+        confirmations=bool(data.get("confirmations", default.confirmations)),
+        ladder=Ladder(**{**Ladder().__dict__, **(data.get("ladder") or {})}),
+        late_cancel_fee=money("late_cancel_fee"), no_show_fee=money("no_show_fee"),
+        allowed_countries=tuple(data.get("allowed_countries") or ()),
+        phone_daily_cap=int(data.get("phone_daily_cap", default.phone_daily_cap)),
+        salon_daily_cap=int(data.get("salon_daily_cap", default.salon_daily_cap)),
+        waitlist_hold_minutes=int(data.get("waitlist_hold_minutes", default.waitlist_hold_minutes)),
+    )
 
 
 def salon_to_item(salon: Salon) -> SalonItem:
@@ -20,6 +70,7 @@ def salon_to_item(salon: Salon) -> SalonItem:
         closed_dates=sorted(d.isoformat() for d in salon.closed_dates),
         slot_minutes=salon.slot_minutes, min_notice_minutes=salon.min_notice_minutes,
         horizon_days=salon.horizon_days, cancellation_cutoff_hours=salon.cancellation_cutoff_hours,
+        policy=policy_to_dict(salon.policy),
     )
 
 
@@ -31,6 +82,7 @@ def salon_from_item(item: SalonItem) -> Salon:
         closed_dates=frozenset(date.fromisoformat(d) for d in item.closed_dates),
         slot_minutes=int(item.slot_minutes), min_notice_minutes=int(item.min_notice_minutes),
         horizon_days=int(item.horizon_days), cancellation_cutoff_hours=int(item.cancellation_cutoff_hours),
+        policy=policy_from_dict(item.policy),
     )
 
 
@@ -39,6 +91,7 @@ def service_to_item(salon_id: str, service: Service) -> ServiceItem:
         keys.salon_pk(salon_id), keys.service_sk(service.id),
         service_id=service.id, name=service.name, duration_minutes=service.duration_minutes,
         buffer_minutes=service.buffer_minutes, price=str(service.price), active=service.active,
+        recall_days=service.recall_days,
     )
 
 
@@ -46,6 +99,7 @@ def service_from_item(item: ServiceItem) -> Service:
     return Service(
         id=item.service_id, name=item.name, duration_minutes=int(item.duration_minutes),
         buffer_minutes=int(item.buffer_minutes), price=Decimal(item.price), active=item.active,
+        recall_days=int(item.recall_days) if item.recall_days is not None else None,
     )
 
 
@@ -77,6 +131,8 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         late_cancel_count=client.late_cancel_count, access=client.access.value,
         restricted_until=client.restricted_until.isoformat() if client.restricted_until else None,
         notes=client.notes, created_at=iso_utc(now),
+        no_show_days=[d.isoformat() for d in client.no_show_days], fees_owed=str(client.fees_owed),
+        sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent,
     )
 
 
@@ -87,10 +143,15 @@ def client_from_item(item: ClientItem) -> Client:
         access=Access(item.access),
         restricted_until=date.fromisoformat(item.restricted_until) if item.restricted_until else None,
         notes=item.notes,
+        no_show_days=tuple(date.fromisoformat(d) for d in (item.no_show_days or [])),
+        fees_owed=Decimal(item.fees_owed or "0"), sms_opt_out=bool(item.sms_opt_out),
+        recall_consent=bool(item.recall_consent),
     )
 
 
 def appointment_to_item(appt: Appointment) -> AppointmentItem:
+    due = appt.due
+    lane = "offer" if due and due.kind == "offer_expiry" else "appt"
     return AppointmentItem(
         keys.salon_pk(appt.salon_id), keys.appointment_sk(appt.start, appt.id),
         gsi1pk=keys.client_history_pk(appt.salon_id, appt.client_id),
@@ -100,6 +161,10 @@ def appointment_to_item(appt: Appointment) -> AppointmentItem:
         buffer_minutes=appt.buffer_minutes, status=appt.status.value, late=appt.late,
         cancelled_by=appt.cancelled_by.value if appt.cancelled_by else None, notes=appt.notes,
         created_at=iso_utc(appt.created_at) if appt.created_at else None,
+        gsi2pk=keys.due_pk(lane, due.at.date()) if due else None,
+        gsi2sk=keys.due_sk(due.at, appt.salon_id, appt.id) if due else None,
+        due_kind=due.kind if due else None, due_at=_iso(due.at) if due else None,
+        links=list(appt.links), waitlist_entry=appt.waitlist_entry,
     )
 
 
@@ -111,4 +176,32 @@ def appointment_from_item(item: AppointmentItem) -> Appointment:
         buffer_minutes=int(item.buffer_minutes), status=Status(item.status), late=bool(item.late),
         cancelled_by=CancelledBy(item.cancelled_by) if item.cancelled_by else None, notes=item.notes,
         created_at=parse_iso_utc(item.created_at) if item.created_at else None,
+        due=Due(item.due_kind, parse_iso_utc(item.due_at)) if item.due_kind and item.due_at else None,
+        links=tuple(item.links or ()), waitlist_entry=item.waitlist_entry,
+    )
+
+
+def message_to_item(message: OutboxMessage) -> MessageItem:
+    attention = message.next_attention
+    return MessageItem(
+        keys.salon_pk(message.salon_id), keys.message_sk(message.id),
+        gsi2pk=keys.due_pk("outbox", attention.date()) if attention else None,
+        gsi2sk=keys.due_sk(attention, message.salon_id, message.id) if attention else None,
+        message_id=message.id, salon_id=message.salon_id, kind_of_message=message.kind, phone=message.phone,
+        locale=message.locale, body=message.body, not_before=iso_utc(message.not_before),
+        created_at=iso_utc(message.created_at), status=message.status.value, client_id=message.client_id,
+        appointment_id=message.appointment_id, appointment_start=_iso(message.appointment_start),
+        attempts=message.attempts, provider_message_id=message.provider_message_id, reason=message.reason,
+        sent_at=_iso(message.sent_at), lease_until=_iso(message.lease_until), claim_id=message.claim_id,
+    )
+
+
+def message_from_item(item: MessageItem) -> OutboxMessage:
+    return OutboxMessage(
+        id=item.message_id, salon_id=item.salon_id, kind=item.kind_of_message, phone=item.phone, locale=item.locale,
+        body=item.body, not_before=parse_iso_utc(item.not_before), created_at=parse_iso_utc(item.created_at),
+        status=MessageStatus(item.status), client_id=item.client_id, appointment_id=item.appointment_id,
+        appointment_start=_instant(item.appointment_start), attempts=int(item.attempts),
+        provider_message_id=item.provider_message_id, reason=item.reason, sent_at=_instant(item.sent_at),
+        lease_until=_instant(item.lease_until), claim_id=item.claim_id,
     )

@@ -4,15 +4,35 @@ from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
+    ListAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from . import table
 
 SCHEMA_VERSION = 1
+
+
+class ClientHistoryIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = table.GSI1
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True, attr_name=table.GSI1PK)
+    gsi1sk = UnicodeAttribute(range_key=True, attr_name=table.GSI1SK)
+
+
+class DueIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = table.GSI2
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True, attr_name=table.GSI2PK)
+    gsi2sk = UnicodeAttribute(range_key=True, attr_name=table.GSI2SK)
 
 
 class Item(Model):
@@ -29,6 +49,9 @@ class Item(Model):
     gsi2sk = UnicodeAttribute(null=True, attr_name=table.GSI2SK)
     expires_at = TTLAttribute(null=True, attr_name=table.TTL_ATTRIBUTE)
     kind = DiscriminatorAttribute()
+    # Declared on the base so the one shared connection knows both indexes.
+    history_index = ClientHistoryIndex()  # a client's appointments by start
+    due_index = DueIndex()  # sparse: appointments and messages a sweep must look at
     schema_version = NumberAttribute(default=SCHEMA_VERSION, attr_name="v")
 
 
@@ -46,6 +69,7 @@ class SalonItem(Item, discriminator="salon"):
     min_notice_minutes = NumberAttribute()
     horizon_days = NumberAttribute()
     cancellation_cutoff_hours = NumberAttribute()
+    policy = JSONAttribute(null=True)  # domain/policy.py; absent: the defaults
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -55,6 +79,7 @@ class ServiceItem(Item, discriminator="service"):
     buffer_minutes = NumberAttribute()
     price = UnicodeAttribute()  # decimal text, never float
     active = BooleanAttribute(default=True)
+    recall_days = NumberAttribute(null=True)
 
 
 class StaffItem(Item, discriminator="staff"):
@@ -79,6 +104,10 @@ class ClientItem(Item, discriminator="client"):
     notes = UnicodeAttribute(default="")
     created_at = UnicodeAttribute()
     last_booked_at = UnicodeAttribute(null=True)
+    no_show_days = JSONAttribute(null=True)
+    fees_owed = UnicodeAttribute(default="0")
+    sms_opt_out = BooleanAttribute(default=False)
+    recall_consent = BooleanAttribute(default=False)
 
 
 class PhoneItem(Item, discriminator="phone"):
@@ -101,6 +130,12 @@ class AppointmentItem(Item, discriminator="appointment"):
     cancelled_by = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(default="")
     created_at = UnicodeAttribute(null=True)
+    due_kind = UnicodeAttribute(null=True)  # with GSI2 while a sweep must look at it
+    due_at = UnicodeAttribute(null=True)
+    links = JSONAttribute(null=True)  # manage-link digests: a reschedule repoints them all
+    waitlist_entry = UnicodeAttribute(null=True)
+    # What a no-show changed, so the owner's revert can restore it exactly.
+    undo = JSONAttribute(null=True)
 
 
 class LockItem(Item, discriminator="lock"):
@@ -125,24 +160,73 @@ class WaitlistItem(Item, discriminator="waitlist"):
     client_id = UnicodeAttribute()
     first_day = UnicodeAttribute()
     last_day = UnicodeAttribute()
-    status = UnicodeAttribute(default="waiting")
+    status = UnicodeAttribute(default="waiting")  # waiting | offered | booked | closed
     created_at = UnicodeAttribute()
+    offers = NumberAttribute(default=0)
+    passed = ListAttribute(of=UnicodeAttribute, null=True)  # starts offered, not claimed: never again
 
 
-ALL_MODELS = (Item, SalonItem, ServiceItem, StaffItem, ClientItem, PhoneItem, AppointmentItem,
-              LockItem, TokenItem, IdempotencyItem, WaitlistItem)
+class MessageItem(Item, discriminator="message"):
+    message_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    kind_of_message = UnicodeAttribute(attr_name="message_kind")
+    phone = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    body = UnicodeAttribute()
+    not_before = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    status = UnicodeAttribute()
+    client_id = UnicodeAttribute(null=True)
+    appointment_id = UnicodeAttribute(null=True)
+    appointment_start = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    provider_message_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    sent_at = UnicodeAttribute(null=True)
+    lease_until = UnicodeAttribute(null=True)
+    claim_id = UnicodeAttribute(null=True)
+
+
+class InboxItem(Item, discriminator="inbound"):
+    message_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    client_id = UnicodeAttribute(null=True)
+    body = UnicodeAttribute()
+    received_at = UnicodeAttribute()
+    handled_as = UnicodeAttribute()  # confirm | cancel | stop | start | inbox
+
+
+class CursorItem(Item, discriminator="cursor"):
+    day = UnicodeAttribute()  # the first UTC day a sweep lane still has to read
+
+
+class CounterItem(Item, discriminator="sms_count"):
+    count = NumberAttribute(default=0)
+
+
+class RouteItem(Item, discriminator="route"):
+    salon_id = UnicodeAttribute()
+
+
+def _all_models(base=Item):
+    yield base
+    for sub in base.__subclasses__():
+        yield from _all_models(sub)
 
 
 def bind(table_name: str, region: str, host: str | None):
     """Point every model at a table (called once from wiring, and by tests). All models share
     one connection, so a cold start builds one botocore client, not one per model; the
-    returned Connection runs the transactions on that same client."""
-    for model in ALL_MODELS:
+    returned Connection runs the transactions on that same client. Models defined in other
+    storage modules are found as subclasses of Item."""
+    models = list(dict.fromkeys(_all_models()))
+    for model in models:
         model.Meta.table_name = table_name
         model.Meta.region = region
         model.Meta.host = host
         model._connection = None
     shared = Item._get_connection()
-    for model in ALL_MODELS:
+    for model in models:
         model._connection = shared
     return shared.connection

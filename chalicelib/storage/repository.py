@@ -2,6 +2,7 @@
 method is a GetItem, a Query or a transaction. It speaks in domain objects."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist
@@ -12,6 +13,7 @@ from ..domain.catalog import MAX_SPAN_MINUTES, Catalog, Service, Staff
 from ..domain.client import Client
 from ..domain.clock import UTC, iso_utc
 from ..domain.errors import BookingRestricted, IllegalTransition, SlotTaken
+from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from . import keys, mapping
 from .errors import IdempotentReplay, PhoneTaken
@@ -21,6 +23,7 @@ from .models import (
     IdempotencyItem,
     Item,
     LockItem,
+    MessageItem,
     PhoneItem,
     SalonItem,
     ServiceItem,
@@ -28,6 +31,8 @@ from .models import (
     TokenItem,
     WaitlistItem,
 )
+from .outbox_store import OutboxStore
+from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
 LOCK_TTL = timedelta(days=2)  # a lock outlives its block by this, then DynamoDB drops it
@@ -80,7 +85,9 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class Repository:
+class Repository(OutboxStore, SweepStore):
+    """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py."""
+
     def __init__(self, connection: Connection):
         self._connection = connection
 
@@ -153,7 +160,8 @@ class Repository:
         return mapping.appointment_from_item(item)
 
     def create_booking(self, appt: Appointment, token_digest: str, client: Client, client_is_new: bool,
-                       today: date, now: datetime, idempotency: IdempotencyRecord | None = None) -> None:
+                       today: date, now: datetime, idempotency: IdempotencyRecord | None = None,
+                       messages: tuple[OutboxMessage, ...] = ()) -> None:
         """One transaction: appointment, manage token, one lock per block, the client and the
         idempotency record. Raises IdempotentReplay, BookingRestricted, PhoneTaken or SlotTaken."""
         tx = self._transaction()
@@ -176,22 +184,37 @@ class Repository:
         tx.save(mapping.appointment_to_item(appt), condition=AppointmentItem.pk.does_not_exist())
         tx.save(self._token_item(appt, token_digest))
         self._put_locks(tx, appt, block_starts(appt.start, appt.occupied_until))
+        self._add_messages(tx, messages)
         tx.commit()
 
-    def cancel(self, before: Appointment, after: Appointment, count_late: bool) -> None:
-        """Cancel and free the chair in one transaction: the locks go with the status change."""
+    def cancel(self, before: Appointment, after: Appointment, count_late: bool, fee: Decimal | None = None,
+               messages: tuple[OutboxMessage, ...] = ()) -> None:
+        """Cancel and free the chair in one transaction: the locks go with the status change,
+        the appointment leaves the due index, a late cancel is counted (with its fee)."""
         tx = self._transaction()
-        tx.update(mapping.appointment_to_item(before),
-                  actions=[AppointmentItem.status.set(after.status.value), AppointmentItem.late.set(after.late),
-                           AppointmentItem.cancelled_by.set(after.cancelled_by.value)],
-                  condition=AppointmentItem.status == before.status.value, on_fail=_changed)
+        tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.status == before.status.value,
+                on_fail=_changed)
         self._delete_locks(tx, before, block_starts(before.start, before.occupied_until))
         if count_late:
+            actions = [ClientItem.late_cancel_count.add(1)]
+            if fee:
+                actions.append(ClientItem.fees_owed.set(str(fee)))
             tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
-                      actions=[ClientItem.late_cancel_count.add(1)], condition=ClientItem.pk.exists())
+                      actions=actions, condition=ClientItem.pk.exists())
+        self._add_messages(tx, messages)
         tx.commit()
 
-    def reschedule(self, before: Appointment, after: Appointment, token_digest: str) -> None:
+    def add_link(self, before: Appointment, after: Appointment, token_digest: str,
+                 messages: tuple[OutboxMessage, ...] = ()) -> None:
+        """A new manage link for an appointment (e.g. in its reminder), with what it causes."""
+        tx = self._transaction()
+        tx.save(mapping.appointment_to_item(after), condition=unchanged(before), on_fail=_changed)
+        tx.save(self._token_item(after, token_digest))
+        self._add_messages(tx, messages)
+        tx.commit()
+
+    def reschedule(self, before: Appointment, after: Appointment, token_digest: str,
+                   messages: tuple[OutboxMessage, ...] = ()) -> None:
         """Lock the new blocks and release the old ones in one transaction: the client holds
         one of the two slots at every moment, never neither and never both."""
         old = {(before.staff_id, b) for b in block_starts(before.start, before.occupied_until)}
@@ -203,9 +226,11 @@ class Repository:
         else:
             tx.delete(mapping.appointment_to_item(before), condition=unchanged, on_fail=_changed, priority=1)
             tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.pk.does_not_exist())
-            tx.save(self._token_item(after, token_digest))
+            for digest in set(after.links) | {token_digest}:
+                tx.save(self._token_item(after, digest))
         self._put_locks(tx, after, sorted(b for _, b in new - old))
         self._delete_locks(tx, before, sorted(b for _, b in old - new))
+        self._add_messages(tx, messages)
         tx.commit()
 
     # --- waitlist ------------------------------------------------------------------------
@@ -223,6 +248,11 @@ class Repository:
         tx.save(PhoneItem(keys.salon_pk(salon_id), keys.phone_sk(client.phone), client_id=client.id),
                 condition=PhoneItem.pk.does_not_exist(), on_fail=_phone_taken, priority=1)
         tx.save(mapping.client_to_item(salon_id, client, now), condition=ClientItem.pk.does_not_exist())
+
+    @staticmethod
+    def _add_messages(tx: Transaction, messages) -> None:
+        for message in messages:
+            tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
 
     @staticmethod
     def _token_item(appt: Appointment, token_digest: str) -> TokenItem:

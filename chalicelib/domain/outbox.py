@@ -1,0 +1,78 @@
+"""Outbox messages: every client SMS is an item first.
+
+    pending ──claim──► sending ──► sent
+       ▲                  │ └────► failed (permanent error, or attempts used up)
+       └──── retry ───────┘
+    pending ──► cancelled (no longer true, opted out, capped, country not allowed)
+
+A claim carries a lease: a dispatcher that dies after claiming leaves the message `sending`
+with an expired lease, and the next run claims it again.
+"""
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=10)  # longer than a dispatcher run may last (its Lambda timeout)
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: str
+    salon_id: str
+    kind: str
+    phone: str
+    locale: str
+    body: str
+    not_before: datetime
+    created_at: datetime
+    status: MessageStatus = MessageStatus.PENDING
+    client_id: str | None = None
+    appointment_id: str | None = None
+    appointment_start: datetime | None = None  # a reminder is only true for this start
+    attempts: int = 0
+    provider_message_id: str | None = None
+    reason: str | None = None  # why it failed or was cancelled, shown to the owner
+    sent_at: datetime | None = None
+    lease_until: datetime | None = None
+    claim_id: str | None = None
+
+    @property
+    def next_attention(self) -> datetime | None:
+        """When a dispatcher must look at it again (None: never)."""
+        if self.status is MessageStatus.PENDING:
+            return self.not_before
+        if self.status is MessageStatus.SENDING:
+            return self.lease_until
+        return None
+
+    def claimed(self, claim_id: str, now: datetime) -> "OutboxMessage":
+        return replace(self, status=MessageStatus.SENDING, claim_id=claim_id, lease_until=now + LEASE,
+                       attempts=self.attempts + 1)
+
+    def sent(self, provider_message_id: str, now: datetime) -> "OutboxMessage":
+        return replace(self, status=MessageStatus.SENT, provider_message_id=provider_message_id, sent_at=now,
+                       lease_until=None, reason=None)
+
+    def retry_or_fail(self, reason: str, permanent: bool, now: datetime) -> "OutboxMessage":
+        if permanent or self.attempts >= MAX_ATTEMPTS:
+            return replace(self, status=MessageStatus.FAILED, reason=reason, lease_until=None)
+        backoff = timedelta(minutes=2 ** (self.attempts - 1))  # 1, 2, 4, 8 minutes
+        return replace(self, status=MessageStatus.PENDING, reason=reason, not_before=now + backoff,
+                       lease_until=None)
+
+    def deferred(self, until: datetime) -> "OutboxMessage":
+        """Back to pending until `until` (quiet hours), without using up an attempt."""
+        return replace(self, status=MessageStatus.PENDING, not_before=until, lease_until=None,
+                       attempts=max(self.attempts - 1, 0))
+
+    def cancelled(self, reason: str) -> "OutboxMessage":
+        return replace(self, status=MessageStatus.CANCELLED, reason=reason, lease_until=None)

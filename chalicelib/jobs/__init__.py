@@ -1,0 +1,1 @@
+"""Scheduled and event-driven entry points: take `now`, call one service."""

@@ -1,0 +1,140 @@
+"""SMS bodies in six languages, dates and times in the salon's zone.
+
+Texts live in texts/<locale>.json: `str.format` fields, a kind's text or a list of variants from
+the fullest to the most compact, `<kind>_late` for a late cancellation, and the locale's Babel
+date patterns under `_date`, `_date_short` (appointments) and `_day` (a restriction's end). Only
+the named fields ever reach a text: whatever else a caller passes (notes, allergies) is ignored.
+
+Every text aims at MAX_SEGMENTS. `render` takes the first variant that fits, trying each one
+also without the accents GSM-7 lacks (a Polish or Portuguese text in UCS-2 holds 134 characters in
+two segments, in GSM-7 306). A reminder must fit: when no variant does, the salon's name is
+shortened; only a manage URL too long for any wording can still push it over (logged).
+"""
+import json
+import logging
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .segments import encoding, fold_to_gsm7, sms_segments
+
+logger = logging.getLogger(__name__)
+
+KINDS = (
+    "booking_confirmation",
+    "cancellation_confirmation",
+    "reminder",
+    "noshow_policy",
+    "noshow_warning",
+    "booking_restricted",
+    "ban_notice",
+    "waitlist_offer",
+    "recall",
+    "reply_confirmed",
+    "reply_cancelled",
+    "reply_unknown",
+)
+LOCALES = ("en", "it", "pl", "pt", "es", "ru")
+DEFAULT = "en"
+MAX_SEGMENTS = 2
+MUST_FIT = frozenset({"reminder"})  # sent to every client for every appointment: cost matters
+MIN_SALON_NAME = 12  # characters a shortened salon name keeps, the ellipsis included
+
+_DIR = Path(__file__).parent / "texts"
+_HAS_LATE = frozenset({"cancellation_confirmation", "reply_cancelled"})
+_PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url")
+
+
+@cache
+def _texts(locale: str) -> dict:
+    return json.loads((_DIR / f"{locale}.json").read_text("utf-8"))
+
+
+def supported(locale: str | None) -> str:
+    """'it', 'it-IT', 'pt_BR' -> a locale we have texts for; anything else -> English."""
+    code = (locale or "").replace("-", "_").split("_")[0].strip().lower()
+    return code if code in LOCALES else DEFAULT
+
+
+def render(kind: str, locale: str, tz: str, **fields) -> str:
+    """The SMS body of `kind` in the client's language, times in the salon's zone `tz`."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown SMS kind {kind!r}")
+    locale = supported(locale)
+    texts = _texts(locale)
+    key = f"{kind}_late" if kind in _HAS_LATE and fields.get("late") else kind
+    variants = texts[key] if isinstance(texts[key], list) else [texts[key]]
+    values = _values(texts, locale, ZoneInfo(tz), fields)
+    candidates = [_fill(kind, variant, values) for variant in variants]
+    fitting = _first_fitting(candidates)
+    if fitting is not None:
+        return fitting
+    if kind in MUST_FIT:
+        return _shortened(kind, locale, variants[-1], values)
+    return min(_options(candidates), key=lambda text: sms_segments(text)[1])  # the fullest of the cheapest
+
+
+def _values(texts: dict, locale: str, tz: ZoneInfo, fields: dict) -> dict[str, str]:
+    from babel.dates import format_date, format_time
+
+    values = {name: " ".join(str(fields[name]).split()) for name in _PLAIN if fields.get(name) is not None}
+    if fields.get("hold_minutes") is not None:
+        values["hold_minutes"] = str(int(fields["hold_minutes"]))
+    start = fields.get("start")
+    if start is not None:
+        if start.tzinfo is None:
+            raise ValueError("start must be an aware datetime")
+        local = start.astimezone(tz)
+        values["date"] = _spaces(format_date(local, texts["_date"], locale=locale))
+        values["date_short"] = _spaces(format_date(local, texts["_date_short"], locale=locale))
+        values["time"] = format_time(local, "HH:mm", locale=locale)
+    until = fields.get("until")
+    if until is not None:
+        day = until.astimezone(tz).date() if isinstance(until, datetime) else until
+        if not isinstance(day, date):
+            raise ValueError("until must be a date")
+        values["until"] = _spaces(format_date(day, texts["_day"], locale=locale))
+    return values
+
+
+def _spaces(text: str) -> str:
+    """CLDR puts no-break spaces in some formats ('2026 г.'): one is enough to make a text UCS-2."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def _fill(kind: str, template: str, values: dict[str, str]) -> str:
+    try:
+        return template.format(**values)
+    except KeyError as exc:
+        raise ValueError(f"SMS {kind!r} needs the field {exc.args[0]!r}") from None
+
+
+def _options(candidates: list[str]):
+    """Each text as written, then without the accents GSM-7 lacks when that makes it GSM-7."""
+    for text in candidates:
+        yield text
+        folded = fold_to_gsm7(text)
+        if folded != text and encoding(folded) == "GSM-7":
+            yield folded
+
+
+def _first_fitting(candidates: list[str]) -> str | None:
+    return next((text for text in _options(candidates) if sms_segments(text)[1] <= MAX_SEGMENTS), None)
+
+
+def _shortened(kind: str, locale: str, template: str, values: dict[str, str]) -> str:
+    """The most compact wording with the salon's name cut until the text fits. When no cut is
+    enough, the name stays whole: the text costs the same, and the client knows who wrote."""
+    name = values.get("salon_name", "")
+    for keep in range(len(name) - 1, MIN_SALON_NAME - 1, -1):
+        short = name[: keep - 1].rstrip() + "…"
+        fitting = _first_fitting([_fill(kind, template, {**values, "salon_name": short})])
+        if fitting is not None:
+            return fitting
+    text = _fill(kind, template, values)
+    logger.warning(
+        "SMS %s (%s) takes %d segments: a %d-character link leaves no room",
+        kind, locale, sms_segments(text)[1], len(values.get("manage_url", "")),
+    )
+    return text

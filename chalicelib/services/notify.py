@@ -1,0 +1,74 @@
+"""Events become outbox messages: rendered now in the client's language, sent later by the
+dispatcher inside the salon's sending window."""
+from datetime import datetime
+
+from ..domain.appointment import Appointment
+from ..domain.catalog import Catalog
+from ..domain.client import Client
+from ..domain.ids import new_id
+from ..domain.outbox import OutboxMessage
+from ..domain.salon import Salon
+from ..domain.sending_window import next_send_time
+
+# Kinds whose truth depends on the appointment they speak of (checked again before sending).
+ABOUT_APPOINTMENT = frozenset({"booking_confirmation", "reminder", "waitlist_offer"})
+
+
+def phone_country(e164: str) -> str | None:
+    import phonenumbers
+
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def country_allowed(salon: Salon, e164: str) -> bool:
+    return phone_country(e164) in salon.policy.sms_countries(salon.country)
+
+
+def manage_url(base_url: str, token: str) -> str:
+    """The short form for SMS (`/m/` redirects to the manage page): every character counts."""
+    return f"{base_url}/m/{token}"
+
+
+def message(salon: Salon, client: Client, kind: str, now: datetime, *, not_before: datetime | None = None,
+            appointment: Appointment | None = None, **fields) -> OutboxMessage:
+    """An outbox message for `client`; born cancelled (with the reason, for the owner to see)
+    when the client opted out or the number's country is not allowed."""
+    from ..messaging.templates import render
+
+    locale = client.locale or salon.locale
+    body = render(kind, locale, salon.timezone, salon_name=salon.name, **fields)
+    policy = salon.policy
+    when = next_send_time(max(not_before or now, now), salon.tz, policy.send_from, policy.send_until)
+    outbox = OutboxMessage(
+        id=new_id(), salon_id=salon.id, kind=kind, phone=client.phone, locale=locale, body=body, not_before=when,
+        created_at=now, client_id=client.id,
+        appointment_id=appointment.id if appointment else None,
+        appointment_start=appointment.start if appointment else None,
+    )
+    if client.sms_opt_out:
+        return outbox.cancelled("opted_out")
+    if not country_allowed(salon, client.phone):
+        return outbox.cancelled("country_not_allowed")
+    return outbox
+
+
+def names(catalog: Catalog, appt: Appointment) -> dict:
+    service = catalog.service(appt.service_id)
+    return {"service_name": service.name if service else appt.service_id}
+
+
+def booking_confirmation(salon, catalog, client, appt, token, base_url, now) -> tuple[OutboxMessage, ...]:
+    if not salon.policy.confirmations:
+        return ()
+    return (message(salon, client, "booking_confirmation", now, appointment=appt, start=appt.start,
+                    manage_url=manage_url(base_url, token), **names(catalog, appt)),)
+
+
+def cancellation_confirmation(salon, catalog, client, appt, now) -> tuple[OutboxMessage, ...]:
+    if not salon.policy.confirmations:
+        return ()
+    return (message(salon, client, "cancellation_confirmation", now, start=appt.start, late=appt.late,
+                    **names(catalog, appt)),)

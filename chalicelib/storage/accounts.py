@@ -1,0 +1,253 @@
+"""Accounts of the owner side: users, sessions, failed-login counters and the audit log.
+
+Models stay private to this module; callers get the dataclasses below. Every method is a GetItem,
+a Query, a BatchGetItem or a single write (docs/data-model.md, "Accounts").
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from ..domain.clock import iso_utc, parse_iso_utc
+from ..domain.ids import new_id
+from . import keys, table
+from .models import Item
+
+TTL_SLACK = timedelta(days=1)  # DynamoDB deletes expired items late; readers check the time themselves
+
+
+class EmailTaken(Exception):
+    """An account with this email exists already (in this salon or another one)."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    email: str  # lower-case: the login
+    salon_id: str
+    role: str  # auth/roles.py
+    name: str = ""
+    staff_id: str | None = None  # the specialist this login is, for "own agenda" and "own clients"
+    password_hash: str = field(default="", repr=False)
+    active: bool = True
+    session_generation: int = 0  # bumped by "log out everywhere": older sessions stop working
+    created_at: datetime | None = None  # required by create_user
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    digest: str  # sha256 of the cookie's session id; the id itself is never stored
+    email: str
+    user_id: str
+    salon_id: str
+    generation: int
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Counter:
+    failures: int = 0
+    last_failure: datetime | None = None
+    locked_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: str
+    salon_id: str
+    at: datetime
+    actor_user_id: str
+    action: str
+    target: str
+    details: dict
+
+
+class UserItem(Item, discriminator="user"):
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    name = UnicodeAttribute(default="")
+    staff_id = UnicodeAttribute(null=True)
+    password_hash = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    session_generation = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+
+
+class SessionItem(Item, discriminator="session"):
+    email = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    generation = NumberAttribute()
+    issued_at = UnicodeAttribute()
+
+
+class ThrottleItem(Item, discriminator="throttle"):
+    failures = NumberAttribute(default=0)
+    last_failure_at = UnicodeAttribute(null=True)
+    locked_until = UnicodeAttribute(null=True)
+
+
+class AuditItem(Item, discriminator="audit"):
+    entry_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor_user_id = UnicodeAttribute()
+    action = UnicodeAttribute()
+    target = UnicodeAttribute()
+    details = JSONAttribute()
+
+
+MODELS = (UserItem, SessionItem, ThrottleItem, AuditItem)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _conditional(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _time(text: str | None) -> datetime | None:
+    return parse_iso_utc(text) if text else None
+
+
+class AccountsRepository:
+    """Build it after `models.bind` (wiring.repository() does that): it shares the bound client."""
+
+    def __init__(self, connection=None):
+        shared = Item._connection if connection is None else connection
+        for model in MODELS:
+            model._connection = shared
+
+    # --- users -----------------------------------------------------------------------------
+    def create_user(self, user: User) -> None:
+        """Raises EmailTaken: an email is one login across all salons."""
+        item = UserItem(
+            keys.user_pk(normalize_email(user.email)), keys.USER_SK,
+            gsi1pk=keys.salon_users_pk(user.salon_id), gsi1sk=keys.salon_user_sk(user.id),
+            user_id=user.id, email=normalize_email(user.email), salon_id=user.salon_id, role=user.role,
+            name=user.name, staff_id=user.staff_id, password_hash=user.password_hash, active=user.active,
+            session_generation=user.session_generation, created_at=iso_utc(user.created_at),
+        )
+        try:
+            item.save(condition=UserItem.pk.does_not_exist())
+        except PutError as error:
+            if _conditional(error):
+                raise EmailTaken(user.email) from None
+            raise
+
+    def get_user(self, email: str) -> User | None:
+        try:
+            item = UserItem.get(keys.user_pk(normalize_email(email)), keys.USER_SK, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return _user(item)
+
+    def users_of_salon(self, salon_id: str) -> list[User]:
+        """GSI1 (eventually consistent), oldest account first."""
+        return [_user(item) for item in UserItem.query(keys.salon_users_pk(salon_id), index_name=table.GSI1)]
+
+    def set_password_hash(self, email: str, password_hash: str, end_sessions: bool) -> None:
+        actions = [UserItem.password_hash.set(password_hash)]
+        if end_sessions:
+            actions.append(UserItem.session_generation.add(1))
+        UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK).update(
+            actions=actions, condition=UserItem.pk.exists())
+
+    def end_all_sessions(self, email: str) -> None:
+        """Every session issued so far stops working (they carry the old generation)."""
+        UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK).update(
+            actions=[UserItem.session_generation.add(1)], condition=UserItem.pk.exists())
+
+    # --- sessions --------------------------------------------------------------------------
+    def save_session(self, session: StoredSession) -> None:
+        SessionItem(keys.session_pk(session.digest), keys.SESSION_SK, email=session.email,
+                    user_id=session.user_id, salon_id=session.salon_id, generation=session.generation,
+                    issued_at=iso_utc(session.issued_at), expires_at=session.expires_at,
+                    ).save(condition=SessionItem.pk.does_not_exist())
+
+    def get_session(self, digest: str) -> StoredSession | None:
+        try:
+            item = SessionItem.get(keys.session_pk(digest), keys.SESSION_SK, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return StoredSession(digest=digest, email=item.email, user_id=item.user_id, salon_id=item.salon_id,
+                             generation=int(item.generation), issued_at=parse_iso_utc(item.issued_at),
+                             expires_at=item.expires_at)
+
+    def delete_session(self, digest: str) -> None:
+        SessionItem(keys.session_pk(digest), keys.SESSION_SK).delete()
+
+    # --- failed-login counters -------------------------------------------------------------
+    def counters(self, subjects: list[tuple[str, str]]) -> dict[tuple[str, str], Counter]:
+        """(scope, digest) -> its counter, in one BatchGetItem; missing subjects are absent."""
+        wanted = {keys.throttle_pk(scope, digest): (scope, digest) for scope, digest in subjects}
+        found = {}
+        for item in ThrottleItem.batch_get([(pk, keys.THROTTLE_SK) for pk in wanted], consistent_read=True):
+            found[wanted[item.pk]] = Counter(int(item.failures), _time(item.last_failure_at),
+                                             _time(item.locked_until))
+        return found
+
+    def add_failure(self, scope: str, digest: str, now: datetime, window: timedelta) -> int:
+        """Count one failure; the count starts over when the last failure is older than `window`.
+        Returns the count including this failure."""
+        item = ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK)
+        expires = now + window + TTL_SLACK
+        try:
+            item.update(actions=[ThrottleItem.failures.add(1), ThrottleItem.last_failure_at.set(iso_utc(now)),
+                                 ThrottleItem.expires_at.set(expires)],
+                        condition=ThrottleItem.last_failure_at >= iso_utc(now - window))
+            return int(item.failures)
+        except UpdateError as error:
+            if not _conditional(error):
+                raise
+        # Missing or stale: start over at one (an update, so a running lock is kept).
+        item.update(actions=[ThrottleItem.failures.set(1), ThrottleItem.last_failure_at.set(iso_utc(now)),
+                             ThrottleItem.expires_at.set(expires)])
+        return 1
+
+    def lock(self, scope: str, digest: str, until: datetime) -> None:
+        """Refuse this subject until `until`; the failures count again from zero afterwards."""
+        ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).update(
+            actions=[ThrottleItem.locked_until.set(iso_utc(until)), ThrottleItem.failures.set(0),
+                     ThrottleItem.expires_at.set(until + TTL_SLACK)])
+
+    def clear_counter(self, scope: str, digest: str) -> None:
+        ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).delete()
+
+    # --- audit log -------------------------------------------------------------------------
+    def record_audit(self, salon_id: str, actor_user_id: str, action: str, target: str, details: dict,
+                     now: datetime) -> AuditEntry:
+        """Append one entry to the salon's log. `details` must hold no secrets (no passwords, no tokens)."""
+        entry = AuditEntry(new_id(int(now.timestamp() * 1000)), salon_id, now, actor_user_id, action, target,
+                           dict(details))
+        AuditItem(keys.salon_pk(salon_id), keys.audit_sk(now, entry.id), entry_id=entry.id, salon_id=salon_id,
+                  at=iso_utc(now), actor_user_id=actor_user_id, action=action, target=target,
+                  details=entry.details).save(condition=AuditItem.pk.does_not_exist())
+        return entry
+
+    def audit_entries(self, salon_id: str, limit: int = 50, before: AuditEntry | None = None) -> list[AuditEntry]:
+        """Newest first; pass the last entry of a page as `before` for the next page."""
+        upper = keys.audit_sk(before.at, before.id) if before else keys.AUDIT_PREFIX + "~"
+        query = AuditItem.query(keys.salon_pk(salon_id), AuditItem.sk.between(keys.AUDIT_PREFIX, upper),
+                                scan_index_forward=False, limit=limit + 1)
+        entries = []
+        for item in query:
+            if before and item.entry_id == before.id:
+                continue  # BETWEEN includes its bound
+            entries.append(AuditEntry(item.entry_id, item.salon_id, parse_iso_utc(item.at), item.actor_user_id,
+                                      item.action, item.target, item.details))
+            if len(entries) == limit:
+                break
+        return entries
+
+
+def _user(item: UserItem) -> User:
+    return User(id=item.user_id, email=item.email, salon_id=item.salon_id, role=item.role, name=item.name,
+                staff_id=item.staff_id, password_hash=item.password_hash, active=bool(item.active),
+                session_generation=int(item.session_generation), created_at=_time(item.created_at))

@@ -1,0 +1,168 @@
+"""Two-way SMS replies and the waitlist hand-off, on DynamoDB Local."""
+import json
+import re
+from datetime import timedelta
+
+import pytest
+
+from chalicelib import wiring
+from chalicelib.domain.appointment import Status
+from chalicelib.domain.errors import IllegalTransition, SlotTaken
+from chalicelib.services import dispatch, inbound, manage, sweeps, waitlist, waitlist_offers
+from tests.sweeps.conftest import BASE, MONDAY, REMINDER_TIME, WEDNESDAY_10, book, messages
+
+PHONE = "+393331234567"
+OWN_PHONE = "+393335550123"
+EVENING = REMINDER_TIME + timedelta(minutes=30)  # Tuesday 18:30 in Rome: the reminder went out
+
+
+def reminded(repo, salon_id, sender, phone=PHONE, start=WEDNESDAY_10):
+    booked = book(repo, salon_id, phone=phone, start=start)
+    sweeps.sweep_appointments(repo, REMINDER_TIME, BASE)
+    dispatch.dispatch(repo, sender, REMINDER_TIME + timedelta(minutes=1))
+    return booked
+
+
+def status_of(repo, booked):
+    appt = booked.appointment
+    return repo.get_appointment(appt.salon_id, appt.start, appt.id).status
+
+
+@pytest.mark.parametrize("reply", ["1", "Sì", "si!", "OK", "tak", "Sim", "да", "yes"])
+def test_a_positive_reply_confirms_the_next_appointment(repo, salon_id, sender, reply):
+    booked = reminded(repo, salon_id, sender)
+    handled = inbound.handle_reply(repo, PHONE, reply, EVENING, BASE)
+    assert handled.action == "confirm" and status_of(repo, booked) is Status.CONFIRMED
+    assert len(messages(repo, salon_id, "reply_confirmed")) == 1
+
+
+@pytest.mark.parametrize("reply", ["2", "No", "nie", "não", "нет"])
+def test_a_negative_reply_cancels_late_after_the_cutoff_and_frees_the_slot(repo, salon_id, sender, reply):
+    booked = reminded(repo, salon_id, sender)
+    assert inbound.handle_reply(repo, PHONE, reply, EVENING, BASE).action == "cancel"
+    assert status_of(repo, booked) is Status.CANCELLED
+    client = repo.get_client(salon_id, booked.appointment.client_id)
+    assert client.late_cancel_count == 1  # 15.5 hours before: after the 24-hour cutoff
+    again = book(repo, salon_id, phone="+39 333 765 4321", now=EVENING)
+    assert again.appointment.start == WEDNESDAY_10
+
+
+def test_stop_opts_out_and_start_opts_back_in(repo, salon_id, sender):
+    # A number only this test uses: replies go to the salon that wrote last to the number.
+    reminded(repo, salon_id, sender, phone=OWN_PHONE)
+    assert inbound.handle_reply(repo, OWN_PHONE, "STOP", EVENING, BASE).action == "stop"
+    client_id = repo.client_id_for_phone(salon_id, OWN_PHONE)
+    assert repo.get_client(salon_id, client_id).sms_opt_out
+    later = book(repo, salon_id, start=WEDNESDAY_10 + timedelta(days=1), now=EVENING, phone=OWN_PHONE)
+    dispatch.dispatch(repo, sender, EVENING + timedelta(minutes=1))
+    [confirmation] = [m for m in messages(repo, salon_id, "booking_confirmation")
+                      if m.appointment_id == later.appointment.id]
+    assert confirmation.status.value == "cancelled" and confirmation.reason == "opted_out"
+    assert confirmation.body not in [m["body"] for m in sender.sent]
+    assert inbound.handle_reply(repo, OWN_PHONE, "start", EVENING, BASE).action == "start"
+    assert not repo.get_client(salon_id, client_id).sms_opt_out
+
+
+def test_anything_else_lands_in_the_owners_inbox(repo, salon_id, sender):
+    booked = reminded(repo, salon_id, sender)
+    handled = inbound.handle_reply(repo, PHONE, "Can I come 10 minutes late?", EVENING, BASE)
+    assert handled.action == "inbox" and status_of(repo, booked) is Status.BOOKED
+    [entry] = repo.inbox_of_salon(salon_id)
+    assert entry["body"] == "Can I come 10 minutes late?" and entry["handled_as"] == "inbox"
+
+
+def test_a_reply_from_a_number_we_never_wrote_to_is_ignored(repo, salon_id, sender):
+    assert inbound.handle_reply(repo, "+393339998887", "1", EVENING, BASE).action == "unknown_sender"
+    assert inbound.handle_reply(repo, "garbage", "1", EVENING, BASE).action == "unknown_sender"
+
+
+def test_the_sns_entry_point_reads_end_user_messaging_events(repo, salon_id, sender):
+    from chalicelib.jobs import run
+
+    booked = reminded(repo, salon_id, sender)
+    event = json.dumps({"originationNumber": PHONE, "destinationNumber": "+390600000000", "messageBody": "1"})
+    wiring.set_clock(lambda: EVENING)
+    assert run.inbound_sms(event, EVENING) == "confirm"
+    assert run.inbound_sms("not json", EVENING) == "ignored"
+    assert status_of(repo, booked) is Status.CONFIRMED
+
+
+def join(repo, salon_id, phone, name):
+    return waitlist.join(repo, waitlist.WaitlistRequest(
+        salon_id=salon_id, service_id="color", first_day=WEDNESDAY_10.date(), last_day=WEDNESDAY_10.date(),
+        name=name, phone=phone), MONDAY)
+
+
+def test_a_freed_slot_is_offered_to_one_waiting_client_at_a_time(repo, salon_id, sender, api):
+    booked = book(repo, salon_id)
+    join(repo, salon_id, "+39 347 000 0001", "First")
+    join(repo, salon_id, "+39 347 000 0002", "Second")
+    manage.cancel(repo, booked.manage_token, MONDAY + timedelta(hours=1), BASE)
+    [offer] = messages(repo, salon_id, "waitlist_offer")
+    assert offer.phone == "+393470000001"
+    with pytest.raises(SlotTaken):  # held for the first client: nobody else takes it
+        book(repo, salon_id, phone="+39 333 765 4321", now=MONDAY + timedelta(hours=1))
+    token = re.search(r"/claim/([A-Za-z0-9_-]+)", offer.body).group(1)
+    wiring.set_clock(lambda: MONDAY + timedelta(hours=1, minutes=10))
+    claimed = api.http.post(f"/v1/bookings/{token}/claim")
+    assert claimed.status_code == 200 and claimed.json_body["booking"]["status"] == "booked"
+    assert api.http.get(f"/v1/bookings/{token}").json_body["booking"]["start"] == "2026-04-15T10:00:00+02:00"
+    assert len(messages(repo, salon_id, "waitlist_offer")) == 1  # the second client was not bothered
+
+
+def test_an_unclaimed_hold_goes_to_the_next_client(repo, salon_id, sender):
+    booked = book(repo, salon_id)
+    join(repo, salon_id, "+39 347 000 0001", "First")
+    join(repo, salon_id, "+39 347 000 0002", "Second")
+    cancelled_at = MONDAY + timedelta(hours=1)
+    manage.cancel(repo, booked.manage_token, cancelled_at, BASE)
+    [first] = messages(repo, salon_id, "waitlist_offer")
+    token = re.search(r"/claim/([A-Za-z0-9_-]+)", first.body).group(1)
+    sweeps.sweep_offers(repo, cancelled_at + timedelta(minutes=29), BASE)
+    assert len(messages(repo, salon_id, "waitlist_offer")) == 1  # still held for the first
+    sweeps.sweep_offers(repo, cancelled_at + timedelta(minutes=31), BASE)
+    offers = messages(repo, salon_id, "waitlist_offer")
+    assert sorted(m.phone for m in offers) == ["+393470000001", "+393470000002"]
+    with pytest.raises(IllegalTransition) as late:
+        waitlist_offers.claim(repo, token, cancelled_at + timedelta(minutes=32), BASE)
+    assert late.value.code == "offer_expired"
+    dispatch.dispatch(repo, sender, cancelled_at + timedelta(minutes=32))
+    assert first.body not in [m["body"] for m in sender.sent]  # the expired offer never leaves
+
+
+def test_no_offer_for_a_slot_that_starts_before_the_message_could_leave(repo, salon_id, sender):
+    start = WEDNESDAY_10 - timedelta(hours=1)  # Wednesday 09:00 in Rome
+    booked = book(repo, salon_id, start=start)
+    join(repo, salon_id, "+39 347 000 0001", "First")
+    night = start - timedelta(hours=9)  # Wednesday 00:00 in Rome: quiet until 09:00, the slot's start
+    manage.cancel(repo, booked.manage_token, night, BASE)
+    assert messages(repo, salon_id, "waitlist_offer") == []
+
+
+def test_the_offer_page_claims_the_slot(repo, salon_id, sender, api):
+    booked = book(repo, salon_id)
+    join(repo, salon_id, "+39 347 000 0001", "First")
+    manage.cancel(repo, booked.manage_token, MONDAY + timedelta(hours=1), BASE)
+    token = re.search(r"/claim/([A-Za-z0-9_-]+)", messages(repo, salon_id, "waitlist_offer")[0].body).group(1)
+    wiring.set_clock(lambda: MONDAY + timedelta(hours=1, minutes=5))
+    page = api.http.get(f"/claim/{token}")
+    assert page.status_code == 200 and "Prenota questo orario" in page.body.decode()
+    taken = api.http.post(f"/claim/{token}", body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert taken.status_code == 303 and taken.headers["Location"].endswith(f"/manage/{token}?done=claimed")
+    assert api.http.get(f"/claim/{token}").status_code == 303  # claimed: the link now manages the booking
+    wiring.set_clock(lambda: MONDAY + timedelta(hours=3))
+
+
+def test_an_expired_offer_page_says_so(repo, salon_id, sender, api):
+    booked = book(repo, salon_id)
+    join(repo, salon_id, "+39 347 000 0001", "First")
+    manage.cancel(repo, booked.manage_token, MONDAY + timedelta(hours=1), BASE)
+    token = re.search(r"/claim/([A-Za-z0-9_-]+)", messages(repo, salon_id, "waitlist_offer")[0].body).group(1)
+    wiring.set_clock(lambda: MONDAY + timedelta(hours=2))
+    page = api.http.get(f"/claim/{token}")
+    assert page.status_code == 409 and "scaduta" in page.body.decode()
+
+
+def test_short_sms_links_lead_to_the_manage_page(api, salon_id, repo):
+    response = api.http.get("/m/some-token")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/manage/some-token")
