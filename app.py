@@ -3,7 +3,10 @@ from chalice import Chalice, Rate
 
 from chalicelib.api.errors import error_response, normalize_chalice_error
 from chalicelib.api.openapi import docs
+from chalicelib.api.owner_agenda import owner_agenda
 from chalicelib.api.owner_auth import owner_auth
+from chalicelib.api.owner_clients import owner_clients
+from chalicelib.api.owner_settings import owner_settings
 from chalicelib.api.pages import pages
 from chalicelib.api.public import public
 
@@ -12,6 +15,9 @@ app.register_blueprint(public)
 app.register_blueprint(docs)
 app.register_blueprint(pages)
 app.register_blueprint(owner_auth)
+app.register_blueprint(owner_agenda)
+app.register_blueprint(owner_clients)
+app.register_blueprint(owner_settings)
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

@@ -88,8 +88,20 @@ COMPONENTS = {
 }
 
 
+def _admin() -> tuple[dict, dict]:
+    """The owner side's /v1/admin paths, declared next to their routes."""
+    from . import owner_agenda, owner_clients, owner_settings
+
+    paths, schemas = {}, {}
+    for module in (owner_agenda, owner_clients, owner_settings):
+        paths.update(module.OPENAPI_PATHS)
+        schemas.update(module.OPENAPI_SCHEMAS)
+    return paths, schemas
+
+
 def document() -> dict:
     salon_params, token_params = [_SALON_ID], [_TOKEN]
+    admin_paths, admin_schemas = _admin()
     return {
         "openapi": "3.0.3",
         "info": {"title": "Chairtime public API", "version": "1",
@@ -131,11 +143,16 @@ def document() -> dict:
                 "operationId": "claimWaitlistOffer", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "The held slot is now this client's booking"),
                               **_errors(404, 409)}}},
+            **admin_paths,
             "/v1/salons/{salon_id}/waitlist": {"post": {
                 "operationId": "joinWaitlist", "parameters": salon_params, "requestBody": _body("WaitlistRequest"),
                 "responses": {**_ok(201, "WaitlistEntry", "On the waitlist"), **_errors(400, 403, 404)}}},
         },
-        "components": {"schemas": COMPONENTS},
+        "components": {"schemas": {**COMPONENTS, **admin_schemas},
+                       "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "chairtime_session",
+                                                       "description": "The owner side's session cookie "
+                                                                      "(POST /owner/login); changes also need "
+                                                                      "the X-CSRF-Token header."}}},
     }
 
 

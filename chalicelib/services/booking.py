@@ -37,7 +37,9 @@ class Booked:
 
 
 def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | None = None,
-         base_url: str = "") -> Booked:
+         base_url: str = "", by_salon: bool = False) -> Booked:
+    """`by_salon`: the owner or front desk books (by phone): the client's online restriction does
+    not apply; the slot must still be one availability offers, and free."""
     salon, catalog = load_salon(repo, request.salon_id)
     service = require_service(catalog, request.service_id)
     if request.staff_id is not None:
@@ -72,7 +74,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
         messages = notify.booking_confirmation(salon, catalog, client, appt, token, base_url, now)
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,
-                                record_for(appt) if record_for else None, messages)
+                                record_for(appt) if record_for else None, messages, check_access=not by_salon)
             return Booked(appt, token, salon)
         except IdempotentReplay as replay:
             if replay.request_hash != fingerprint:

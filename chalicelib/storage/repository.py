@@ -16,6 +16,8 @@ from ..domain.errors import BookingRestricted, IllegalTransition, SlotTaken
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from . import keys, mapping
+from .agenda_store import AgendaStore
+from .clients_store import ClientsStore
 from .errors import IdempotentReplay, PhoneTaken
 from .models import (
     AppointmentItem,
@@ -32,6 +34,7 @@ from .models import (
     WaitlistItem,
 )
 from .outbox_store import OutboxStore
+from .settings_store import SettingsStore
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
@@ -85,8 +88,9 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class Repository(OutboxStore, SweepStore):
-    """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py."""
+class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore):
+    """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py; the
+    owner side's reads and writes in agenda_store.py, clients_store.py and settings_store.py."""
 
     def __init__(self, connection: Connection):
         self._connection = connection
@@ -161,7 +165,7 @@ class Repository(OutboxStore, SweepStore):
 
     def create_booking(self, appt: Appointment, token_digest: str, client: Client, client_is_new: bool,
                        today: date, now: datetime, idempotency: IdempotencyRecord | None = None,
-                       messages: tuple[OutboxMessage, ...] = ()) -> None:
+                       messages: tuple[OutboxMessage, ...] = (), check_access: bool = True) -> None:
         """One transaction: appointment, manage token, one lock per block, the client and the
         idempotency record. Raises IdempotentReplay, BookingRestricted, PhoneTaken or SlotTaken."""
         tx = self._transaction()
@@ -180,7 +184,8 @@ class Repository(OutboxStore, SweepStore):
                 (ClientItem.access == "restricted") & (ClientItem.restricted_until <= today.isoformat()))
             tx.update(ClientItem(keys.salon_pk(appt.salon_id), keys.client_sk(client.id)),
                       actions=[ClientItem.last_booked_at.set(iso_utc(now))],
-                      condition=ClientItem.pk.exists() & may_book, on_fail=_restricted, priority=2)
+                      condition=ClientItem.pk.exists() & may_book if check_access else ClientItem.pk.exists(),
+                      on_fail=_restricted, priority=2)
         tx.save(mapping.appointment_to_item(appt), condition=AppointmentItem.pk.does_not_exist())
         tx.save(self._token_item(appt, token_digest))
         self._put_locks(tx, appt, block_starts(appt.start, appt.occupied_until))
