@@ -25,6 +25,7 @@ class Client:
     access: Access = Access.OK
     restricted_until: date | None = None
     notes: str = ""  # private: staff only, never in the public API
+    allergies: str = ""  # private: shown as a flag on the agenda to the roles allowed to see notes
     no_show_days: tuple[date, ...] = ()  # local days of recorded no-shows (the ladder's window)
     fees_owed: Decimal = Decimal("0")
     sms_opt_out: bool = False  # answered STOP: never messaged until they opt back in

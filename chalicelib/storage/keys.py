@@ -110,6 +110,20 @@ def sms_count_sk(day: date, e164: str | None = None) -> str:
     return f"SMSCOUNT#{day.isoformat()}" + (f"#{e164}" if e164 else "")
 
 
+def clients_pk(salon_id: str) -> str:
+    """GSI1 partition of a salon's clients, sorted by folded name (search by name prefix)."""
+    return f"SALON#{salon_id}#CLIENTS"
+
+
+def client_name_sk(folded_name: str, client_id: str) -> str:
+    return f"{folded_name}#{client_id}"
+
+
+def client_message_sk(created: datetime, message_id: str) -> str:
+    """A message in its client's GSI1 history, next to the appointments (prefix MSG#)."""
+    return f"MSG#{iso_utc(created)}#{message_id}"
+
+
 def route_pk(e164: str) -> str:
     """Which salon last wrote to this phone: inbound replies are matched there."""
     return f"ROUTE#{e164}"

@@ -123,14 +123,23 @@ def staff_from_item(item: StaffItem) -> Staff:
     )
 
 
+def fold_name(name: str) -> str:
+    """Lower case without accents: 'Élodie Rossi' and 'elodie' find each other."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
 def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
     return ClientItem(
         keys.salon_pk(salon_id), keys.client_sk(client.id),
+        gsi1pk=keys.clients_pk(salon_id), gsi1sk=keys.client_name_sk(fold_name(client.name), client.id),
         client_id=client.id, name=client.name, phone=client.phone, email=client.email,
         locale=client.locale, no_show_count=client.no_show_count,
         late_cancel_count=client.late_cancel_count, access=client.access.value,
         restricted_until=client.restricted_until.isoformat() if client.restricted_until else None,
-        notes=client.notes, created_at=iso_utc(now),
+        notes=client.notes, allergies=client.allergies, created_at=iso_utc(now),
         no_show_days=[d.isoformat() for d in client.no_show_days], fees_owed=str(client.fees_owed),
         sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent,
     )
@@ -142,7 +151,7 @@ def client_from_item(item: ClientItem) -> Client:
         no_show_count=int(item.no_show_count), late_cancel_count=int(item.late_cancel_count),
         access=Access(item.access),
         restricted_until=date.fromisoformat(item.restricted_until) if item.restricted_until else None,
-        notes=item.notes,
+        notes=item.notes, allergies=item.allergies or "",
         no_show_days=tuple(date.fromisoformat(d) for d in (item.no_show_days or [])),
         fees_owed=Decimal(item.fees_owed or "0"), sms_opt_out=bool(item.sms_opt_out),
         recall_consent=bool(item.recall_consent),
@@ -187,6 +196,8 @@ def message_to_item(message: OutboxMessage) -> MessageItem:
         keys.salon_pk(message.salon_id), keys.message_sk(message.id),
         gsi2pk=keys.due_pk("outbox", attention.date()) if attention else None,
         gsi2sk=keys.due_sk(attention, message.salon_id, message.id) if attention else None,
+        gsi1pk=keys.client_history_pk(message.salon_id, message.client_id) if message.client_id else None,
+        gsi1sk=keys.client_message_sk(message.created_at, message.id) if message.client_id else None,
         message_id=message.id, salon_id=message.salon_id, kind_of_message=message.kind, phone=message.phone,
         locale=message.locale, body=message.body, not_before=iso_utc(message.not_before),
         created_at=iso_utc(message.created_at), status=message.status.value, client_id=message.client_id,

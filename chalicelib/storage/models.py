@@ -102,6 +102,7 @@ class ClientItem(Item, discriminator="client"):
     access = UnicodeAttribute(default="ok")
     restricted_until = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(default="")
+    allergies = UnicodeAttribute(default="")
     created_at = UnicodeAttribute()
     last_booked_at = UnicodeAttribute(null=True)
     no_show_days = JSONAttribute(null=True)

@@ -43,8 +43,10 @@ class SweepStore:
 
     def client_appointments(self, salon_id: str, client_id: str, since: datetime | None = None,
                             newest_first: bool = False, limit: int | None = None) -> list[Appointment]:
-        """A client's history (GSI1), optionally from `since` on."""
-        condition = Item.gsi1sk >= keys.client_history_sk(since) if since else None
+        """A client's appointments (GSI1, where their messages also live under MSG#), optionally
+        from `since` on."""
+        lower = keys.client_history_sk(since) if since else keys.APPOINTMENT_PREFIX
+        condition = Item.gsi1sk.between(lower, keys.APPOINTMENT_PREFIX + "~")
         query = Item.history_index.query(keys.client_history_pk(salon_id, client_id), condition,
                                          scan_index_forward=not newest_first, limit=limit)
         return [mapping.appointment_from_item(i) for i in query if isinstance(i, AppointmentItem)]
