@@ -78,6 +78,7 @@ def create_booking(salon_id):
     booked = booking.book(repository(), booking.BookingRequest(
         salon_id=salon_id, service_id=body["service_id"], start=body["start"], staff_id=body.get("staff_id"),
         name=client["name"], phone=client["phone"], email=client.get("email"), notes=body.get("notes", ""),
+        recall_consent=client.get("recall_consent", False),
     ), now(), key, _base())
     answer = {"booking": views.booking_view(booked.appointment, booked.salon), "manage_token": booked.manage_token,
               "manage_url": _manage_url(booked.manage_token)}

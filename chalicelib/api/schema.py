@@ -16,7 +16,9 @@ DATE_TIME = {"type": "string", "format": "date-time", "example": "2026-03-31T10:
 
 CLIENT = {
     "type": "object", "additionalProperties": False, "required": ["name", "phone"],
-    "properties": {"name": NAME, "phone": PHONE, "email": EMAIL},
+    "properties": {"name": NAME, "phone": PHONE, "email": EMAIL,
+                   "recall_consent": {"type": "boolean", "description": "agrees to a nudge when a periodic "
+                                                                        "treatment is due again"}},
 }
 BOOKING_REQUEST = {
     "type": "object", "additionalProperties": False, "required": ["service_id", "start", "client"],
@@ -39,14 +41,14 @@ AVAILABILITY_QUERY = {
 }
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TYPES = {"object": dict, "string": str, "integer": int}
+_TYPES = {"object": dict, "string": str, "integer": int, "boolean": bool}
 
 
 def validate(value, schema: dict, path: str = ""):
     """Return `value` with `date`/`date-time` strings parsed; raise InvalidRequest otherwise."""
     label = path or "body"
     expected = _TYPES[schema["type"]]
-    if not isinstance(value, expected) or isinstance(value, bool):
+    if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
         raise InvalidRequest(f"{label}: expected {'an' if schema['type'] == 'object' else 'a'} {schema['type']}.")
     if schema["type"] == "object":
         return _validate_object(value, schema, path)

@@ -1,6 +1,6 @@
 """Booking an appointment: validate against availability's rules, then one transaction that
 locks every block of the slot (see domain/blocks.py)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ..domain import availability, schedule
@@ -26,6 +26,7 @@ class BookingRequest:
     staff_id: str | None = None
     email: str | None = None
     notes: str = ""
+    recall_consent: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
         raise SlotNotOffered(availability.why_not_offered(salon, request.start, now))
 
     client, is_new = identify(repo, salon, request.name, request.phone, request.email)
+    client = replace(client, recall_consent=request.recall_consent)
     token = new_manage_token()
     record_for = None
     if idempotency_key is not None:
@@ -88,6 +90,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
         except PhoneTaken:
             # Someone created this client a moment ago (a double click): book as that client.
             client, is_new = identify(repo, salon, request.name, request.phone, request.email)
+            client = replace(client, recall_consent=request.recall_consent)
         except SlotTaken:
             offered.pop(0)  # "anyone": try the next specialist free at that time
             if not offered:

@@ -182,8 +182,10 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         else:
             may_book = (ClientItem.access == "ok") | (
                 (ClientItem.access == "restricted") & (ClientItem.restricted_until <= today.isoformat()))
-            tx.update(ClientItem(keys.salon_pk(appt.salon_id), keys.client_sk(client.id)),
-                      actions=[ClientItem.last_booked_at.set(iso_utc(now))],
+            actions = [ClientItem.last_booked_at.set(iso_utc(now))]
+            if client.recall_consent:  # given again with this booking (never withdrawn from here)
+                actions.append(ClientItem.recall_consent.set(True))
+            tx.update(ClientItem(keys.salon_pk(appt.salon_id), keys.client_sk(client.id)), actions=actions,
                       condition=ClientItem.pk.exists() & may_book if check_access else ClientItem.pk.exists(),
                       on_fail=_restricted, priority=2)
         tx.save(mapping.appointment_to_item(appt), condition=AppointmentItem.pk.does_not_exist())

@@ -211,3 +211,13 @@ def test_public_catalog_lists_services_and_staff(api, salon_id):
     staff = api.http.get(f"/v1/salons/{salon_id}/staff").json_body["staff"]
     assert {s["id"] for s in staff} == {"giulia", "marco"}
     assert set(staff[0]) == {"id", "name", "service_ids"}
+
+
+def test_recall_consent_is_recorded_with_the_booking(api, salon_id, repo):
+    body = booking_body()
+    body["client"]["recall_consent"] = True
+    assert post(api, f"/v1/salons/{salon_id}/bookings", body).status_code == 201
+    client = repo.get_client(salon_id, repo.client_id_for_phone(salon_id, "+393331234567"))
+    assert client.recall_consent is True
+    body["client"]["recall_consent"] = "yes"
+    assert post(api, f"/v1/salons/{salon_id}/bookings", body).json_body["error"]["code"] == "invalid_request"
