@@ -123,7 +123,7 @@ def book_submit(salon_id):
         try:
             booked = booking.book(repository(), booking.BookingRequest(
                 salon_id=salon_id, service_id=form.service, start=form.start_at, name=form.name, phone=form.phone,
-                staff_id=form.staff_id, email=form.email or None, notes=form.note,
+                staff_id=form.staff_id, email=form.email or None, notes=form.note, recall_consent=form.recall == "1",
             ), now(), form.idempotency_key, _ctx().base)
             return redirect(_ctx(booked.salon).manage_url(booked.manage_token, new="1"))
         except DomainError as error:

@@ -74,6 +74,7 @@ class BookingForm:
     phone: str = ""
     email: str = ""
     note: str = ""
+    recall: str = ""  # "1": the client agrees to a nudge when the treatment is due again
     key: str = ""  # one per form: a double tap on "Book" replays instead of booking twice
     errors: dict[str, str] = field(default_factory=dict)  # field -> i18n key
 
@@ -93,7 +94,8 @@ class BookingForm:
 def booking_form(data: dict[str, str]) -> BookingForm:
     """The submitted booking form, trimmed, with a problem per field that needs one."""
     form = BookingForm(**{name: (data.get(name) or "").strip()
-                          for name in ("service", "start", "staff", "pick", "name", "phone", "email", "note", "key")})
+                          for name in ("service", "start", "staff", "pick", "name", "phone", "email", "note", "recall",
+                                       "key")})
     form.pick = staff_choice(form.pick) or "any"
     if ident(form.service) is None:
         form.errors["service"] = "err_service"

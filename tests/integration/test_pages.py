@@ -343,3 +343,11 @@ def test_locale_choice_and_fallback():
     assert from_accept_language("de-DE,es;q=0.8,it;q=0.9") == "it"
     assert from_accept_language("fr, *;q=0.1") == "en" and from_accept_language("ru;q=bad, pt") == "pt"
     assert Texts("it")("no-such-key") == "no-such-key"
+
+
+def test_the_form_records_consent_to_recall_nudges(api, repo, salon_id, fixed_now):
+    assert 'name="recall"' in text(api.http.get(f"/book/{salon_id}?service=haircut&staff=any&start="
+                                                f"{TUESDAY_9.replace('+', '%2B')}&slot_staff=giulia"))
+    assert book(api, salon_id, recall="1").status_code == 303
+    client = repo.get_client(salon_id, repo.client_id_for_phone(salon_id, "+393331234567"))
+    assert client.recall_consent is True
