@@ -191,3 +191,42 @@ def test_the_sweeps_read_only_what_is_due(repo, salon_id, sender):
     repo.advance_cursor("appt", date(2031, 6, 8))  # as a previous run on that day would have left it
     reminder_run = sweeps.sweep_appointments(repo, datetime(2031, 6, 9, 16, 0, tzinfo=UTC), BASE)
     assert reminder_run.read == 4 and reminder_run.done == {"reminder queued": 4}
+
+
+def test_a_queued_reminder_is_cancelled_when_the_appointment_is_cancelled_or_moved(repo, salon_id, sender):
+    cancelled = book(repo, salon_id)
+    moved = book(repo, salon_id, start=WEDNESDAY_10 + timedelta(hours=4), phone="+39 333 765 4321")
+    sweeps.sweep_appointments(repo, REMINDER_TIME, BASE)  # both reminders queued, not yet sent
+    manage.cancel(repo, cancelled.manage_token, REMINDER_TIME + timedelta(seconds=1), BASE)
+    manage.reschedule(repo, moved.manage_token, WEDNESDAY_10 + timedelta(days=1), REMINDER_TIME, base_url=BASE)
+    dispatch.dispatch(repo, sender, REMINDER_TIME + timedelta(minutes=1))
+    reminders = messages(repo, salon_id, "reminder")
+    assert len(reminders) == 2
+    assert {(m.status, m.reason) for m in reminders} == {(MessageStatus.CANCELLED, "no_longer_true")}
+
+
+def test_the_deployed_entry_points_run_the_sweeps(repo, salon_id, sender):
+    """Through Chalice's test client: the EventBridge rules and the inbound-SMS handler."""
+    import json
+
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib import wiring
+
+    own_phone = "+393335550177"  # replies go to the salon that wrote last to a number: keep it ours
+    book(repo, salon_id, phone=own_phone)
+    wiring.set_clock(lambda: REMINDER_TIME)
+    with Client(app) as client:
+        swept = client.lambda_.invoke("sweep_appointments", client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+        assert swept.payload["errors"] == 0 and swept.payload.get("reminder queued", 0) >= 1
+        sent = client.lambda_.invoke("dispatch_outbox", client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+        assert sent.payload.get("sent", 0) >= 1
+        reply = json.dumps({"originationNumber": own_phone, "messageBody": "1"})
+        answered = client.lambda_.invoke("inbound_sms", client.events.generate_sns_event(message=reply))
+        assert answered.payload == "confirm"
+        offers = client.lambda_.invoke("sweep_waitlist_offers", client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+        assert offers.payload["errors"] == 0
