@@ -56,6 +56,22 @@ def inbound_sms(event):
     return run.inbound_sms(event.message, wiring.now())
 
 
+@app.middleware("all")
+def observe(event, get_response):
+    """Every invocation: a correlation id and the salon on each log line, metrics flushed."""
+    from chalicelib import observability
+
+    context = getattr(event, "context", None)
+    request_id = (context.get("requestId") if isinstance(context, dict)
+                  else getattr(context, "aws_request_id", None))
+    params = getattr(event, "uri_params", None) or {}
+    observability.begin(request_id, params.get("salon_id"))
+    try:
+        return get_response(event)
+    finally:
+        observability.flush()
+
+
 @app.middleware("http")
 def uniform_errors(event, get_response):
     """Every answer an API client sees has the {"error": {"code", "message"}} shape."""

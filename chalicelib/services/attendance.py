@@ -3,6 +3,7 @@ owner's revert. Shared by the nightly sweep and the owner side."""
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
+from .. import observability
 from ..domain import ladder
 from ..domain.appointment import Appointment, Status
 from ..domain.client import Access
@@ -52,6 +53,7 @@ def mark_no_show(repo, salon: Salon, catalog, appt: Appointment, now: datetime, 
         fields["until"] = step.restrict_until
     message = notify.message(salon, client, step.message, now, not_before=next_opening(salon, now), **fields)
     repo.record_no_show(appt, missed, client, updated, message, release_slot=early)
+    observability.count("NoShows", salon=salon.id)
     if early:
         offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return missed

@@ -3,6 +3,7 @@ locks every block of the slot (see domain/blocks.py)."""
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment
 from ..domain.clock import local_today
@@ -77,6 +78,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,
                                 record_for(appt) if record_for else None, messages, check_access=not by_salon)
+            observability.count("Bookings", salon=salon.id)
             return Booked(appt, token, salon)
         except IdempotentReplay as replay:
             if replay.request_hash != fingerprint:

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .. import observability
 from ..domain.appointment import Status
 from ..domain.clock import days
 from ..domain.ids import new_id
@@ -109,4 +110,6 @@ def _outcome(repo, claimed: OutboxMessage, after: OutboxMessage, what: str) -> s
     if not repo.save_message_outcome(claimed, after):
         log.warning("message %s: claim lost before its outcome was saved", claimed.id)
         return "lost_claim"
+    if what in ("sent", "failed"):
+        observability.count("SmsSent" if what == "sent" else "SmsFailed", salon=claimed.salon_id, kind=claimed.kind)
     return what

@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from .. import observability
 from ..domain.appointment import CancelledBy, Status
 from ..domain.client import mask_phone, normalize_phone
 from ..domain.errors import DomainError
@@ -48,6 +49,7 @@ def handle_reply(repo, raw_phone: str, text: str, now: datetime, base_url: str) 
         if upcoming is not None:
             action = _answer(repo, salon, catalog, client, upcoming, intent, now, base_url)
     repo.add_inbound(salon.id, new_id(), phone, client.id if client else None, (text or "")[:1600], action, now)
+    observability.count("Replies", salon=salon.id, action=action)
     return Handled(salon.id, action)
 
 

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy
 from ..domain.catalog import Catalog
@@ -59,6 +60,7 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
         fee = client.fees_owed + salon.policy.late_cancel_fee
     messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) if client else ()
     repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages)
+    observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return cancelled
 

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from .. import observability
 from ..domain import schedule
 from ..domain.appointment import Appointment, Status
 from ..domain.clock import days
@@ -90,6 +91,7 @@ def _remind(repo, salon, catalog, appt: Appointment, now: datetime, base_url: st
     reminder = notify.message(salon, client, "reminder", now, appointment=appt, start=appt.start,
                               manage_url=notify.manage_url(base_url, token), **notify.names(catalog, appt))
     repo.add_link(appt, reminded, token_hash(token), (reminder,))
+    observability.count("RemindersQueued", salon=salon.id)
     return "reminder queued"
 
 

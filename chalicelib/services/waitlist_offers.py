@@ -4,6 +4,7 @@ Unclaimed when the hold ends, it goes to the next waiting client."""
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.clock import iso_utc, local_today
@@ -49,6 +50,7 @@ def offer_freed_slot(repo, salon, catalog, freed: Appointment, now: datetime, ba
             repo.create_hold(held, token_hash(token), entry["key"], offer)
         except SlotTaken:
             return None  # booked by someone else meanwhile, or the entry changed
+        observability.count("WaitlistOffers", salon=salon.id)
         return held
     return None
 
@@ -74,6 +76,7 @@ def claim(repo, token: str, now: datetime, base_url: str = "") -> Appointment:
     messages = notify.booking_confirmation(salon, catalog, client, booked, token, base_url, now) if client else ()
     repo.update_appointment(held, booked, messages)
     repo.set_waitlist_status(salon.id, held.waitlist_entry, "booked")
+    observability.count("WaitlistFills", salon=salon.id)
     return booked
 
 

@@ -1,0 +1,161 @@
+"""Reading the owner's settings forms, the same way for a browser's fields and a script's JSON.
+
+A form is a dict of strings. Each problem is kept next to its field's name, so a page shows it
+beside the input (with what was typed kept) and a script gets them all in one answer. JSON bodies
+are turned into the same strings first (`from_json`), so both paths share every rule.
+"""
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from ..domain.errors import InvalidRequest
+
+TRUE = {"1", "on", "true", "yes"}
+_WALL = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+class FieldErrors(InvalidRequest):
+    """Some fields are wrong: {field: what to do about it}."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("Some fields need attention: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+class Form:
+    def __init__(self, values: Mapping[str, str | None]):
+        self.values = {name: (value or "").strip() for name, value in values.items()}
+        self.errors: dict[str, str] = {}
+
+    def raw(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def done(self) -> None:
+        if self.errors:
+            raise FieldErrors(self.errors)
+
+    def text(self, name: str, max_length: int = 100, required: bool = True) -> str:
+        value = self.raw(name)
+        if required and not value:
+            self.fail(name, "Fill this in.")
+        elif len(value) > max_length:
+            self.fail(name, f"Use at most {max_length} characters.")
+        elif not value.isprintable():
+            self.fail(name, "Use plain text on one line.")
+        return value
+
+    def integer(self, name: str, low: int, high: int, step: int = 1, optional: bool = False) -> int | None:
+        value = self.raw(name)
+        if optional and not value:
+            return None
+        if not re.fullmatch(r"-?\d{1,9}", value):
+            self.fail(name, f"Enter a whole number from {low} to {high}.")
+            return None
+        number = int(value)
+        if not low <= number <= high:
+            self.fail(name, f"Enter a whole number from {low} to {high}.")
+        elif number % step:
+            self.fail(name, f"Use a multiple of {step}.")
+        return number
+
+    def wall(self, name: str) -> time | None:
+        match = _WALL.match(self.raw(name))
+        if not match:
+            self.fail(name, "Enter a time like 09:30 (24-hour clock).")
+            return None
+        return time(int(match.group(1)), int(match.group(2)))
+
+    def money(self, name: str, high: Decimal = Decimal("100000")) -> Decimal | None:
+        """An amount like 25 or 25.50; empty: none."""
+        value = self.raw(name).replace(",", ".")
+        if not value:
+            return None
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or not re.fullmatch(r"-?\d+(\.\d{1,2})?", value):
+            self.fail(name, "Enter an amount like 25 or 25.50.")
+            return None
+        if amount < 0:
+            self.fail(name, "An amount cannot be negative.")
+        elif amount > high:
+            self.fail(name, f"Enter at most {high}.")
+        return amount
+
+    def flag(self, name: str) -> bool:
+        return self.raw(name).lower() in TRUE
+
+    def choice(self, name: str, options) -> str:
+        value = self.raw(name)
+        if value not in options:
+            self.fail(name, "Choose one of: " + ", ".join(options) + ".")
+        return value
+
+    def words(self, name: str) -> list[str]:
+        """A list typed as words separated by commas, spaces or new lines."""
+        return [w for w in _SEPARATORS.split(self.raw(name)) if w]
+
+    def dates(self, name: str, most: int = 366) -> list[date]:
+        found = []
+        for word in self.words(name):
+            try:
+                found.append(date.fromisoformat(word) if len(word) == 10 else _bad())
+            except ValueError:
+                self.fail(name, f"'{word[:20]}' is not a date like 2026-12-25.")
+        if len(found) > most:
+            self.fail(name, f"Give at most {most} dates.")
+        return sorted(set(found))
+
+
+def local_datetime(text: str) -> datetime | None:
+    """'2026-08-10 14:00' or '2026-08-10T14:00' -> naive local datetime; None when it is not one."""
+    text = text.strip().replace("T", " ")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}", text):
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        return None
+
+
+def _bad():
+    raise ValueError
+
+
+# --- JSON -> form strings -------------------------------------------------------------------------
+
+def from_json(body, allowed) -> dict[str, str]:
+    """A JSON object of scalars and lists of scalars -> form strings. Unknown or nested fields are
+    refused with 400 (the message names the field)."""
+    if not isinstance(body, dict):
+        raise InvalidRequest("The body must be a JSON object.")
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise InvalidRequest(f"Unknown field {unknown[0][:40]!r}. Allowed: {', '.join(sorted(allowed))}.")
+    return {name: scalar(value, name) for name, value in body.items()}
+
+
+def scalar(value, name: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, (int, str)) or (isinstance(value, float) and value == value):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        return ", ".join(str(v) for v in value)
+    raise InvalidRequest(f"{name[:40]}: expected a string, a number, a boolean or a list of strings.")
+
+
+# --- what changed, for the audit log --------------------------------------------------------------
+
+def changes(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
+    """{field: 'before → after'} for every field whose value differs."""
+    return {name: f"{before.get(name) or '(none)'} → {after.get(name) or '(none)'}"
+            for name in after if (before.get(name) or "") != (after.get(name) or "")}
