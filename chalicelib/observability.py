@@ -7,6 +7,7 @@ not used: it costs ~200 ms of cold start (the X-Ray SDK) for little in a two-tab
 """
 import logging
 import re
+import sys
 from functools import lru_cache
 
 SERVICE = "chairtime"
@@ -26,6 +27,18 @@ def mask_text(text: str) -> str:
     return _PHONE.sub(masked, text)
 
 
+class _Stdout(logging.StreamHandler):
+    """Writes to whatever sys.stdout is at the time (Lambda, the local server, a test's capture)."""
+
+    @property
+    def stream(self):
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 class MaskPhones(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
@@ -39,7 +52,7 @@ class MaskPhones(logging.Filter):
 def logger():
     from aws_lambda_powertools import Logger
 
-    log = Logger(service=SERVICE, use_rfc3339=True)
+    log = Logger(service=SERVICE, use_rfc3339=True, logger_handler=_Stdout())
     mask = MaskPhones()
     for handler in log.handlers:
         handler.addFilter(mask)
