@@ -34,7 +34,7 @@ run: install
 test: install system-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## bench: request counts, pure availability speed, import time
+## bench: request counts, pure availability speed, import time, items read by the sweeps
 bench: install
 	$(PY) -m bench
 
@@ -51,3 +51,11 @@ lint: $(VENV)/.installed
 
 clean:
 	rm -rf .data test-artifacts .pytest_cache
+
+## package: a stage's CloudFormation template, zip and parameters in dist/<stage> (wheels cached in
+## .wheelhouse/, so later runs work offline): make package STAGE=prod [REGION=eu-west-1]. docs/deploy.md
+STAGE ?= dev
+REGION ?= eu-west-1
+.PHONY: package
+package: $(VENV)/.installed
+	AWS_DEFAULT_REGION=$(REGION) $(PY) -m infra.package --stage $(STAGE) --region $(REGION)

@@ -1,8 +1,8 @@
-"""`python -m bench` (`make bench`): measure the three figures, then print them (see bench/__init__.py)."""
+"""`python -m bench` (`make bench`): measure the four figures, then print them (see bench/__init__.py)."""
 import sys
 import time
 
-from . import availability_speed, imports, report, request_counts
+from . import availability_speed, imports, report, request_counts, sweep_reads
 
 
 def main() -> int:
@@ -13,7 +13,8 @@ def main() -> int:
     report.progress("timing the pure availability computation")
     speed = availability_speed.measure()
     counts = request_counts.measure(progress=report.progress)
-    report.print_report(counts, speed, import_times, time.perf_counter() - started)
+    sweeps = sweep_reads.measure(progress=report.progress)
+    report.print_report(counts, speed, import_times, sweeps, time.perf_counter() - started)
     return 0
 
 

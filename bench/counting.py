@@ -1,10 +1,14 @@
-"""Counting DynamoDB requests on botocore's event hooks.
+"""Counting DynamoDB requests, and the items they read, on botocore's event hooks.
 
 `models.bind` gives every model class one shared connection, and the repository runs its
 transactions on that same client; the counter still attaches to every client it can find and
 the run fails if PynamoDB built one it did not see. `before-call` fires once per API call (what
 the code asks for); `before-send` fires once per HTTP attempt (retries included): the two agree
-unless something was retried.
+unless something was retried. `after-call` fires once per API call with the parsed response:
+items read are what DynamoDB itself reports having read, `ScannedCount` of a Query or Scan (the
+items it evaluated and bills for; the same as `Count` when there is no filter), an item found by
+GetItem, the items returned by BatchGetItem and TransactGetItems. Conditional writes read the
+item they check too, but report nothing: they are requests, not items read.
 """
 from collections import Counter
 from contextlib import contextmanager
@@ -17,10 +21,15 @@ class Counted:
 
     calls: Counter = field(default_factory=Counter)  # operation name -> API calls
     sends: Counter = field(default_factory=Counter)  # operation name -> HTTP attempts
+    items: Counter = field(default_factory=Counter)  # operation name -> items read (see above)
 
     @property
     def total(self) -> int:
         return sum(self.calls.values())
+
+    @property
+    def items_read(self) -> int:
+        return sum(self.items.values())
 
     @property
     def retries(self) -> int:
@@ -39,6 +48,7 @@ class RequestCounter:
         tag = f"chairtime-bench-{id(self)}"
         client.meta.events.register("before-call.dynamodb", self._on_call, unique_id=f"{tag}-call")
         client.meta.events.register("before-send.dynamodb", self._on_send, unique_id=f"{tag}-send")
+        client.meta.events.register("after-call.dynamodb", self._on_response, unique_id=f"{tag}-items")
         self._clients.append(client)
 
     def covers(self, clients) -> bool:
@@ -53,7 +63,7 @@ class RequestCounter:
         finally:
             self._current = None
 
-    # Both handlers must return None: a value returned from before-call/before-send would be
+    # The handlers must return None: a value returned from before-call/before-send would be
     # taken by botocore as the response and the request would never be sent.
     def _on_call(self, model=None, event_name: str = "", **_) -> None:
         if self._current is not None:
@@ -63,11 +73,38 @@ class RequestCounter:
         if self._current is not None:
             self._current.sends[event_name.rsplit(".", 1)[-1]] += 1
 
+    def _on_response(self, parsed=None, model=None, event_name: str = "", **_) -> None:
+        if self._current is not None and isinstance(parsed, dict):
+            self._current.items[model.name if model is not None else event_name.rsplit(".", 1)[-1]] += \
+                items_read(parsed)
+
+
+def items_read(parsed: dict) -> int:
+    """Items a DynamoDB response says were read (0 for writes and errors)."""
+    if "ScannedCount" in parsed or "Count" in parsed:  # Query, Scan
+        return int(parsed.get("ScannedCount", parsed.get("Count", 0)))
+    if "Item" in parsed:  # GetItem that found its item
+        return 1
+    if "Responses" in parsed:
+        responses = parsed["Responses"]
+        if isinstance(responses, dict):  # BatchGetItem: table -> items
+            return sum(len(items) for items in responses.values())
+        return sum(1 for response in responses if response.get("Item"))  # TransactGetItems
+    return 0
+
 
 def pynamodb_clients(repo) -> list:
     """Every botocore client the app's storage layer sends requests with."""
-    from chalicelib.storage import models
+    from chalicelib.storage.models import Item
 
-    clients = [model._get_connection().connection.client for model in models.ALL_MODELS]
+    clients = [model._get_connection().connection.client for model in _models(Item)]
     clients.append(repo._connection.client)  # transactions go through the repository's Connection
     return clients
+
+
+def _models(base) -> list:
+    """`base` and every model class derived from it (what `models.bind` points at the table)."""
+    found = [base]
+    for sub in base.__subclasses__():
+        found.extend(model for model in _models(sub) if model not in found)
+    return found

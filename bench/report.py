@@ -1,7 +1,9 @@
 """The only place that prints: progress on stderr, the table and the BENCH_JSON line on stdout."""
 import json
 import sys
+from zoneinfo import ZoneInfo
 
+from . import sweep_reads
 from .counting import Counted
 from .request_counts import GOALS, OPERATIONS, SALONS, SalonResult
 
@@ -29,7 +31,38 @@ def _goals(counts: dict[str, SalonResult]) -> dict[str, bool]:
     return {op: all(result.counts[op].total <= goal for result in counts.values()) for op, goal in GOALS.items()}
 
 
-def _json(counts, speed, imports, goals, elapsed) -> dict:
+JOB_LABELS = {"reminder_sweep": "reminder sweep", "noshow_sweep": "no-show sweep", "dispatcher": "dispatcher"}
+JOB_ORDER = ("reminder_sweep", "noshow_sweep", "dispatcher")
+READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"})
+
+
+def _sweeps_json(sweeps: dict, met: bool) -> dict:
+    sizes = {}
+    for r in sweeps["results"]:
+        if r.skipped:
+            sizes[str(r.size)] = {"skipped": r.skipped}
+            continue
+        sizes[str(r.size)] = {
+            "appointments": r.appointments, "in_due_index": r.in_due_index, "seed_s": round(r.seed_s, 1),
+            "sent": r.sent, "work_as_expected": r.work_as_expected,
+            "jobs": {job: {"items_read": r.counts[job].items_read,
+                           "items_by_operation": dict(sorted(r.counts[job].items.items())),
+                           "requests": r.counts[job].total, "by_operation": dict(sorted(r.counts[job].calls.items())),
+                           "retries": r.counts[job].retries, "outcomes": r.outcomes[job]} for job in JOB_ORDER},
+        }
+    timeline = next((r.timeline for r in sweeps["results"] if r.timeline), None)
+    return {
+        "due": sweeps["due"], "salons": sweeps["salons"], "due_salons": sweeps["due_salons"], "sizes": sizes,
+        "runs_utc": {job: getattr(timeline, f"{run}_run").isoformat() for job, run in
+                     (("reminder_sweep", "reminder"), ("dispatcher", "dispatch"), ("noshow_sweep", "noshow"))}
+        if timeline else None,
+        "goal": {"same_for_all_sizes": True, "met": met and all(not r.skipped for r in sweeps["results"]),
+                 "same_for_sizes_run": met, "sizes_run": [r.size for r in sweeps["results"] if not r.skipped],
+                 "sizes_skipped": [r.size for r in sweeps["results"] if r.skipped]},
+    }
+
+
+def _json(counts, speed, imports, sweeps, goals, elapsed) -> dict:
     return {
         "dynamodb_requests": {
             label: {
@@ -45,11 +78,62 @@ def _json(counts, speed, imports, goals, elapsed) -> dict:
                         "boto3_s": round(imports["boto3_s"], 4), "ratio": round(imports["ratio"], 3),
                         "goal_ratio": imports["goal_ratio"], "met": imports["ratio"] <= imports["goal_ratio"],
                         "extra_over_boto3_ms": {k: round(v, 1) for k, v in imports["extra_over_boto3_ms"].items()}},
+        "sweep_items_read": _sweeps_json(sweeps, sweep_reads.same_for_all(sweeps["results"])),
         "elapsed_s": round(elapsed, 1),
     }
 
 
-def print_report(counts: dict[str, SalonResult], speed: dict, imports: dict, elapsed: float) -> None:
+def _sweep_lines(sweeps: dict) -> list[str]:
+    results, due = sweeps["results"], sweeps["due"]
+    ran = [r for r in results if not r.skipped]
+    met = sweep_reads.same_for_all(results)
+    out = [f"4. Items read by the scheduled sweeps (DynamoDB Local, a fresh table per size, {sweeps['salons']} salons)",
+           f"   due in every table: {due['reminders']} reminders and {due['noshow_checks']} no-show checks "
+           f"(in {sweeps['due_salons']} salons), each for a client of its own"]
+    if ran:
+        tz, timeline = ZoneInfo(sweeps["timezone"]), ran[0].timeline
+        out.append(f"   lane cursors at {timeline.day}; reminder sweep {timeline.reminder_run.astimezone(tz):%H:%M}, "
+                   f"dispatcher {timeline.dispatch_run.astimezone(tz):%H:%M}, "
+                   f"no-show sweep {timeline.noshow_run.astimezone(tz):%H:%M} ({sweeps['timezone']})")
+    out.append("   items: ScannedCount of each Query + 1 per GetItem that found its item (botocore after-call); "
+               "requests: API calls")
+    head = "".join(f"{JOB_LABELS[job]:<20}" for job in JOB_ORDER)
+    out.append(f"   {'appointments':>12}{'in due index':>14}{'seed s':>8}   {head}".rstrip())
+    sub = "".join(f"{'items':>6}{'requests':>10}{'':4}" for _ in JOB_ORDER[:-1])
+    sub += f"{'items':>6}{'requests':>10}{'sent':>6}"
+    out.append(f"   {'':>12}{'':>14}{'':>8}   {sub}")
+    for r in results:
+        if r.skipped:
+            out.append(f"   {r.size:>12,}  not run: {r.skipped}")
+            continue
+        cells = "".join(f"{r.counts[job].items_read:>6}{r.counts[job].total:>10}{'':4}" for job in JOB_ORDER[:-1])
+        last = r.counts[JOB_ORDER[-1]]
+        out.append(f"   {r.appointments:>12,}{r.in_due_index:>14,}{r.seed_s:>8.1f}   {cells}"
+                   f"{last.items_read:>6}{last.total:>10}{r.sent:>6}")
+    for r in ran:
+        if not r.work_as_expected:
+            out.append(f"   note: with {r.size:,} appointments the jobs did not do the expected work: {r.outcomes} "
+                       f"(sent {r.sent})")
+    if ran:
+        out.append("   by operation: items read (requests), then the writes" + (
+            ", the same for every size that ran:" if met else f", with {ran[0].size:,} appointments:"))
+        for job in JOB_ORDER:
+            counted = ran[0].counts[job]
+            reads = " + ".join(f"{op} {counted.items[op]} ({n})" for op, n in sorted(counted.calls.items())
+                               if op in READS)
+            writes = " + ".join(f"{n}x{op}" for op, n in sorted(counted.calls.items()) if op not in READS)
+            out.append(f"     {JOB_LABELS[job]:<16}{reads}; writes {writes or 'none'}")
+        retried = {(r.size, job): r.counts[job].retries for r in ran for job in JOB_ORDER if r.counts[job].retries}
+        if retried:
+            out.append(f"   note: HTTP retries (not in the counts above): {retried}")
+    skipped = ", ".join(f"{r.size:,}" for r in results if r.skipped)
+    verdict = _verdict(met) if not skipped else (
+        f"met for the sizes that ran, NOT SHOWN for {skipped} (not run)" if met else "MISSED")
+    out.append(f"   goal: the same items read and requests for every size  {verdict}")
+    return out
+
+
+def print_report(counts: dict[str, SalonResult], speed: dict, imports: dict, sweeps: dict, elapsed: float) -> None:
     goals = _goals(counts)
     small, large = (counts[label] for label in SALONS)
     out = []
@@ -83,7 +167,9 @@ def print_report(counts: dict[str, SalonResult], speed: dict, imports: dict, ela
     extra = ", ".join(f"{name} +{ms:.0f} ms" for name, ms in imports["extra_over_boto3_ms"].items())
     out.append(f"   where app's extra time goes (-X importtime self time, app minus boto3): {extra}")
     out.append("")
+    out.extend(_sweep_lines(sweeps))
+    out.append("")
     out.append(f"total bench time {elapsed:.0f} s")
     print("\n".join(out))
-    print("BENCH_JSON " + json.dumps(_json(counts, speed, imports, goals, elapsed), sort_keys=True,
+    print("BENCH_JSON " + json.dumps(_json(counts, speed, imports, sweeps, goals, elapsed), sort_keys=True,
                                      separators=(",", ":")), flush=True)
