@@ -1,14 +1,153 @@
 """Owner side — Agenda: the day and week per staff, and what can be done to an appointment.
 
 HTML under /owner/..., the same as JSON under /v1/admin/...; every route behind the guard
-(chalicelib/auth/guard.py)."""
+(chalicelib/auth/guard.py), except the staff calendar feed, whose secret URL is its credential.
+The routes live in owner_agenda_pages.py (agenda and actions), owner_agenda_moves.py (move, book
+by phone), owner_agenda_json.py (/v1/admin) and owner_agenda_feeds.py (calendar feeds), all on
+this one blueprint: importing this module registers them."""
 from chalice import Blueprint
 
-from ..auth.guard import Guard
+from ..auth.guard import Guard, app_root, owner_page
+from ..services.owner_agenda import Viewer
+from ..web.owner_agenda import ACTION_LABELS, STATUS_LABELS, Links, formatter, phone_label
+from ..wiring import config
+from . import schema
+from .http import base_url
 
 owner_agenda = Blueprint(__name__)
 guard = Guard(owner_agenda)
 
-# Paths of this module's /v1/admin routes for /v1/openapi.json (merged by api/openapi.py).
-OPENAPI_PATHS: dict = {}
-OPENAPI_SCHEMAS: dict = {}
+FORM = "application/x-www-form-urlencoded"
+
+
+# --- /v1/admin paths of this area, for /v1/openapi.json (merged by api/openapi.py) ---------------
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _answers(ok: int, schema_name: str, description: str, *errors: int) -> dict:
+    codes = {400: "invalid_request, invalid_phone", 401: "unauthenticated", 403: "forbidden, csrf_failed",
+             404: "appointment_not_found, staff_not_found, service_not_found", 409: "illegal_transition, "
+             "appointment_started, booking_changed, slot_taken, not_started, not_today, feed_changed",
+             422: "slot_not_offered, idempotency_key_reused"}
+    answers = {str(ok): {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}}
+    for status in (401, 403, *errors):
+        answers[str(status)] = {"description": "Codes: " + codes[status],
+                                "content": {"application/json": {"schema": _ref("Error")}}}
+    return answers
+
+
+_CSRF = {"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 100},
+         "description": "The session's CSRF token (every owner page carries it)."}
+_APPOINTMENT = [
+    {"name": "start", "in": "path", "required": True, "description": "The appointment's start in UTC",
+     "schema": {"type": "string", "pattern": r"^\d{8}T\d{6}Z$", "example": "20260324T090000Z"}},
+    {"name": "appointment_id", "in": "path", "required": True, "schema": schema.ID},
+]
+_ACTIONS = {
+    "arrived": ("markArrived", "The client is here"),
+    "completed": ("markCompleted", "Done (queues the recall nudge if the client agreed to it)"),
+    "no-show": ("markNoShow", "Missed; during the appointment the rest of its time goes to the waitlist"),
+    "revert-no-show": ("revertNoShow", "The client did come: the no-show and its consequences are undone"),
+    "cancel": ("cancelBySalon", "Cancelled by the salon (never late); the client gets a text"),
+}
+
+
+def _action_path(operation: str, description: str, body: str | None = None, *errors: int) -> dict:
+    spec = {"operationId": operation, "summary": description, "security": [{"session": []}],
+            "parameters": _APPOINTMENT + [_CSRF],
+            "responses": _answers(200, "AgendaAppointmentAnswer", description, 404, 409, *errors)}
+    if body:
+        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+    return {"post": spec}
+
+
+# GET /v1/admin/agenda's query: documented and enforced from this one dict ("enum" is documentation:
+# the service refuses other views with its own message).
+AGENDA_QUERY = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "day": schema.DATE,
+        "staff": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$", "example": "all"},
+        "view": {"type": "string", "maxLength": 4, "enum": ["day", "week"]},
+    },
+}
+
+OPENAPI_PATHS: dict = {
+    "/v1/admin/agenda": {"get": {
+        "operationId": "getAgenda", "summary": "A day or a week of appointments (a staff login: its own)",
+        "security": [{"session": []}],
+        "parameters": [{"name": name, "in": "query", "required": False, "schema": spec}
+                       for name, spec in AGENDA_QUERY["properties"].items()],
+        "responses": _answers(200, "Agenda", "The agenda, in the salon's time zone", 400, 404)}},
+    **{f"/v1/admin/appointments/{{start}}/{{appointment_id}}/{name}": _action_path(op, text)
+       for name, (op, text) in _ACTIONS.items()},
+    "/v1/admin/appointments/{start}/{appointment_id}/move": _action_path(
+        "moveBySalon", "Moved to another time and/or specialist (the salon's rules apply)", "RescheduleRequest",
+        400, 422),
+    "/v1/admin/bookings": {"post": {
+        "operationId": "bookByPhone", "summary": "Book for a client (a phone call): their online restriction "
+                                                 "does not apply", "security": [{"session": []}],
+        "parameters": [_CSRF, {"name": "Idempotency-Key", "in": "header", "required": False,
+                               "schema": {"type": "string", "maxLength": 200}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("BookingRequest")}}},
+        "responses": {**_answers(201, "AgendaAppointmentAnswer", "Booked", 400, 404, 409, 422),
+                      "200": {"description": "Replay of an earlier request with the same key",
+                              "content": {"application/json": {"schema": _ref("AgendaAppointmentAnswer")}}}}}},
+    "/v1/admin/feeds/{staff_id}/rotate": {"post": {
+        "operationId": "rotateStaffFeed", "summary": "A new secret calendar URL for a specialist; the old one "
+                                                     "stops working. The URL is shown only in this answer.",
+        "security": [{"session": []}],
+        "parameters": [{"name": "staff_id", "in": "path", "required": True, "schema": schema.ID}, _CSRF],
+        "responses": _answers(200, "AgendaFeed", "The new feed URL", 404, 409)}},
+}
+
+_STRING = {"type": "string"}
+_APPOINTMENT_VIEW = {"type": "object", "required": ["id", "status", "start", "end", "path"], "properties": {
+    "id": _STRING, "status": {"type": "string", "enum": list(STATUS_LABELS)},
+    "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
+    "service_id": _STRING, "service_name": {"type": "string", "nullable": True}, "staff_id": _STRING,
+    "staff_name": {"type": "string", "nullable": True}, "late": {"type": "boolean"},
+    "path": {"type": "string", "description": "Append /arrived, /no-show, ... to act on it"}}}
+OPENAPI_SCHEMAS: dict = {
+    "AgendaAppointmentAnswer": {"type": "object", "properties": {"appointment": _APPOINTMENT_VIEW}},
+    "Agenda": {"type": "object", "properties": {
+        "view": _STRING, "first_day": {"type": "string", "format": "date"},
+        "last_day": {"type": "string", "format": "date"}, "today": {"type": "string", "format": "date"},
+        "timezone": _STRING, "staff": {"type": "array", "items": {"type": "object", "properties": {
+            "id": _STRING, "name": _STRING}}},
+        "days": {"type": "array", "items": {"type": "object", "properties": {
+            "date": {"type": "string", "format": "date"},
+            "appointments": {"type": "array", "items": {"allOf": [_APPOINTMENT_VIEW, {"type": "object", "properties": {
+                "client": {"type": "object", "properties": {"name": _STRING, "phone": _STRING}},
+                "flags": {"type": "array", "items": {"type": "string", "enum": ["allergies", "note"]}},
+                "actions": {"type": "array", "items": {"type": "string", "enum": list(ACTION_LABELS)}}}}]}}}}}}},
+    "AgendaFeed": {"type": "object", "properties": {"staff_id": _STRING, "url": {"type": "string", "format": "uri"}}},
+}
+
+
+# --- shared by the route modules --------------------------------------------------------------------
+
+def viewer() -> Viewer:
+    me = guard.principal()
+    return Viewer(me.role, me.staff_id)
+
+
+def public_base() -> str:
+    """Where links in texts and feed URLs point."""
+    return base_url(owner_agenda.current_request, config().public_base_url)
+
+
+def links() -> Links:
+    return Links(app_root(owner_agenda.current_request))
+
+
+def render(template: str, salon, status: int = 200, **context):
+    """An agenda page: the salon's name in the header, times in its zone."""
+    return owner_page(owner_agenda.current_request, template, status, me=guard.principal(), salon_name=salon.name,
+                      fmt=formatter(salon), links=links(), status_labels=STATUS_LABELS, action_labels=ACTION_LABELS,
+                      phone=phone_label, **context)
+
+
+from . import owner_agenda_feeds, owner_agenda_json, owner_agenda_moves, owner_agenda_pages  # noqa: E402, F401, I001

@@ -1,14 +1,159 @@
 """Owner side — Clients: search, the client file, access changes, exports and erasure.
 
 HTML under /owner/..., the same as JSON under /v1/admin/...; every route behind the guard
-(chalicelib/auth/guard.py)."""
+(chalicelib/auth/guard.py). The routes live in three modules that add them to this one blueprint,
+so app.py registers only `owner_clients`:
+
+  owner_client_pages.py   /owner/clients, the client file and its forms (HTML)
+  owner_exports.py        /owner/exports..., a client's JSON export and erasure (HTML, owner only)
+  owner_client_api.py     /v1/admin/clients... (JSON)
+"""
+import functools
+
 from chalice import Blueprint
 
-from ..auth.guard import Guard
+from ..auth.guard import Guard, owner_page
+from ..services.owner_clients import NotAllowed
+from . import schema
+from .errors import error_response
 
 owner_clients = Blueprint(__name__)
 guard = Guard(owner_clients)
 
-# Paths of this module's /v1/admin routes for /v1/openapi.json (merged by api/openapi.py).
-OPENAPI_PATHS: dict = {}
-OPENAPI_SCHEMAS: dict = {}
+
+def refusing(api: bool = False):
+    """Under @guard.require: a NotAllowed from the service (the role may open the file, not make
+    this change) answers 403 like the guard's own refusals."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            except NotAllowed as error:
+                if api:
+                    return error_response(403, error.code, error.message)
+                return owner_page(owner_clients.current_request, "owner/error.html", 403, title="Not allowed",
+                                  message=error.message)
+        return wrapped
+    return decorate
+
+
+# --- /v1/admin/clients... in /v1/openapi.json (merged by api/openapi.py) -----------------------------
+
+def _string(**extra) -> dict:
+    return {"type": "string", **extra}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _answer(description: str, name: str = "Error") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+_ID = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"}
+_CLIENT_ID = {"name": "client_id", "in": "path", "required": True, "schema": _ID}
+_APPOINTMENT_ID = {"name": "appointment_id", "in": "path", "required": True, "schema": _ID}
+_REFUSED = {"401": _answer("unauthenticated: no valid session"),
+            "403": _answer("csrf_failed (a change without X-CSRF-Token), forbidden (the role does not allow it)")}
+_MISSING = {"404": _answer("client_not_found: no such client, or one the user may not open")}
+
+CLIENT_PATCH = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"name": schema.NAME, "phone": schema.PHONE, "email": _string(maxLength=254),
+                   "locale": _string(maxLength=5), "notes": _string(maxLength=2000),
+                   "allergies": _string(maxLength=500), "recall_consent": {"type": "boolean"}},
+}
+ACCESS_CHANGE = {
+    "type": "object", "additionalProperties": False, "required": ["access"],
+    "properties": {"access": _string(enum=["ok", "restricted", "banned"], maxLength=10), "until": schema.DATE},
+}
+ERASE_REQUEST = {"type": "object", "additionalProperties": False, "required": ["confirm"],
+                 "properties": {"confirm": _string(maxLength=200, description="the client's name, typed")}}
+
+
+def _operation(operation_id: str, summary: str, answer: str, parameters: list, body: str | None = None,
+               errors: dict | None = None) -> dict:
+    operation = {"operationId": operation_id, "summary": summary, "security": [{"session": []}],
+                 "parameters": parameters,
+                 "responses": {"200": _answer(summary, answer), **_REFUSED, **(errors or {})}}
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+    return operation
+
+
+_BAD = {"400": _answer("invalid_request, invalid_phone")}
+OPENAPI_PATHS: dict = {
+    "/v1/admin/clients": {"get": _operation(
+        "searchClients", "Clients by name prefix, full phone number or a few of its digits", "ClientSearch",
+        [{"name": "q", "in": "query", "required": False, "schema": _string(maxLength=100)}],
+        errors={"400": _answer("invalid_request: a phone search needs at least 3 digits")})},
+    "/v1/admin/clients/{client_id}": {
+        "get": _operation("getClientFile", "The client file with its history", "ClientFile", [_CLIENT_ID],
+                          errors=_MISSING),
+        "patch": _operation("updateClient", "Change contact details, private notes, allergies or consent "
+                            "(an empty email or locale clears it)", "ClientChanged", [_CLIENT_ID], "ClientPatch",
+                            {**_BAD, **_MISSING, "409": _answer("phone_taken, client_erased, client_changed")})},
+    "/v1/admin/clients/{client_id}/access": {"post": _operation(
+        "setClientAccess", "Online booking: restrict until a day, ban, or lift (ok)", "ClientChanged",
+        [_CLIENT_ID], "ClientAccessChange", {**_BAD, **_MISSING, "409": _answer("client_erased")})},
+    "/v1/admin/clients/{client_id}/appointments/{appointment_id}/revert-no-show": {"post": _operation(
+        "revertNoShow", "The client came after all: undo the no-show and what it caused", "ClientNoShowReverted",
+        [_CLIENT_ID, _APPOINTMENT_ID],
+        errors={"404": _answer("client_not_found, appointment_not_found"),
+                "409": _answer("illegal_transition (not a no-show), booking_changed")})},
+    "/v1/admin/clients/{client_id}/export": {"get": _operation(
+        "exportClient", "Everything held about the client (right of access; owner only)", "ClientExport",
+        [_CLIENT_ID], errors=_MISSING)},
+    "/v1/admin/clients/{client_id}/erase": {"post": _operation(
+        "eraseClient", "Erase the client's personal data, keep the statistics (owner only)", "ClientChanged",
+        [_CLIENT_ID], "ClientEraseRequest",
+        {"400": _answer("confirmation_mismatch"), **_MISSING,
+         "409": _answer("client_erased, client_has_upcoming")})},
+}
+
+_NULLABLE = _string(nullable=True)
+_CLIENT = {"type": "object", "properties": {
+    "id": _string(), "name": _string(), "phone": _NULLABLE, "email": _NULLABLE, "locale": _NULLABLE,
+    "no_show_count": {"type": "integer"}, "late_cancel_count": {"type": "integer"}, "fees_owed": _string(),
+    "access": _string(enum=["ok", "restricted", "banned"]), "restricted_until": _string(format="date", nullable=True),
+    "recall_consent": {"type": "boolean"}, "sms_opt_out": {"type": "boolean"}, "erased": {"type": "boolean"},
+    "notes": _string(description="only for roles that may read private notes"), "allergies": _string()}}
+_APPOINTMENT = {"type": "object", "properties": {
+    "id": _string(), "status": _string(), "start": _string(format="date-time"), "end": _string(format="date-time"),
+    "service_id": _string(), "service_name": _NULLABLE, "staff_id": _string(), "staff_name": _NULLABLE,
+    "late": {"type": "boolean"}, "cancelled_by": _NULLABLE, "client_note": _string()}}
+_MESSAGE = {"type": "object", "properties": {
+    "id": _string(), "kind": _string(), "status": _string(), "created_at": _string(format="date-time"),
+    "sent_at": _string(format="date-time", nullable=True), "body": _string(), "reason": _NULLABLE}}
+OPENAPI_SCHEMAS: dict = {
+    "ClientRecord": _CLIENT,
+    "ClientAppointment": _APPOINTMENT,
+    "ClientMessage": _MESSAGE,
+    "ClientSearch": {"type": "object", "properties": {
+        "query": _string(), "match": _string(enum=["", "name", "word", "phone", "digits"]),
+        "clients": {"type": "array", "items": {"type": "object", "properties": {
+            "id": _string(), "name": _string(), "phone": _string(), "access": _string()}}},
+        "more": {"type": "boolean", "description": "more clients matched than are listed"}}},
+    "ClientFile": {"type": "object", "properties": {
+        "client": _ref("ClientRecord"), "appointments": {"type": "array", "items": _ref("ClientAppointment")},
+        "messages": {"type": "array", "items": _ref("ClientMessage"),
+                     "description": "only for roles that may read messages"},
+        "can": {"type": "object", "additionalProperties": {"type": "boolean"}}}},
+    "ClientChanged": {"type": "object", "properties": {"client": _ref("ClientRecord")}},
+    "ClientNoShowReverted": {"type": "object", "properties": {
+        "appointment": _ref("ClientAppointment"), "client": _ref("ClientRecord")}},
+    "ClientExport": {"type": "object", "properties": {
+        "exported_at": _string(format="date-time"), "salon": {"type": "object"}, "client": _ref("ClientRecord"),
+        "appointments": {"type": "array", "items": _ref("ClientAppointment")},
+        "messages_sent": {"type": "array", "items": _ref("ClientMessage")},
+        "messages_received": {"type": "array", "items": {"type": "object"}},
+        "waitlist": {"type": "array", "items": {"type": "object"}}}},
+    "ClientPatch": CLIENT_PATCH,
+    "ClientAccessChange": ACCESS_CHANGE,
+    "ClientEraseRequest": ERASE_REQUEST,
+}
+
+# The route modules add their routes to `owner_clients` when imported (they import it from here).
+from . import owner_client_api, owner_client_pages, owner_exports  # noqa: E402,F401

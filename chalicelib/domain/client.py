@@ -1,6 +1,6 @@
 """The client file: identity, counters and the online-booking status staff can change."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -30,6 +30,11 @@ class Client:
     fees_owed: Decimal = Decimal("0")
     sms_opt_out: bool = False  # answered STOP: never messaged until they opt back in
     recall_consent: bool = False  # agreed to recall nudges
+    erased_at: datetime | None = None  # personal data erased on request; counters and appointments kept
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
     def may_book_online(self, today: date) -> bool:
         if self.access is Access.BANNED:

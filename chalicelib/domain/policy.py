@@ -28,6 +28,7 @@ class Policy:
     phone_daily_cap: int = 6  # messages to one phone per day
     salon_daily_cap: int = 300  # messages per salon per day
     waitlist_hold_minutes: int = 30
+    staff_see_notes: bool = False  # the staff role may read clients' private notes (roles.can staff_notes)
 
     def sms_countries(self, salon_country: str) -> tuple[str, ...]:
         return self.allowed_countries or (salon_country,)

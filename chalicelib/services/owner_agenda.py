@@ -148,7 +148,7 @@ def _entry(appt: Appointment, catalog: Catalog, client, notes: bool, viewer: Vie
     return Entry(
         appointment=appt, service_name=service.name if service else appt.service_id,
         staff_name=staff.name if staff else appt.staff_id,
-        client_name=client.name if client else "(client removed)", client_phone=client.phone if client else "",
+        client_name=(client.name if client else "") or "(no name)", client_phone=client.phone if client else "",
         allergies=(client.allergies if client and notes else ""), notes=private,
         actions=actions_for(appt, viewer, salon, now),
     )

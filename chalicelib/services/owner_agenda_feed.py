@@ -19,14 +19,15 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 _STATUS = {Status.CANCELLED: "CANCELLED", Status.HELD: "TENTATIVE"}
 
 
-def rotate(repo, salon_id: str, staff_id: str, now: datetime) -> str:
+def rotate(repo, audit, salon_id: str, staff_id: str, actor_user_id: str, now: datetime) -> str:
     """A new feed token for the staff member; their previous URL stops working. The token is
-    returned once, to be shown once."""
+    returned once, to be shown once; the audit log records who made it (never the token)."""
     _, catalog = load_salon(repo, salon_id)
     if not any(s.id == staff_id for s in catalog.staff):
         raise NotFound(f"This salon has no specialist '{staff_id[:64]}'.", "staff_not_found")
     token = secrets.token_urlsafe(32)
     repo.replace_feed(salon_id, staff_id, token_hash(token), now)
+    audit.record_audit(salon_id, actor_user_id, "feed_rotated", f"staff:{staff_id}", {}, now)
     return token
 
 

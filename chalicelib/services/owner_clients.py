@@ -31,6 +31,7 @@ CONTACT = ("name", "phone", "email", "locale", "recall_consent")
 PRIVATE = ("notes", "allergies")
 _PHONE_TEXT = re.compile(r"^[\d\s+().\-/]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class NotAllowed(DomainError):
@@ -68,6 +69,17 @@ class Search:
 
 
 @dataclass(frozen=True)
+class Changed:
+    """What a change leaves: the file as now stored, and what the user may see of it."""
+
+    salon: Salon
+    catalog: Catalog
+    rights: Rights
+    client: Client
+    appointment: Appointment | None = None
+
+
+@dataclass(frozen=True)
 class ClientFile:
     salon: Salon
     catalog: Catalog
@@ -93,7 +105,7 @@ def search(repo, who, text: str) -> Search:
             return _result(repo, salon, rights, text, "phone", found)
         return _result(repo, salon, rights, text, "digits",
                        (c for c in repo.salon_clients(salon.id) if digits in re.sub(r"\D", "", c.phone)))
-    folded = fold_name(text)
+    folded = fold_name(text)[:200]  # folding can lengthen text; a key condition holds at most 1024 bytes
     limit = MAX_RESULTS + 1 if rights.every_client else STAFF_CHECKS
     found = repo.clients_by_name(salon.id, folded, limit)
     if found:
@@ -111,11 +123,9 @@ def open_file(repo, who, client_id: str) -> ClientFile:
                       repo.client_appointments(salon.id, client.id, newest_first=True, limit=HISTORY_SHOWN), messages)
 
 
-def update(repo, audit, who, client_id: str, changes: dict, now: datetime) -> Client:
+def update(repo, audit, who, client_id: str, changes: dict, now: datetime) -> Changed:
     """`changes`: any of name, phone, email, locale, notes, allergies (text), recall_consent (bool)."""
-    salon, _ = load_salon(repo, who.salon_id)
-    rights = rights_of(who, salon)
-    client = _client(repo, salon, rights, client_id)
+    salon, catalog, rights, client = checked_client(repo, who, client_id)
     if any(name in changes for name in CONTACT) and not rights.edit:
         raise NotAllowed("Your role does not allow changing this client's details.")
     if any(name in changes for name in PRIVATE) and not rights.notes:
@@ -124,20 +134,19 @@ def update(repo, audit, who, client_id: str, changes: dict, now: datetime) -> Cl
     after = replace(client, **_parsed(changes, salon))
     changed = [name for name in (*CONTACT, *PRIVATE) if getattr(client, name) != getattr(after, name)]
     if not changed:
-        return client
+        return Changed(salon, catalog, rights, client)
     try:
         repo.update_client(salon.id, client, after)
     except PhoneTaken:
         raise IllegalTransition("Another client already has this phone number. Open that client's file instead, "
                                 "or change their number first.", "phone_taken") from None
     audit.record_audit(salon.id, who.user_id, "client_updated", f"client:{client.id}", {"fields": changed}, now)
-    return after
+    return Changed(salon, catalog, rights, after)
 
 
-def change_access(repo, audit, who, client_id: str, access: str, until: date | None, now: datetime) -> Client:
+def change_access(repo, audit, who, client_id: str, access: str, until: date | None, now: datetime) -> Changed:
     """Restrict until a day, ban, or lift (`ok`); restriction and ban send the client a notice."""
-    salon, _ = load_salon(repo, who.salon_id)
-    client = _client(repo, salon, rights_of(who, salon), client_id, edit=True)
+    salon, catalog, rights, client = checked_client(repo, who, client_id, edit=True)
     _not_erased(client)
     try:
         wanted = Access(access)
@@ -146,33 +155,33 @@ def change_access(repo, audit, who, client_id: str, access: str, until: date | N
     updated = client_access.set_access(repo, salon, client.id, wanted, now, until)
     details = {"access": wanted.value, "until": until.isoformat() if wanted is Access.RESTRICTED else None}
     audit.record_audit(salon.id, who.user_id, "client_access_changed", f"client:{client.id}", details, now)
-    return updated
+    return Changed(salon, catalog, rights, updated)
 
 
-def revert_no_show(repo, audit, who, client_id: str, appointment_id: str, now: datetime) -> Appointment:
+def revert_no_show(repo, audit, who, client_id: str, appointment_id: str, now: datetime) -> Changed:
     """The client did come: the counters, the ladder's restriction and its message are undone."""
-    salon, _ = load_salon(repo, who.salon_id)
-    client = _client(repo, salon, rights_of(who, salon), client_id, edit=True)
+    salon, catalog, rights, client = checked_client(repo, who, client_id, edit=True)
     appt = repo.client_appointment(salon.id, client.id, appointment_id)
     if appt is None:
         raise NotFound("This client has no such appointment.", "appointment_not_found")
     reverted = attendance.revert_no_show(repo, salon, appt, now)
     audit.record_audit(salon.id, who.user_id, "no_show_reverted", f"appointment:{appt.id}",
                        {"client_id": client.id}, now)
-    return reverted
+    return Changed(salon, catalog, rights, repo.get_client(salon.id, client.id), reverted)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
 
-def checked_client(repo, who, client_id: str) -> tuple[Salon, Catalog, Rights, Client]:
-    """The salon and a client file the user may open (exports and erasure use it too)."""
+def checked_client(repo, who, client_id: str, edit: bool = False) -> tuple[Salon, Catalog, Rights, Client]:
+    """The salon and a client file the user may open (exports and erasure use it too); `edit`:
+    and may change (NotAllowed otherwise)."""
     salon, catalog = load_salon(repo, who.salon_id)
     rights = rights_of(who, salon)
-    return salon, catalog, rights, _client(repo, salon, rights, client_id)
+    return salon, catalog, rights, _client(repo, salon, rights, client_id, edit)
 
 
 def _client(repo, salon: Salon, rights: Rights, client_id: str, edit: bool = False) -> Client:
-    client = repo.get_client(salon.id, client_id) if client_id else None
+    client = repo.get_client(salon.id, client_id) if _ID.match(client_id or "") else None
     if client is None or not (rights.every_client or _serves(repo, salon, rights, client)):
         raise NotFound("There is no such client.", "client_not_found")
     if edit and not rights.edit:
@@ -241,5 +250,5 @@ def _parsed(changes: dict, salon: Salon) -> dict:
             raise InvalidRequest(f"'{value}' is not an e-mail address.")
         if name == "locale" and value and value not in SUPPORTED_LOCALES:
             raise InvalidRequest(f"Choose a language among {', '.join(SUPPORTED_LOCALES)}.")
-        clean[name] = value or None if name in ("email", "locale") else value
+        clean[name] = (value or None) if name in ("email", "locale") else value
     return clean

@@ -20,6 +20,7 @@ from .salons import load_salon
 
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$")
 MAX_INTERVALS_A_DAY = 6
+FLAGS = ("confirmations", "staff_see_notes")  # checkboxes: audited as yes / no
 
 
 @cache
@@ -229,7 +230,7 @@ def save_section(repo, accounts, me, name: str, values: dict[str, str], now: dat
     form = Form({**before, **values} if partial else values)
     updated = spec.apply(salon, form)
     form.done()
-    changed = changes(before, spec.values(updated))
+    changed = changes(before, spec.values(updated), flags=FLAGS)
     if changed:
         repo.update_salon_fields(updated, spec.attributes)
         accounts.record_audit(me.salon_id, me.user_id, "settings_changed", f"settings:{name}",

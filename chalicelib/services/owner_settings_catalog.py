@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from ..domain.catalog import MAX_SPAN_MINUTES, Catalog, Service, Staff, TimeOff
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.ids import new_id
-from ..domain.salon import Salon, TimeRange
+from ..domain.salon import WEEKDAYS, Salon, TimeRange
 from .owner_settings import hours_from_json, hours_values, read_hours
 from .owner_settings_fields import Form, changes, from_json, local_datetime
 from .salons import load_salon
@@ -75,13 +75,13 @@ def update_service(repo, accounts, me, service_id: str, values: dict[str, str], 
     """Edit the fields (`values`, may be empty) and/or the active flag. Raises FieldErrors, NotFound."""
     _, catalog = load_salon(repo, me.salon_id)
     before = find_service(catalog, service_id)
-    old = {**service_values(before), "active": _yes(before.active)}
     after = before
     if values or not partial:
         after = _read_service(before, Form({**service_values(before), **values} if partial else values))
     if active is not None:
         after = replace(after, active=active)
-    changed = changes(old, {**service_values(after), "active": _yes(after.active)})
+    changed = changes({**service_values(before), "active": _yes(before.active)},
+                      {**service_values(after), "active": _yes(after.active)}, flags=("active",))
     if changed:
         repo.save_service(me.salon_id, after)
         accounts.record_audit(me.salon_id, me.user_id, _action("service", before.active, after.active),
@@ -100,7 +100,7 @@ def staff_values(member: Staff | None, salon: Salon, catalog: Catalog) -> dict[s
     return values
 
 
-def staff_json_values(body, catalog: Catalog) -> dict[str, str]:
+def staff_json_values(body) -> dict[str, str]:
     """A staff JSON body as form values: service_ids, hours (null: the salon's), time_off [{start, end}]."""
     if not isinstance(body, dict):
         return from_json(body, ())
@@ -197,7 +197,7 @@ def create_staff(repo, accounts, me, values: dict[str, str], now: datetime) -> t
                        member.name, "staff")
     member = replace(member, id=staff_id)
     accounts.record_audit(me.salon_id, me.user_id, "staff_created", f"staff:{staff_id}",
-                          {"values": _audit_staff(staff_values(member, salon, catalog))}, now)
+                          {"values": _audit_view(member, catalog)}, now)
     return member, clipped
 
 
@@ -205,15 +205,13 @@ def update_staff(repo, accounts, me, staff_id: str, values: dict[str, str], now:
                  active: bool | None = None) -> tuple[Staff, dict[str, str], bool]:
     salon, catalog = load_salon(repo, me.salon_id)
     before = find_staff(catalog, staff_id)
-    old = {**staff_values(before, salon, catalog), "active": _yes(before.active)}
     after, clipped = before, False
     if values or not partial:
         current = staff_values(before, salon, catalog)
         after, clipped = _read_staff(before, Form({**current, **values} if partial else values), salon, catalog)
     if active is not None:
         after = replace(after, active=active)
-    changed = changes(_audit_staff(old), _audit_staff({**staff_values(after, salon, catalog),
-                                                        "active": _yes(after.active)}))
+    changed = changes(_audit_view(before, catalog), _audit_view(after, catalog), flags=("active",))
     if changed:
         repo.save_staff(me.salon_id, after)
         accounts.record_audit(me.salon_id, me.user_id, _action("staff", before.active, after.active),
@@ -221,11 +219,14 @@ def update_staff(repo, accounts, me, staff_id: str, values: dict[str, str], now:
     return after, changed, clipped
 
 
-def _audit_staff(values: dict[str, str]) -> dict[str, str]:
-    """Own hours only matter when the staff member has them."""
-    if values.get("own_hours"):
-        return values
-    return {k: v for k, v in values.items() if not k.startswith("hours_")}
+def _audit_view(member: Staff, catalog: Catalog) -> dict[str, str]:
+    """A staff member as the audit log names it: service names, hours per day, periods off."""
+    names = {s.id: s.name for s in catalog.services}
+    hours = "the salon's" if member.hours is None else "; ".join(
+        f"{WEEKDAYS[day]} {', '.join(str(r) for r in ranges)}" for day, ranges in sorted(member.hours.items()))
+    return {"name": member.name, "services": ", ".join(names.get(i, i) for i in member.service_ids),
+            "hours": hours or "none", "time_off": "; ".join(_period_text(p) for p in member.time_off),
+            "active": _yes(member.active)}
 
 
 # --- helpers --------------------------------------------------------------------------------------

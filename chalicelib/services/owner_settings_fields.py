@@ -155,7 +155,10 @@ def scalar(value, name: str) -> str:
 
 # --- what changed, for the audit log --------------------------------------------------------------
 
-def changes(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
-    """{field: 'before → after'} for every field whose value differs."""
-    return {name: f"{before.get(name) or '(none)'} → {after.get(name) or '(none)'}"
+def changes(before: Mapping[str, str], after: Mapping[str, str], flags=()) -> dict[str, str]:
+    """{field: 'before → after'} for every field whose value differs; `flags` read as yes / no."""
+    def shown(name, value):
+        return ("yes" if value else "no") if name in flags else value or "(none)"
+
+    return {name: f"{shown(name, before.get(name))} → {shown(name, after.get(name))}"
             for name in after if (before.get(name) or "") != (after.get(name) or "")}

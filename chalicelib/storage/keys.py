@@ -161,3 +161,30 @@ def throttle_pk(scope: str, subject_digest: str) -> str:
 
 def audit_sk(at: datetime, entry_id: str) -> str:
     return f"AUDIT#{iso_utc(at)}#{entry_id}"
+
+
+# --- agenda (owner side) ---
+FEED_SK = "ICAL"
+
+
+def feed_pk(token_digest: str) -> str:
+    """A staff member's calendar feed, found by the sha256 of its secret URL token."""
+    return f"ICAL#{token_digest}"
+
+
+def salon_feeds_pk(salon_id: str) -> str:
+    """The current feed of each staff member of a salon (so a rotation can delete the old one)."""
+    return f"SALON#{salon_id}#ICAL"
+
+
+def feed_staff_sk(staff_id: str) -> str:
+    return f"STAFF#{staff_id}"
+
+
+# --- clients (owner side) ---
+CLIENT_PREFIX = "CLIENT#"
+
+
+def client_name_prefix(folded_prefix: str) -> str:
+    """GSI1 sort-key prefix of clients whose folded name starts with this text."""
+    return folded_prefix

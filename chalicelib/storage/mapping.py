@@ -33,6 +33,7 @@ def policy_to_dict(policy: Policy) -> dict:
         "no_show_fee": str(policy.no_show_fee) if policy.no_show_fee is not None else None,
         "allowed_countries": list(policy.allowed_countries), "phone_daily_cap": policy.phone_daily_cap,
         "salon_daily_cap": policy.salon_daily_cap, "waitlist_hold_minutes": policy.waitlist_hold_minutes,
+        "staff_see_notes": policy.staff_see_notes,
     }
 
 
@@ -58,6 +59,7 @@ def policy_from_dict(data: dict | None) -> Policy:
         phone_daily_cap=int(data.get("phone_daily_cap", default.phone_daily_cap)),
         salon_daily_cap=int(data.get("salon_daily_cap", default.salon_daily_cap)),
         waitlist_hold_minutes=int(data.get("waitlist_hold_minutes", default.waitlist_hold_minutes)),
+        staff_see_notes=bool(data.get("staff_see_notes", default.staff_see_notes)),
     )
 
 
@@ -134,14 +136,16 @@ def fold_name(name: str) -> str:
 def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
     return ClientItem(
         keys.salon_pk(salon_id), keys.client_sk(client.id),
-        gsi1pk=keys.clients_pk(salon_id), gsi1sk=keys.client_name_sk(fold_name(client.name), client.id),
+        # An erased client leaves the name index: search never finds it again.
+        gsi1pk=None if client.erased else keys.clients_pk(salon_id),
+        gsi1sk=None if client.erased else keys.client_name_sk(fold_name(client.name), client.id),
         client_id=client.id, name=client.name, phone=client.phone, email=client.email,
         locale=client.locale, no_show_count=client.no_show_count,
         late_cancel_count=client.late_cancel_count, access=client.access.value,
         restricted_until=client.restricted_until.isoformat() if client.restricted_until else None,
         notes=client.notes, allergies=client.allergies, created_at=iso_utc(now),
         no_show_days=[d.isoformat() for d in client.no_show_days], fees_owed=str(client.fees_owed),
-        sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent,
+        sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent, erased_at=_iso(client.erased_at),
     )
 
 
@@ -154,7 +158,7 @@ def client_from_item(item: ClientItem) -> Client:
         notes=item.notes, allergies=item.allergies or "",
         no_show_days=tuple(date.fromisoformat(d) for d in (item.no_show_days or [])),
         fees_owed=Decimal(item.fees_owed or "0"), sms_opt_out=bool(item.sms_opt_out),
-        recall_consent=bool(item.recall_consent),
+        recall_consent=bool(item.recall_consent), erased_at=_instant(item.erased_at),
     )
 
 

@@ -109,6 +109,7 @@ class ClientItem(Item, discriminator="client"):
     fees_owed = UnicodeAttribute(default="0")
     sms_opt_out = BooleanAttribute(default=False)
     recall_consent = BooleanAttribute(default=False)
+    erased_at = UnicodeAttribute(null=True)  # set by erasure; the item then leaves the name index
 
 
 class PhoneItem(Item, discriminator="phone"):

@@ -1,0 +1,107 @@
+"""/v1/admin/clients...: the Clients area as JSON (documented in owner_clients.OPENAPI_PATHS).
+The session cookie signs the caller in; changes also need the X-CSRF-Token header."""
+import json
+
+from ..auth import accounts, roles
+from ..domain.errors import InvalidRequest
+from ..services import exports
+from ..services import owner_clients as service
+from ..wiring import now, repository
+from .http import MAX_BODY_BYTES
+from .owner_clients import ACCESS_CHANGE, CLIENT_PATCH, ERASE_REQUEST, guard, owner_clients, refusing
+from .schema import validate
+
+
+@owner_clients.route("/v1/admin/clients", methods=["GET"])
+@guard.require(roles.CLIENTS_OWN, api=True)
+def api_search():
+    q = (owner_clients.current_request.query_params or {}).get("q") or ""
+    found = service.search(repository(), guard.principal(), q)
+    if found.problem:
+        raise InvalidRequest(found.problem)
+    return {"query": found.query, "match": found.how, "more": found.more,
+            "clients": [{"id": c.id, "name": c.name, "phone": c.phone, "access": c.access.value}
+                        for c in found.clients]}
+
+
+@owner_clients.route("/v1/admin/clients/{client_id}", methods=["GET"])
+@guard.require(roles.CLIENTS_OWN, api=True)
+def api_file(client_id):
+    file = service.open_file(repository(), guard.principal(), client_id)
+    rights = file.rights
+    answer = {"client": exports.client_record(file.client, rights.notes),
+              "appointments": [exports.appointment_record(a, file.salon, file.catalog) for a in file.appointments],
+              "can": {"edit": rights.edit, "notes": rights.notes, "export": rights.data, "erase": rights.data}}
+    if rights.messages:
+        answer["messages"] = [exports.message_record(m, file.salon) for m in file.messages]
+    return answer
+
+
+@owner_clients.route("/v1/admin/clients/{client_id}", methods=["PATCH"])
+@guard.require(roles.CLIENTS_OWN, api=True)
+@refusing(api=True)
+def api_update(client_id):
+    changes = _body(CLIENT_PATCH)
+    if not changes:
+        raise InvalidRequest("Send at least one field to change.")
+    return _changed(service.update(repository(), accounts(), guard.principal(), client_id, changes, now()))
+
+
+@owner_clients.route("/v1/admin/clients/{client_id}/access", methods=["POST"])
+@guard.require(roles.CLIENTS, api=True)
+@refusing(api=True)
+def api_access(client_id):
+    body = _body(ACCESS_CHANGE)
+    return _changed(service.change_access(repository(), accounts(), guard.principal(), client_id, body["access"],
+                                          body.get("until"), now()))
+
+
+@owner_clients.route("/v1/admin/clients/{client_id}/appointments/{appointment_id}/revert-no-show",
+                     methods=["POST"])
+@guard.require(roles.CLIENTS, api=True)
+@refusing(api=True)
+def api_revert_no_show(client_id, appointment_id):
+    changed = service.revert_no_show(repository(), accounts(), guard.principal(), client_id, appointment_id, now())
+    return {**_changed(changed), "appointment": exports.appointment_record(changed.appointment, changed.salon,
+                                                                            changed.catalog)}
+
+
+@owner_clients.route("/v1/admin/clients/{client_id}/export", methods=["GET"])
+@guard.require(roles.EXPORTS, api=True)
+@refusing(api=True)
+def api_export(client_id):
+    return exports.client_export(repository(), accounts(), guard.principal(), client_id, now())
+
+
+@owner_clients.route("/v1/admin/clients/{client_id}/erase", methods=["POST"])
+@guard.require(roles.EXPORTS, api=True)
+@refusing(api=True)
+def api_erase(client_id):
+    confirm = _body(ERASE_REQUEST)["confirm"]
+    return _changed(exports.erase(repository(), accounts(), guard.principal(), client_id, confirm, now()))
+
+
+def _changed(changed: service.Changed) -> dict:
+    """The file after a change, as this user may read it (notes only with the right to)."""
+    return {"client": exports.client_record(changed.client, changed.rights.notes)}
+
+
+def _body(schema: dict) -> dict:
+    """A JSON object checked against `schema`; booleans are checked here (the shared validator
+    knows objects, strings and integers)."""
+    raw = owner_clients.current_request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise InvalidRequest(f"The request body is too large (at most {MAX_BODY_BYTES} bytes).")
+    try:
+        body = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest("The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("Send a JSON object.")
+    flags = {name for name, spec in schema["properties"].items() if spec["type"] == "boolean"}
+    for name in flags & set(body):
+        if not isinstance(body[name], bool):
+            raise InvalidRequest(f"{name} must be true or false.")
+    others = {"properties": {k: v for k, v in schema["properties"].items() if k not in flags}}
+    checked = validate({k: v for k, v in body.items() if k not in flags}, {**schema, **others})
+    return {**checked, **{name: body[name] for name in flags & set(body)}}

@@ -1,0 +1,133 @@
+"""/owner/clients: search and the client file, with its forms (no JavaScript; a form answers 303
+back to the file, or the file again with the problem when the input was refused)."""
+from datetime import timedelta
+from urllib.parse import quote
+
+from ..auth import accounts, roles
+from ..auth.guard import app_root, owner_page
+from ..domain.clock import local_today
+from ..domain.errors import DomainError, IllegalTransition, NotFound
+from ..services import owner_clients as service
+from ..web import forms
+from ..web.render import redirect
+from ..wiring import now, repository
+from .owner_clients import guard, owner_clients, refusing
+
+FORM = "application/x-www-form-urlencoded"
+DONE = {"contact": "Contact details saved.", "notes": "Private notes saved.", "consent": "Consent saved.",
+        "access": "Online booking updated.", "reverted": "No-show reverted: the counters are back.",
+        "erased": "The client's personal data was erased. The appointments stay, for the statistics."}
+STATUS_LABELS = {"held": "Offered (waitlist)", "booked": "Booked", "confirmed": "Confirmed", "arrived": "Arrived",
+                 "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
+LANGUAGES = {"en": "English", "it": "Italiano", "pl": "Polski", "pt": "Português", "es": "Español", "ru": "Русский"}
+ACCESS_LABELS = {"ok": "Can book online", "restricted": "Restricted: phone bookings only",
+                 "banned": "Banned from online booking"}
+
+
+@owner_clients.route("/owner/clients", methods=["GET"])
+@guard.require(roles.CLIENTS_OWN)
+def clients_page():
+    request = owner_clients.current_request
+    found = service.search(repository(), guard.principal(), forms.query(request).get("q", ""))
+    return owner_page(request, "owner/clients/search.html", me=guard.principal(), salon_name=found.salon.name,
+                      found=found, access_labels=ACCESS_LABELS, phone=_readable)
+
+
+@owner_clients.route("/owner/clients/{client_id}", methods=["GET"])
+@guard.require(roles.CLIENTS_OWN)
+def client_page(client_id):
+    file = service.open_file(repository(), guard.principal(), client_id)
+    return _file_page(file, done=DONE.get(forms.query(owner_clients.current_request).get("done", "")))
+
+
+@owner_clients.route("/owner/clients/{client_id}/contact", methods=["POST"], content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def save_contact(client_id):
+    data = _form()
+    changes = {name: data.get(name, "") for name in ("name", "phone", "email", "locale")}
+    return _change(client_id, "contact", lambda repo, who: service.update(repo, accounts(), who, client_id, changes,
+                                                                          now()), typed=changes)
+
+
+@owner_clients.route("/owner/clients/{client_id}/notes", methods=["POST"], content_types=[FORM])
+@guard.require(roles.CLIENTS_OWN)
+@refusing()
+def save_notes(client_id):
+    data = _form()
+    changes = {name: data.get(name, "") for name in ("notes", "allergies")}
+    return _change(client_id, "notes", lambda repo, who: service.update(repo, accounts(), who, client_id, changes,
+                                                                        now()), typed=changes)
+
+
+@owner_clients.route("/owner/clients/{client_id}/consent", methods=["POST"], content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def save_consent(client_id):
+    changes = {"recall_consent": _form().get("recall_consent") == "1"}
+    return _change(client_id, "consent", lambda repo, who: service.update(repo, accounts(), who, client_id, changes,
+                                                                          now()))
+
+
+@owner_clients.route("/owner/clients/{client_id}/access", methods=["POST"], content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def save_access(client_id):
+    data = _form()
+    access, until = data.get("access", ""), forms.parse_day(data.get("until"))
+    return _change(client_id, "access", lambda repo, who: service.change_access(repo, accounts(), who, client_id,
+                                                                                access, until, now()))
+
+
+@owner_clients.route("/owner/clients/{client_id}/appointments/{appointment_id}/revert-no-show", methods=["POST"],
+                     content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def revert_no_show(client_id, appointment_id):
+    return _change(client_id, "reverted", lambda repo, who: service.revert_no_show(repo, accounts(), who, client_id,
+                                                                                   appointment_id, now()))
+
+
+def _readable(e164: str) -> str:
+    """+393331234567 -> +39 333 123 4567, the way people read it back on the phone."""
+    import phonenumbers
+
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164
+
+
+def _form() -> dict[str, str]:
+    # Browsers send CRLF line ends in text areas: store plain LF.
+    return {k: v.replace("\r\n", "\n") for k, v in forms.fields(owner_clients.current_request.raw_body).items()}
+
+
+def _change(client_id: str, done: str, action, typed: dict | None = None):
+    """Run the change; 303 back to the file, or the file again with the problem (and what was typed)."""
+    repo, who = repository(), guard.principal()
+    try:
+        action(repo, who)
+    except (NotFound, service.NotAllowed):
+        raise
+    except DomainError as error:
+        status = 409 if isinstance(error, IllegalTransition) else 400
+        return _file_page(service.open_file(repo, who, client_id), status, problem=error.message, typed=typed,
+                          failed=done)
+    root = app_root(owner_clients.current_request)
+    return redirect(f"{root}/owner/clients/{quote(client_id, safe='')}?done={done}#{done}")
+
+
+def _file_page(file: service.ClientFile, status: int = 200, **context):
+    salon = file.salon
+    tz = salon.tz
+
+    def when(instant):
+        return instant.astimezone(tz).strftime("%a %d %b %Y, %H:%M")
+
+    tomorrow = local_today(now(), tz) + timedelta(days=1)
+    return owner_page(owner_clients.current_request, "owner/clients/file.html", status, me=guard.principal(),
+                      salon_name=salon.name, file=file, client=file.client, rights=file.rights, when=when,
+                      catalog=file.catalog, currency=salon.currency, status_labels=STATUS_LABELS,
+                      access_labels=ACCESS_LABELS, languages=LANGUAGES, tomorrow=tomorrow.isoformat(), phone=_readable,
+                      **{"typed": None, "failed": None, "done": None, "problem": None, **context})

@@ -1,0 +1,381 @@
+"""The deployment, proven offline: the template `make package` produces, without the wheels.
+
+Once per session each stage is packaged the way `make package` does it (infra/package.py: the
+staged project, `chalice package --merge-template infra/resources.json`) but without vendor/, so
+no pip and no network: a few seconds. The merged SAM template is what these tests read.
+"""
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from chalicelib.storage import table
+from infra import package, template
+
+ROOT = template.ROOT
+CONFIG = template.chalice_config()
+STAGES = sorted(CONFIG["stages"])
+LINT_REGIONS = ["eu-west-1", "eu-south-1"]  # docs/deploy.md: Ireland, or Milan for data kept in Italy
+
+# Variables chalicelib/config.py reads that a deployed stage must NOT set, and why.
+NOT_SET_ON_AWS = {
+    "AWS_REGION": "Lambda sets it (a reserved name)",
+    "AWS_DEFAULT_REGION": "Lambda sets it (a reserved name)",
+    "DYNAMODB_ENDPOINT": "DynamoDB Local only: on AWS it would point the app at nothing",
+    "SESSION_SECRET": "local stack and tests only: AWS reads SESSION_SECRET_PARAMETER from SSM",
+}
+# Actions that have no resource to name (a phone number is not an ARN; an origination identity
+# may be shared from another account), so `"Resource": "*"` is the only way to grant them.
+RESOURCELESS_ACTIONS = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "sms-voice:SendTextMessage"}
+
+
+@pytest.fixture(scope="session")
+def packaged(tmp_path_factory) -> dict[str, dict]:
+    """stage -> the merged template (sam.json), packaged without dependencies."""
+    templates = {}
+    for stage in STAGES:
+        base = tmp_path_factory.mktemp(f"package-{stage}")
+        package.stage_project(stage, base / "build", with_dependencies=False, log=lambda *_: None)
+        sam = package.chalice_package(base / "build", stage, base / "out", region="eu-west-1")
+        templates[stage] = json.loads(sam.read_text())
+    return templates
+
+
+def resources_of(sam: dict, kind: str) -> dict:
+    return {name: r for name, r in sam["Resources"].items() if r.get("Type") == kind}
+
+
+def functions(sam: dict) -> dict:
+    return resources_of(sam, "AWS::Serverless::Function")
+
+
+def stage_env(stage: str) -> dict:
+    return template.stage_environment(CONFIG, stage)
+
+
+# --- the rendered file and the template as a whole ---------------------------------------------
+
+def test_resources_json_is_what_template_py_renders():
+    assert template.OUTPUT.read_text() == template.dumps(template.render()), (
+        "infra/resources.json is stale: run .venv/bin/python -m infra.template")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_merged_template_passes_cfn_lint(packaged, stage):
+    from cfnlint.api import ManualArgs, lint
+
+    matches = lint(json.dumps(packaged[stage]), config=ManualArgs(regions=LINT_REGIONS, include_checks=["I"]))
+    assert [f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})" for m in matches] == []
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_merged_resource_is_complete(packaged, stage):
+    """A merge entry whose name chalice does not generate would be a resource without a Type."""
+    assert [name for name, r in packaged[stage]["Resources"].items() if "Type" not in r] == []
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_table_is_table_definition(packaged, stage):
+    resource = packaged[stage]["Resources"]["Table"]
+    props = resource["Properties"]
+    expected = table.table_definition(stage_env(stage)["TABLE_NAME"])
+    assert resource["Type"] == "AWS::DynamoDB::Table"
+    assert props["KeySchema"] == expected["KeySchema"]
+    assert props["AttributeDefinitions"] == expected["AttributeDefinitions"]
+    assert props["GlobalSecondaryIndexes"] == expected["GlobalSecondaryIndexes"]
+    assert [g["IndexName"] for g in props["GlobalSecondaryIndexes"]] == list(table.INDEXES)
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["TimeToLiveSpecification"] == {"AttributeName": table.TTL_ATTRIBUTE, "Enabled": True}
+    assert props["TableName"] == {"Ref": "TableName"}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_table_is_protected(packaged, stage):
+    resource = packaged[stage]["Resources"]["Table"]
+    props = resource["Properties"]
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["DeletionProtectionEnabled"] is True
+    assert props["SSESpecification"]["SSEEnabled"] is True
+    assert resource["DeletionPolicy"] == "Retain"
+    assert resource["UpdateReplacePolicy"] == "Retain"
+
+
+# --- least privilege ----------------------------------------------------------------------------
+
+def policy_file(stage: str) -> dict:
+    return json.loads((ROOT / ".chalice" / CONFIG["stages"][stage]["iam_policy_file"]).read_text())
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_function_runs_with_the_stage_policy_file(packaged, stage):
+    """autogen_policy is off: the roles chalice generates carry the hand-written file, nothing else."""
+    assert CONFIG["stages"][stage]["autogen_policy"] is False
+    roles = resources_of(packaged[stage], "AWS::IAM::Role")
+    for name, function in functions(packaged[stage]).items():
+        role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        policies = roles[role]["Properties"]["Policies"]
+        assert [p["PolicyDocument"] for p in policies] == [policy_file(stage)], name
+        assert "ManagedPolicyArns" not in roles[role]["Properties"], name
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_policy_has_no_wildcard_action_and_touches_only_the_stage_table(stage):
+    env = stage_env(stage)
+    table_arn = f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}"
+    secret_arn = f"arn:aws:ssm:*:*:parameter/{env['SESSION_SECRET_PARAMETER'].lstrip('/')}"
+    for statement in policy_file(stage)["Statement"]:
+        assert statement["Effect"] == "Allow"
+        assert "NotAction" not in statement and "NotResource" not in statement
+        actions, resources = as_list(statement["Action"]), as_list(statement["Resource"])
+        assert all("*" not in action for action in actions), statement
+        if "*" in resources:
+            assert set(actions) <= RESOURCELESS_ACTIONS, statement
+        if any(a.startswith("dynamodb:") for a in actions):
+            assert all(a.startswith("dynamodb:") for a in actions)
+            assert sorted(resources) == sorted([table_arn, f"{table_arn}/index/*"])
+        if any(a.startswith("ssm:") for a in actions):
+            assert actions == ["ssm:GetParameter"] and resources == [secret_arn]
+        if any(a.startswith("sqs:") for a in actions):
+            assert actions == ["sqs:SendMessage"]
+            assert resources == [f"arn:aws:sqs:*:*:{CONFIG['app_name']}-{stage}-dead-letters"]
+
+
+# What each call in chalicelib needs from IAM: PynamoDB (transactions need the per-item actions;
+# TransactWriteItems itself is not an IAM action) and the SMS and SSM clients.
+CALLS_TO_ACTIONS = {
+    r"\.get\(|\.batch_get\(|TransactGet": "dynamodb:GetItem",
+    r"\.batch_get\(": "dynamodb:BatchGetItem",
+    r"\.query\(": "dynamodb:Query",
+    r"\.save\(": "dynamodb:PutItem",
+    r"\.update\(": "dynamodb:UpdateItem",
+    r"\.delete\(": "dynamodb:DeleteItem",
+    r"\.batch_write\(": "dynamodb:BatchWriteItem",
+    r"\.condition_check\(": "dynamodb:ConditionCheckItem",
+    r"\.scan\(": "dynamodb:Scan",
+    r"\.describe_table\(|\b[A-Z]\w*\.exists\(\)": "dynamodb:DescribeTable",  # Model.exists(), not attr.exists()
+    r"get_parameter\(": "ssm:GetParameter",
+    r"\.publish\(": "sns:Publish",
+    r"check_if_phone_number_is_opted_out": "sns:CheckIfPhoneNumberIsOptedOut",
+    r"send_text_message": "sms-voice:SendTextMessage",
+    r"describe_opted_out_numbers": "sms-voice:DescribeOptedOutNumbers",
+}
+
+
+def test_the_policy_grants_what_the_code_calls():
+    source = "\n".join(p.read_text() for p in (ROOT / "chalicelib").rglob("*.py"))
+    needed = {action for pattern, action in CALLS_TO_ACTIONS.items() if re.search(pattern, source)}
+    assert {"dynamodb:Query", "dynamodb:PutItem", "sms-voice:SendTextMessage"} <= needed  # the scan works
+    for stage in STAGES:
+        granted = {a for s in policy_file(stage)["Statement"] for a in as_list(s["Action"])}
+        assert needed - granted == set(), f"{stage}: the code calls what the policy does not grant"
+
+
+# --- configuration --------------------------------------------------------------------------------
+
+def variables_config_py_reads() -> set[str]:
+    source = (ROOT / "chalicelib" / "config.py").read_text()
+    return set(re.findall(r"""env\.get\(\s*["']([A-Z0-9_]+)["']""", source))
+
+
+def test_config_py_is_read_the_way_this_test_expects():
+    assert {"TABLE_NAME", "SMS_PROVIDER", "SESSION_SECRET_PARAMETER"} <= variables_config_py_reads()
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_variable_config_py_reads_is_set_per_stage(packaged, stage):
+    env = stage_env(stage)
+    for name in sorted(variables_config_py_reads()):
+        if name in NOT_SET_ON_AWS:
+            assert name not in env, f"{name} must not be set on AWS: {NOT_SET_ON_AWS[name]}"
+        else:
+            assert name in env, f"{name} is not set for stage {stage} in .chalice/config.json"
+    assert env["STAGE"] == stage
+    for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"):
+        assert env[name]
+    for function_name, function in functions(packaged[stage]).items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        missing = {n for n in env if n not in variables}
+        assert missing == set(), f"{function_name} lacks {missing}"
+        for value in variables.values():
+            if isinstance(value, dict):  # a parameter or the table: it must exist in the template
+                target = value["Ref"]
+                assert target in packaged[stage]["Parameters"] or target in packaged[stage]["Resources"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_parameter_file_carries_the_stage_config_and_satisfies_the_rules(packaged, stage):
+    values = template.stage_parameters(stage)
+    env = stage_env(stage)
+    for variable, (parameter, _) in template.ENVIRONMENT.items():
+        assert values[parameter] == env[variable]
+    sam = packaged[stage]
+    required = {name for name, p in sam["Parameters"].items() if "Default" not in p}
+    assert required <= values.keys(), "a deploy with the file alone must not miss a parameter"
+    given = {name: p.get("Default") for name, p in sam["Parameters"].items()} | values
+    names_rule = sam["Rules"]["NamesMatchTheStage"]["Assertions"][0]["Assert"]
+    assert evaluate(names_rule, given)
+    other = next((s for s in STAGES if s != stage), None)
+    if other:  # the other stage's table under this stage's policy is refused
+        assert not evaluate(names_rule, given | {"TableName": stage_env(other)["TABLE_NAME"]})
+
+
+def evaluate(expression, parameters: dict):
+    """The few intrinsic functions CloudFormation Rules use here."""
+    if not isinstance(expression, dict):
+        return expression
+    (function, argument), = expression.items()
+    if function == "Ref":
+        return parameters[argument]
+    if function == "Fn::Equals":
+        return evaluate(argument[0], parameters) == evaluate(argument[1], parameters)
+    if function == "Fn::And":
+        return all(evaluate(a, parameters) for a in argument)
+    if function == "Fn::Or":
+        return any(evaluate(a, parameters) for a in argument)
+    if function == "Fn::Not":
+        return not evaluate(argument[0], parameters)
+    raise AssertionError(f"unexpected {function}")
+
+
+def test_sending_texts_without_a_public_base_url_is_refused(packaged):
+    rule = packaged[STAGES[0]]["Rules"]["TextsNeedAPublicBaseUrl"]
+    applies, holds = rule["RuleCondition"], rule["Assertions"][0]["Assert"]
+    assert evaluate(applies, {"SmsProvider": "eum"}) and not evaluate(holds, {"PublicBaseUrl": ""})
+    assert not evaluate(applies, {"SmsProvider": "local"})
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_memory_timeouts_and_runtime(packaged, stage):
+    from chalicelib.domain.outbox import LEASE
+
+    fns = functions(packaged[stage])
+    api = fns["APIHandler"]["Properties"]
+    assert api["MemorySize"] == 512  # Argon2 hashing wants memory (and the CPU that comes with it)
+    assert api["Timeout"] <= 30  # API Gateway gives up after 29 s
+    for name, function in fns.items():
+        props = function["Properties"]
+        assert props["Runtime"] == template.LAMBDA_RUNTIME, name
+        if name != "APIHandler":
+            assert props["MemorySize"] < api["MemorySize"], name
+    assert fns["DispatchOutbox"]["Properties"]["Timeout"] < LEASE / timedelta(seconds=1), (
+        "a dispatcher must end before the lease of the message it claimed")
+
+
+def test_the_wheelhouse_targets_the_runtime():
+    assert package.PYTHON_VERSION == template.LAMBDA_RUNTIME.removeprefix("python")
+    assert "boto3" not in package.requirement_names() and "botocore" not in package.requirement_names()
+
+
+# --- triggers, queue, alarms ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_schedules_and_the_sns_subscription_are_in_the_template(packaged, stage):
+    from app import app
+
+    fns = functions(packaged[stage])
+    resources = packaged[stage]["Resources"]
+    for source in app.event_sources:
+        logical = template.Function(source.name, "schedule").logical_id
+        events = fns[logical]["Properties"]["Events"]
+        if hasattr(source, "schedule_expression"):
+            (event,) = events.values()
+            assert event["Type"] == "Schedule"
+            assert event["Properties"]["Schedule"] == source.schedule_expression.to_string()
+        else:  # on_sns_message: the topic of that name is created here, and subscribed to
+            event = events[template.Function(source.name, "sns", source.topic).subscription_event]
+            assert event == {"Type": "SNS", "Properties": {"Topic": {"Fn::Sub": f"${{{logical}Topic}}"}}}
+            topic = resources[f"{logical}Topic"]
+            assert topic["Type"] == "AWS::SNS::Topic" and topic["Properties"]["TopicName"] == source.topic
+            statement = resources[f"{logical}TopicPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+            assert statement["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+            assert statement["Action"] == "sns:Publish"
+        assert fns[logical]["Properties"]["DeadLetterQueue"]["TargetArn"] == {
+            "Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
+    assert len(app.event_sources) == len(fns) - 1  # and the API
+
+
+def test_the_sms_alarm_watches_the_metric_the_code_writes():
+    observability = pytest.importorskip("chalicelib.observability")
+    env = CONFIG["environment_variables"]
+    assert getattr(observability, "NAMESPACE", env["POWERTOOLS_METRICS_NAMESPACE"]) == env[
+        "POWERTOOLS_METRICS_NAMESPACE"]
+    assert getattr(observability, "SERVICE", env["POWERTOOLS_SERVICE_NAME"]) == env["POWERTOOLS_SERVICE_NAME"]
+    dispatch = (ROOT / "chalicelib" / "services" / "dispatch.py").read_text()
+    assert '"SmsFailed"' in dispatch
+
+
+def test_a_trigger_the_generator_cannot_wire_stops_it():
+    source = "from chalice import Chalice\napp = Chalice('x')\n@app.on_sqs_message(queue='q')\ndef f(e): pass\n"
+    with pytest.raises(ValueError, match="on_sqs_message"):
+        template.app_functions(source)
+
+
+def test_app_py_is_read_like_chalice_reads_it():
+    from app import app
+
+    parsed = {(f.name, f.trigger, f.topic) for f in template.app_functions() if f.trigger != "api"}
+    actual = {(s.name, "sns" if hasattr(s, "topic") else "schedule", getattr(s, "topic", None))
+              for s in app.event_sources}
+    assert parsed == actual
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_alarms(packaged, stage):
+    resources = packaged[stage]["Resources"]
+    alarms = resources_of(packaged[stage], "AWS::CloudWatch::Alarm")
+    dispatcher = alarms["DispatchOutboxErrorsAlarm"]["Properties"]
+    assert (dispatcher["Namespace"], dispatcher["MetricName"]) == ("AWS/Lambda", "Errors")
+    assert dispatcher["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "DispatchOutbox"}}]
+    sms = alarms["SmsFailedAlarm"]["Properties"]
+    env = stage_env(stage)
+    assert (sms["Namespace"], sms["MetricName"]) == (env["POWERTOOLS_METRICS_NAMESPACE"], "SmsFailed")
+    assert sms["Dimensions"] == [{"Name": "service", "Value": env["POWERTOOLS_SERVICE_NAME"]}]
+    watched = [q["MetricStat"]["Metric"] for q in alarms["TableThrottlesAlarm"]["Properties"]["Metrics"]
+               if "MetricStat" in q]
+    indexes = {d["Value"] for m in watched for d in m["Dimensions"] if d["Name"] == "GlobalSecondaryIndexName"}
+    assert indexes == set(table.INDEXES)
+    assert alarms["SmsSpendAlarm"]["Condition"] == "SendsWithSns"
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+    assert resources["AlarmEmailSubscription"]["Condition"] == "HasAlarmEmail"
+
+
+# --- packaging --------------------------------------------------------------------------------------
+
+def write_dist(vendor: Path, name: str, requires: list[str], files: list[str]) -> None:
+    info = vendor / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    lines = [f"Name: {name}", "Version: 1.0"] + [f"Requires-Dist: {r}" for r in requires]
+    (info / "METADATA").write_text("\n".join(lines) + "\n")
+    for relative in files:
+        (vendor / relative).parent.mkdir(parents=True, exist_ok=True)
+        (vendor / relative).write_text("x")
+    (info / "RECORD").write_text("".join(f"{f},," + "\n" for f in files + [f"{info.name}/METADATA"]))
+
+
+def test_what_the_lambda_runtime_provides_is_not_bundled(tmp_path):
+    vendor = tmp_path / "vendor"
+    write_dist(vendor, "pynamodb", ["botocore>=1.12", "typing-extensions"], ["pynamodb/__init__.py"])
+    write_dist(vendor, "botocore", ["urllib3<3", "python-dateutil", "jmespath"], ["botocore/__init__.py"])
+    write_dist(vendor, "urllib3", [], ["urllib3/__init__.py"])
+    write_dist(vendor, "python-dateutil", ["six"], ["dateutil/__init__.py"])
+    write_dist(vendor, "six", [], ["six.py"])
+    write_dist(vendor, "jmespath", [], ["jmespath/__init__.py"])  # powertools needs it too: kept
+    write_dist(vendor, "aws-lambda-powertools", ["jmespath", 'boto3; extra == "aws-sdk"'],
+               ["aws_lambda_powertools/__init__.py"])
+    write_dist(vendor, "typing_extensions", [], ["typing_extensions.py"])
+    dropped = package.drop_runtime_provided(vendor, ["pynamodb", "aws-lambda-powertools"])
+    assert dropped == ["botocore 1.0", "python-dateutil 1.0", "six 1.0", "urllib3 1.0"]
+    left = sorted(p.relative_to(vendor).as_posix() for p in vendor.rglob("*.py"))
+    assert left == ["aws_lambda_powertools/__init__.py", "jmespath/__init__.py", "pynamodb/__init__.py",
+                    "typing_extensions.py"]
+    with pytest.raises(SystemExit, match="babel"):
+        package.drop_runtime_provided(vendor, ["pynamodb", "babel"])
