@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from chalicelib import auth, wiring
 from chalicelib.domain.appointment import Appointment
@@ -50,7 +51,7 @@ def test_an_owner_runs_the_day_from_a_phone(page, live_server, salon_id, repo): 
     day = appt.start.astimezone(ROME).date()
 
     log_in(page, live_server, email, PASSWORD)
-    assert page.url.endswith("/owner")
+    page.wait_for_url("**/owner")
     shot(page, "1-home")
 
     page.goto(f"{live_server}/owner/agenda?day={day.isoformat()}")
@@ -58,8 +59,7 @@ def test_an_owner_runs_the_day_from_a_phone(page, live_server, salon_id, repo): 
     assert "Chiara Browser" in card.inner_text()
     shot(page, "2-agenda")
     card.get_by_role("button", name="No-show").click()
-    card = page.locator(f"article[data-appointment='{appt.id}']")
-    assert "No-show" in card.inner_text()
+    expect(page.locator(f"article[data-appointment='{appt.id}'] .badge")).to_have_text("No-show")
     assert repo.get_client(salon_id, client.id).no_show_count == 1
     shot(page, "3-no-show")
 
@@ -68,13 +68,15 @@ def test_an_owner_runs_the_day_from_a_phone(page, live_server, salon_id, repo): 
     page.locator("summary", has_text="Edit notes and allergies").click()
     page.fill("#allergies", "Ammonia (hair colour)")
     page.get_by_role("button", name="Save notes").click()
-    assert "Ammonia (hair colour)" in page.content()
+    page.wait_for_url("**done=notes**")
+    expect(page.locator("body")).to_contain_text("Ammonia (hair colour)")
     assert repo.get_client(salon_id, client.id).allergies == "Ammonia (hair colour)"
     shot(page, "4-client-file")
 
     page.goto(f"{live_server}/owner/settings/hours")
     page.fill("input[name=hours_tue]", "10:00-12:00")
     page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
     assert repo.load_salon(salon_id)[0].hours[1][0].start.hour == 10
     shot(page, "5-hours")
     tuesday = date.today() + timedelta(days=(1 - date.today().weekday()) % 7 or 7)
@@ -89,8 +91,10 @@ def test_repeated_wrong_passwords_lock_the_account(page, live_server, salon_id, 
     auth.create_user(auth.accounts(), salon_id, email, PASSWORD, "front_desk", wiring.now(), name="Desk")
     for attempt in range(5):
         log_in(page, live_server, email, f"wrong-{attempt}")
-        assert "/owner/login" in page.url
+        page.wait_for_load_state()
+        expect(page.locator("input[name=password]")).to_be_visible()
     log_in(page, live_server, email, PASSWORD)  # the right one, too late
-    assert "/owner/login" in page.url and "Too many failed attempts" in page.content()
+    expect(page.locator("body")).to_contain_text("Too many failed attempts")
+    assert "/owner/login" in page.url
     shot(page, "7-locked")
 
