@@ -99,8 +99,24 @@ def stage_project(stage: str, build: Path, with_dependencies: bool = True, log=p
                     "--find-links", str(WHEELHOUSE), "--target", str(vendor), "--no-compile",
                     *pip_target_options(), "-r", str(REQUIREMENTS)], check=True)
     dropped = drop_runtime_provided(vendor, requirement_names())
+    pruned = prune_babel_locales(vendor)
     log(f"vendor: {len(installed_distributions(vendor))} distributions for {template.LAMBDA_RUNTIME}; "
-        f"left to the Lambda runtime: {', '.join(dropped) or 'nothing'}")
+        f"left to the Lambda runtime: {', '.join(dropped) or 'nothing'}; "
+        f"Babel locale files dropped: {pruned}")
+    return dropped
+
+
+def prune_babel_locales(vendor: Path) -> int:
+    """Babel ships ~1,000 locale files (~30 MB); texts and pages use only the six supported
+    locales (and `root`, which every locale inherits from). The rest is most of the zip."""
+    from chalicelib.domain.salon import SUPPORTED_LOCALES
+
+    keep = {*SUPPORTED_LOCALES, "root"}
+    dropped = 0
+    for data in (vendor / "babel" / "locale-data").glob("*.dat"):
+        if data.stem not in keep:
+            data.unlink()
+            dropped += 1
     return dropped
 
 

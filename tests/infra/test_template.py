@@ -379,3 +379,18 @@ def test_what_the_lambda_runtime_provides_is_not_bundled(tmp_path):
                     "typing_extensions.py"]
     with pytest.raises(SystemExit, match="babel"):
         package.drop_runtime_provided(vendor, ["pynamodb", "babel"])
+
+
+def test_packaging_keeps_only_the_supported_babel_locales(tmp_path):
+    from chalicelib.domain.salon import SUPPORTED_LOCALES
+    from infra.package import prune_babel_locales
+
+    data = tmp_path / "babel" / "locale-data"
+    data.mkdir(parents=True)
+    names = ["root", *SUPPORTED_LOCALES, "de", "fr", "it_CH", "pt_PT", "en_GB", "zh_Hant"]
+    for name in names:
+        (data / f"{name}.dat").write_bytes(b"x")
+    (data / "LICENSE.unicode").write_text("kept")
+    assert prune_babel_locales(tmp_path) == 6
+    assert sorted(p.stem for p in data.glob("*.dat")) == sorted(["root", *SUPPORTED_LOCALES])
+    assert (data / "LICENSE.unicode").exists()
