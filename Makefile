@@ -6,7 +6,7 @@ PORT ?= 8000
 DDB_PORT ?= 8001
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint install system-run system-test clean owner sweep
+.PHONY: run test bench lint install system-run system-test clean owner sweep export restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -45,6 +45,14 @@ owner: install
 ## sweep: run every scheduled job once at a simulated time: make sweep AT=2026-03-28T19:00 (salon-local if no offset)
 sweep: install
 	$(PY) -m local.sweep --at "$(AT)"
+
+## export / restore: the whole local table to JSON lines and back: make export FILE=backup.jsonl
+FILE ?= .data/export.jsonl
+export: install
+	$(PY) -m local.backup export --file $(FILE)
+
+restore: install
+	$(PY) -m local.backup restore --file $(FILE)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
