@@ -14,7 +14,6 @@ from chalicelib.auth import roles
 from chalicelib.domain.errors import IllegalTransition
 from chalicelib.services import attendance, booking
 from chalicelib.services.salons import load_salon
-from tests.conftest import MONDAY_MORNING
 from tests.owner.test_auth import Browser, client_address, hidden, make_user, text  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.dynamodb_local
@@ -60,15 +59,6 @@ def client_of(appt):
 
 def audit(salon_id, action):
     return [e for e in auth.accounts().audit_entries(salon_id, limit=100) if e.action == action]
-
-
-@pytest.fixture
-def clock(repo):
-    """A clock the test moves by hand (Monday 09:00 in Rome to start with)."""
-    state = {"now": MONDAY_MORNING}
-    wiring.set_clock(lambda: state["now"])
-    yield state
-    wiring.set_clock(None)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from chalicelib import wiring
 from chalicelib.auth import roles
 from chalicelib.services import waitlist
-from tests.conftest import MONDAY_MORNING
 from tests.owner.test_auth import client_address, text  # noqa: F401 - a fixture
 from tests.owner.test_clients import E164, PHONE, TUESDAY_10, audit, book, call, client_of, form, sign_in
 
@@ -24,14 +23,6 @@ def rows(response) -> list[dict]:
     assert body.startswith("\ufeff")  # Excel reads UTF-8 only with the BOM
     assert "\r\n" in body
     return list(csv.DictReader(io.StringIO(body[1:])))
-
-
-@pytest.fixture
-def clock(repo):
-    state = {"now": MONDAY_MORNING}
-    wiring.set_clock(lambda: state["now"])
-    yield state
-    wiring.set_clock(None)
 
 
 @pytest.fixture

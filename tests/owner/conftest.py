@@ -1,0 +1,14 @@
+"""Fixtures shared by the owner-side tests."""
+import pytest
+
+from chalicelib import wiring
+from tests.conftest import MONDAY_MORNING
+
+
+@pytest.fixture
+def clock(repo):
+    """A clock the test moves by hand (Monday 09:00 in Rome to start with): state["now"]."""
+    state = {"now": MONDAY_MORNING}
+    wiring.set_clock(lambda: state["now"])
+    yield state
+    wiring.set_clock(None)
