@@ -143,8 +143,12 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def save_client(self, salon_id: str, client: Client, now: datetime) -> None:
-        """Overwrite a client's file (the phone claim is unchanged)."""
-        mapping.client_to_item(salon_id, client, now).save()
+        """Replace an existing client's file from the domain object (the phone claim is unchanged).
+        What the domain object does not carry (created, last booked) is kept from the stored item."""
+        stored = ClientItem.get(keys.salon_pk(salon_id), keys.client_sk(client.id), consistent_read=True)
+        item = mapping.client_to_item(salon_id, client, now)
+        item.created_at, item.last_booked_at = stored.created_at, stored.last_booked_at
+        item.save(condition=ClientItem.pk.exists())
 
     # --- appointments --------------------------------------------------------------------
     def appointments_overlapping(self, salon_id: str, first: datetime, last: datetime) -> list[Appointment]:

@@ -45,3 +45,25 @@ def test_new_items_carry_their_schema_version(repo, salon_id, dynamodb_local):
     item = local_env.dynamodb_client(dynamodb_local.endpoint).get_item(
         TableName=TEST_TABLE, Key={"PK": {"S": f"SALON#{salon_id}"}, "SK": {"S": "CONFIG#PROFILE"}})["Item"]
     assert item["v"] == {"N": "1"} and item["kind"] == {"S": "salon"}
+
+
+def test_saving_a_client_file_keeps_when_it_was_created_and_last_booked(repo, salon_id, api, fixed_now):
+    from dataclasses import replace
+
+    from chalice.test import Client as TestClient
+
+    from app import app
+    from chalicelib.storage import keys
+    from chalicelib.storage.models import ClientItem
+    from tests.dynamo.helpers import book
+
+    with TestClient(app) as api:
+        assert book(api, salon_id).status_code == 201
+    assert book(api, salon_id, start="2026-03-25T10:00:00+01:00").status_code == 201  # returning: last booked
+    client_id = repo.client_id_for_phone(salon_id, "+393331234567")
+    before = ClientItem.get(keys.salon_pk(salon_id), keys.client_sk(client_id))
+    client = repo.get_client(salon_id, client_id)
+    repo.save_client(salon_id, replace(client, notes="prefers mornings"), datetime(2030, 1, 1, tzinfo=UTC))
+    after = ClientItem.get(keys.salon_pk(salon_id), keys.client_sk(client_id))
+    assert (after.created_at, after.last_booked_at) == (before.created_at, before.last_booked_at)
+    assert after.last_booked_at is not None and after.notes == "prefers mornings"
