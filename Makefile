@@ -6,7 +6,7 @@ PORT ?= 8000
 DDB_PORT ?= 8001
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint install system-run system-test clean owner sweep export restore
+.PHONY: run test bench lint install system-run system-test clean owner salon sweep export restore routes
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -42,6 +42,12 @@ bench: install
 owner: install
 	$(PY) -m local.create_owner --salon $(SALON) --email $(EMAIL)
 
+## salon: create a salon and its first owner on the running local stack (docs/deploy.md §8 does it on AWS):
+## make salon SALON=bella NAME="Studio Bella" PHONE="+39 06 1234 5678" TZ=Europe/Rome COUNTRY=IT EMAIL=me@example.com
+salon: install
+	$(PY) -m local.create_salon --salon "$(SALON)" --name "$(NAME)" --phone "$(PHONE)" --timezone "$(TZ)" \
+		--country "$(COUNTRY)" --email "$(EMAIL)"
+
 ## sweep: run every scheduled job once at a simulated time: make sweep AT=2026-03-28T19:00 (salon-local if no offset)
 sweep: install
 	$(PY) -m local.sweep --at "$(AT)"
@@ -53,6 +59,11 @@ export: install
 
 restore: install
 	$(PY) -m local.backup restore --file $(FILE)
+
+## routes: after adding, removing or changing a route, rewrite chalicelib/api/declared_routes.py (app.py declares
+## every route from it and loads each area on its first request; a test fails while it is stale)
+routes: $(VENV)/.installed
+	$(PY) -m chalicelib.api.lazy
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,23 +1,14 @@
 """Chairtime's Chalice app: wiring only. Behaviour lives in chalicelib/ (see README's tour)."""
 from chalice import Chalice, Rate
 
+from chalicelib.api.declared_routes import DECLARED
 from chalicelib.api.errors import error_response, normalize_chalice_error
-from chalicelib.api.openapi import docs
-from chalicelib.api.owner_agenda import owner_agenda
-from chalicelib.api.owner_auth import owner_auth
-from chalicelib.api.owner_clients import owner_clients
-from chalicelib.api.owner_settings import owner_settings
-from chalicelib.api.pages import pages
-from chalicelib.api.public import public
+from chalicelib.api.lazy import LazyAreas
 
 app = Chalice(app_name="chairtime")
-app.register_blueprint(public)
-app.register_blueprint(docs)
-app.register_blueprint(pages)
-app.register_blueprint(owner_auth)
-app.register_blueprint(owner_agenda)
-app.register_blueprint(owner_clients)
-app.register_blueprint(owner_settings)
+# Routes are declared now; each area (public API, pages, owner side...) loads on its first request,
+# so the scheduled functions, which import this module too, never load a view (chalicelib/api/lazy.py).
+areas = LazyAreas(app, DECLARED)
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

@@ -102,7 +102,8 @@ def app_functions(source: str | None = None) -> list[Function]:
     tree = ast.parse(APP.read_text() if source is None else source)
     functions, has_api = [], False
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _app_method(node.func) in ("register_blueprint", "route"):
+        if isinstance(node, ast.Call) and (_app_method(node.func) in ("register_blueprint", "route")
+                                           or _declares_areas(node)):
             has_api = True
         if not isinstance(node, ast.FunctionDef):
             continue
@@ -125,6 +126,12 @@ def app_functions(source: str | None = None) -> list[Function]:
     if len(topics) != len(set(topics)):
         raise ValueError(f"one topic per on_sns_message function, got {topics}")
     return functions
+
+
+def _declares_areas(call: ast.Call) -> bool:
+    """`LazyAreas(app, ...)` (chalicelib/api/lazy.py) registers the routes on the app."""
+    return (isinstance(call.func, ast.Name) and call.func.id == "LazyAreas" and bool(call.args)
+            and isinstance(call.args[0], ast.Name) and call.args[0].id == "app")
 
 
 def _app_method(node) -> str | None:
