@@ -2,7 +2,7 @@
 import sys
 import time
 
-from . import availability_speed, imports, report, request_counts, sweep_reads
+from . import availability_speed, imports, package_size, report, request_counts, sweep_reads
 
 
 def main() -> int:
@@ -12,9 +12,11 @@ def main() -> int:
     import_times = imports.measure()
     report.progress("timing the pure availability computation")
     speed = availability_speed.measure()
+    report.progress("building the prod deployment package")
+    package = package_size.measure(progress=report.progress)
     counts = request_counts.measure(progress=report.progress)
     sweeps = sweep_reads.measure(progress=report.progress)
-    report.print_report(counts, speed, import_times, sweeps, time.perf_counter() - started)
+    report.print_report(counts, speed, import_times, package, sweeps, time.perf_counter() - started)
     return 0
 
 

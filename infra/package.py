@@ -100,9 +100,10 @@ def stage_project(stage: str, build: Path, with_dependencies: bool = True, log=p
                     *pip_target_options(), "-r", str(REQUIREMENTS)], check=True)
     dropped = drop_runtime_provided(vendor, requirement_names())
     pruned = prune_babel_locales(vendor)
+    lookups = prune_phone_lookups(vendor)
     log(f"vendor: {len(installed_distributions(vendor))} distributions for {template.LAMBDA_RUNTIME}; "
         f"left to the Lambda runtime: {', '.join(dropped) or 'nothing'}; "
-        f"Babel locale files dropped: {pruned}")
+        f"Babel locale files dropped: {pruned}; phonenumbers lookups dropped: {', '.join(lookups) or 'none'}")
     return dropped
 
 
@@ -117,6 +118,24 @@ def prune_babel_locales(vendor: Path) -> int:
         if data.stem not in keep:
             data.unlink()
             dropped += 1
+    return dropped
+
+
+PHONE_LOOKUPS = ("geocoder", "carrier", "timezone")  # each a module + its data folder below
+
+
+def prune_phone_lookups(vendor: Path) -> list[str]:
+    """phonenumbers carries ~20 MB of place, carrier and time-zone names per number prefix; the code
+    only parses, validates and formats (phonenumbers' own "lite" build does the same, but trails
+    its releases). The modules go with their data, so a use of them fails at import, loudly."""
+    root = vendor / "phonenumbers"
+    dropped = []
+    for name, data in zip(PHONE_LOOKUPS, ("geodata", "carrierdata", "tzdata"), strict=True):
+        found = [p for p in (root / f"{name}.py", root / f"{name}.pyi", root / data) if p.exists()]
+        for path in found:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if found:
+            dropped.append(name)
     return dropped
 
 

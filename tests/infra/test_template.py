@@ -394,3 +394,26 @@ def test_packaging_keeps_only_the_supported_babel_locales(tmp_path):
     assert prune_babel_locales(tmp_path) == 6
     assert sorted(p.stem for p in data.glob("*.dat")) == sorted(["root", *SUPPORTED_LOCALES])
     assert (data / "LICENSE.unicode").exists()
+
+
+def test_packaging_drops_the_phone_lookups_the_code_never_uses(tmp_path):
+    from infra.package import prune_phone_lookups
+
+    root = tmp_path / "phonenumbers"
+    for folder in ("data", "shortdata", "geodata", "carrierdata", "tzdata"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "__init__.py").write_text("")
+    for module in ("__init__", "phonenumberutil", "geocoder", "carrier", "timezone"):
+        (root / f"{module}.py").write_text("")
+    assert prune_phone_lookups(tmp_path) == ["geocoder", "carrier", "timezone"]
+    assert sorted(p.name for p in root.iterdir()) == ["__init__.py", "data", "phonenumberutil.py", "shortdata"]
+
+
+def test_the_code_uses_no_phone_lookup_the_package_drops():
+    from infra.package import PHONE_LOOKUPS
+
+    sources = [p for folder in ("chalicelib", "app.py") for p in
+               ((ROOT / folder).rglob("*.py") if (ROOT / folder).is_dir() else [ROOT / folder])]
+    uses = [(p.name, name) for p in sources for name in PHONE_LOOKUPS
+            if f"phonenumbers.{name}" in p.read_text() or f"phonenumbers import {name}" in p.read_text()]
+    assert sources and uses == []
