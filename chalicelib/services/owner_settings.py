@@ -16,7 +16,7 @@ from ..domain.errors import InvalidPhone, InvalidRequest, NotFound
 from ..domain.policy import Ladder, Policy
 from ..domain.salon import SUPPORTED_LOCALES, WEEKDAYS, Salon, TimeRange
 from .owner_settings_fields import Form, changes, from_json
-from .salons import load_salon
+from .salons import SALON_ID, load_salon
 
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$")
 MAX_INTERVALS_A_DAY = 6
@@ -217,6 +217,21 @@ _EMPTY = Salon(id="", name="", phone="", timezone="UTC")
 
 def load(repo, salon_id: str) -> tuple[Salon, Catalog]:
     return load_salon(repo, salon_id)
+
+
+def new_salon(repo, salon_id: str, values: dict[str, str]) -> Salon:
+    """Create a salon from the "salon" section's fields plus hours_mon ... hours_sun (left out: closed;
+    the owner sets them, the services and the staff in the owner pages). Raises FieldErrors, or
+    InvalidRequest when the id is taken."""
+    form = Form(values)
+    if not SALON_ID.match(salon_id):
+        form.fail("salon", "Use 1-63 lowercase letters, digits and dashes, starting with a letter or digit "
+                           "(it is in the booking link: /book/<id>).")
+    salon = _hours_apply(_salon_apply(Salon(id=salon_id, name="", phone="", timezone="UTC"), form), form)
+    form.done()
+    if not repo.create_salon(salon):
+        raise InvalidRequest(f"There is already a salon '{salon_id}': pick another id.", "salon_exists")
+    return salon
 
 
 def save_section(repo, accounts, me, name: str, values: dict[str, str], now: datetime,

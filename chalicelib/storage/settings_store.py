@@ -42,6 +42,10 @@ def _conditional(error: Exception) -> bool:
 
 class SettingsStore:
     # --- the salon profile ------------------------------------------------------------------
+    def create_salon(self, salon: Salon) -> bool:
+        """A new salon's profile; False when the id is taken (an existing salon is never overwritten)."""
+        return _create(mapping.salon_to_item(salon), SalonItem)
+
     def update_salon_fields(self, salon: Salon, names: tuple[str, ...]) -> None:
         """Write these profile attributes of `salon` and nothing else (the profile must exist)."""
         unknown = set(names) - PROFILE_ATTRIBUTES
