@@ -75,6 +75,11 @@ clean:
 ## .wheelhouse/, so later runs work offline): make package STAGE=prod [REGION=eu-west-1]. docs/deploy.md
 STAGE ?= dev
 REGION ?= eu-west-1
-.PHONY: package
+.PHONY: package runtime-smoke
 package: $(VENV)/.installed
 	AWS_DEFAULT_REGION=$(REGION) $(PY) -m infra.package --stage $(STAGE) --region $(REGION)
+
+## runtime-smoke: the dev package on Python 3.13 (the functions' runtime) in a Debian root, handlers called with
+## Lambda events against DynamoDB Local and moto (root; the first run debootstraps .lambda-root/). Also in make test.
+runtime-smoke: $(VENV)/.installed node_modules/.installed system-run
+	$(PY) -m infra.runtime_smoke

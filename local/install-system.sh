@@ -2,6 +2,7 @@
 # Installs the system packages the local stack needs, only where missing:
 #   java      -> openjdk-17-jre-headless (runs DynamoDB Local)
 #   chromium  -> Debian's chromium (browser tests)
+#   debootstrap -> a Python 3.13 root for `make runtime-smoke` (infra/runtime_smoke.py)
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
@@ -10,6 +11,7 @@ for what in "$@"; do
   case "$what" in
     java) command -v java >/dev/null || need+=(openjdk-17-jre-headless) ;;
     chromium) command -v chromium >/dev/null || need+=(chromium) ;;
+    debootstrap) command -v debootstrap >/dev/null || need+=(debootstrap) ;;
     *) echo "unknown system need: $what" >&2; exit 2 ;;
   esac
 done

@@ -1,0 +1,21 @@
+"""The deployment package on the functions' Python (3.13), called as Lambda calls it
+(infra/runtime_smoke.py: a Debian root with Python 3.13, DynamoDB Local, moto for SSM and SNS)."""
+import os
+
+import pytest
+
+from infra import runtime_smoke, template
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for chroot (CI and `make test` run as root)")
+
+
+def test_the_package_books_texts_and_signs_in_on_the_lambda_python():
+    seen = runtime_smoke.run()
+    assert runtime_smoke.problems(seen) == []
+    assert seen["python"].startswith(template.LAMBDA_RUNTIME.removeprefix("python") + ".")
+    confirmation, acknowledgement = seen["texts_sent"]
+    # The first slot after the salon's hour of notice (10:30 in Rome), in Italian with Babel's dates.
+    assert confirmation.startswith("+39******4567: Studio Smoke: appuntamento prenotato per Taglio donna, "
+                                   "martedì 1/12 alle 11:30. Per vederlo, spostarlo o annullarlo: https://book.example/m/")
+    assert acknowledgement == ("+39******4567: Studio Smoke: grazie, il tuo appuntamento di martedì 1/12 alle 11:30 "
+                               "è confermato. A presto!")
