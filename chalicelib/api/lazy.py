@@ -8,8 +8,8 @@ outbox dispatcher never loads a page, a client booking never loads the owner sid
 start pays only for the area it serves (figures: `make bench`).
 
 The area modules stay ordinary Chalice blueprints: they are registered on a private Chalice app
-when loaded, and a declared route calls the view that app has for the same path and method, with
-the real app's request. `make routes` rewrites declared_routes.py after a route change; a test
+when loaded, whose request is always the real app's, and a declared route calls the view that
+app has for the same path and method. `make routes` rewrites declared_routes.py after a route change; a test
 fails while it is stale.
 """
 import importlib
@@ -42,12 +42,37 @@ class Route:
     content_types: tuple[str, ...] = JSON
 
 
+class _Areas(Chalice):
+    """The private app the loaded areas' blueprints are registered on. Its request and Lambda
+    context are always the real app's, so a view reads exactly what the real app received."""
+
+    def __init__(self, outer: Chalice):
+        self._outer = outer
+        super().__init__(app_name=outer.app_name)
+
+    @property
+    def current_request(self):
+        return self._outer.current_request
+
+    @current_request.setter
+    def current_request(self, _value) -> None:  # Chalice.__init__ sets it; the real app's is used
+        pass
+
+    @property
+    def lambda_context(self):
+        return self._outer.lambda_context
+
+    @lambda_context.setter
+    def lambda_context(self, _value) -> None:
+        pass
+
+
 class LazyAreas:
     """Declares every area's routes on `app`; loads an area's module on its first request."""
 
     def __init__(self, app: Chalice, declared: dict[str, tuple[Route, ...]]):
         self._app = app
-        self._inner = Chalice(app_name=app.app_name)  # holds the loaded areas' real routes
+        self._inner = _Areas(app)  # holds the loaded areas' real routes
         self._lock = threading.Lock()
         self._loaded: set[str] = set()
         for area, module, attribute in AREAS:
@@ -75,10 +100,8 @@ class LazyAreas:
     def _forwarder(self, area: str, module: str, attribute: str, route: Route):
         def view(**params):
             self._load(area, module, attribute)
-            request = self._app.current_request
-            self._inner.current_request = request
-            self._inner.lambda_context = self._app.lambda_context
-            return self._inner.routes[route.path][request.method].view_function(**params)
+            method = self._app.current_request.method
+            return self._inner.routes[route.path][method].view_function(**params)
 
         view.__name__ = view.__qualname__ = route.view
         return view
