@@ -9,8 +9,8 @@ start pays only for the area it serves (figures: `make bench`).
 
 The area modules stay ordinary Chalice blueprints: they are registered on a private Chalice app
 when loaded, whose request is always the real app's, and a declared route calls the view that
-app has for the same path and method. `make routes` rewrites declared_routes.py after a route change; a test
-fails while it is stale.
+app has for the same path and method. `make routes` rewrites declared_routes.py after a route
+change; a test fails while it is stale.
 """
 import importlib
 import threading
