@@ -166,7 +166,7 @@ def test_a_double_submit_lands_on_the_same_booking(api, salon_id, fixed_now):
     ({"start": "tomorrow at nine"}, 400, "L&#39;orario scelto non è valido"),
     ({"start": "2026-03-24T09:00:00"}, 400, "L&#39;orario scelto non è valido"),  # no offset
     ({"start": "2026-03-23T10:00:00+01:00"}, 422, "Quell&#39;orario non si può prenotare online."),  # closed Monday
-    ({"staff": "giulia", "service": "manicure"}, 404, "Giulia does not perform Manicure."),
+    ({"staff": "giulia", "service": "manicure"}, 404, "Questa persona non è disponibile per questo servizio."),
 ])
 def test_bad_booking_input_re_renders_the_form(api, salon_id, fixed_now, fields, status, message):
     values = {"service": "haircut", "start": TUESDAY_9, "staff": "", "name": "Anna <b>Rossi</b>",
@@ -175,6 +175,7 @@ def test_bad_booking_input_re_renders_the_form(api, salon_id, fixed_now, fields,
     assert response.status_code == status, text(response)
     page = text(response)
     assert message in page
+    assert "does not perform" not in page and "Pick a" not in page  # no English under an Italian headline
     assert "I tuoi dati" in page and 'role="alert"' in page
     if values["name"].strip() and len(values["name"]) <= 100:
         assert 'value="Anna &lt;b&gt;Rossi&lt;/b&gt;"' in page  # kept, escaped
@@ -221,7 +222,8 @@ def test_a_banned_client_is_told_to_call(api, repo, salon_id, booked):
     assert response.status_code == 403
     page = text(response)
     assert "La prenotazione online non è disponibile per questo numero di telefono." in page
-    assert "+39 06 1234 5678" in page and 'value="333 123 4567"' in page
+    assert "Chiama Studio Demo al numero +39 06 1234 5678 per prenotare." in page and 'value="333 123 4567"' in page
+    assert "Please call" not in page  # the domain's English message stays off an Italian page
 
 
 @pytest.mark.parametrize("salon", ["NOPE", "-x", "a" * 64, "no-such-salon"])
@@ -351,3 +353,30 @@ def test_the_form_records_consent_to_recall_nudges(api, repo, salon_id, fixed_no
     assert book(api, salon_id, recall="1").status_code == 303
     client = repo.get_client(salon_id, repo.client_id_for_phone(salon_id, "+393331234567"))
     assert client.recall_consent is True
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+def test_a_refusal_speaks_the_pages_language_only(locale):
+    """The headline always; the domain's English detail only on English pages or where nothing
+    translated says more; the restricted client's way out translated, with the salon's phone."""
+    from types import SimpleNamespace
+
+    from chalicelib.domain.errors import BookingRestricted, InvalidRequest, SlotNotOffered
+    from chalicelib.web.render import page
+    from local.demo import demo_salon
+
+    salon = replace(demo_salon()[0], locale=locale)
+    t = Texts(locale)
+    ctx = SimpleNamespace(root="", book_url=lambda **params: "/book/demo")
+
+    def shown(error) -> str:
+        return html.unescape(page("error.html", t, 409, salon=salon, fmt=None, ctx=ctx, error=error).body)
+
+    detail = "Online bookings need at least 60 minutes' notice. Pick a later time or call +39 06 1234 5678."
+    body = shown(SlotNotOffered(detail))
+    assert t("err_code_slot_not_offered") in body and (detail in body) == (locale == "en")
+    body = shown(BookingRestricted("Online booking is not available for this phone number. Please call ..."))
+    assert t("err_code_booking_restricted") in body and "Please call ..." not in body
+    assert t("err_detail_booking_restricted", salon="Studio Demo", phone="+39 06 1234 5678") in body
+    body = shown(InvalidRequest("Something no text translates.", "some_new_code"))
+    assert t("err_generic") in body and "Something no text translates." in body
