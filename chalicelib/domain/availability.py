@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from .blocks import block_indexes
 from .catalog import Catalog, Service, Staff
 from .clock import days, local_to_utc, local_today
+from .errors import SlotNotOffered
 from .salon import Salon, TimeRange
 
 
@@ -132,16 +133,30 @@ def is_offered(salon: Salon, service: Service, staff: Staff, start: datetime, no
     return start in candidate_starts(salon, staff, service, day, now)
 
 
-def why_not_offered(salon: Salon, start: datetime, now: datetime) -> str:
-    """A message a person can act on, for a start that `is_offered` refused."""
+_WHY = {
+    "past": "That time is in the past. Pick a time from the availability list.",
+    "notice": "Online bookings need at least {notice} minutes' notice. Pick a later time or call {phone}.",
+    "horizon": "Online bookings open at most {horizon} days ahead.",
+    "other": "The salon does not offer that time for this service and specialist (closed, a break, time off, "
+             "or not on the {grid}-minute grid). Pick a time from the availability list.",
+}
+
+
+def not_offered(salon: Salon, start: datetime, now: datetime) -> SlotNotOffered:
+    """The refusal of a start that `is_offered` refused: why, in a message a person can act on, and
+    as a reason and values that pages translate."""
     if start <= now:
-        return "That time is in the past. Pick a time from the availability list."
-    if start < now + timedelta(minutes=salon.min_notice_minutes):
-        return (f"Online bookings need at least {salon.min_notice_minutes} minutes' notice. "
-                f"Pick a later time or call {salon.phone}.")
-    if start.astimezone(salon.tz).date() > local_today(now, salon.tz) + timedelta(days=salon.horizon_days):
-        return f"Online bookings open at most {salon.horizon_days} days ahead."
-    return (
-        "The salon does not offer that time for this service and specialist (closed, a break, "
-        f"time off, or not on the {salon.slot_minutes}-minute grid). Pick a time from the availability list."
-    )
+        reason = "past"
+    elif start < now + timedelta(minutes=salon.min_notice_minutes):
+        reason = "notice"
+    elif start.astimezone(salon.tz).date() > local_today(now, salon.tz) + timedelta(days=salon.horizon_days):
+        reason = "horizon"
+    else:
+        reason = "other"
+    values = {"notice": salon.min_notice_minutes, "horizon": salon.horizon_days}
+    message = _WHY[reason].format(grid=salon.slot_minutes, phone=salon.phone, **values)
+    return SlotNotOffered(message, reason, **values)
+
+
+def why_not_offered(salon: Salon, start: datetime, now: datetime) -> str:
+    return not_offered(salon, start, now).message

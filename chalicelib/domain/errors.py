@@ -26,6 +26,11 @@ class NotFound(DomainError):
 class SlotNotOffered(DomainError):
     code = "slot_not_offered"
 
+    def __init__(self, message: str, reason: str = "other", **values):
+        super().__init__(message)
+        self.reason = reason  # past | notice | horizon | other: pages say it in the salon's language
+        self.values = values  # the numbers the message names: notice (minutes), horizon (days)
+
 
 class SlotTaken(DomainError):
     code = "slot_taken"

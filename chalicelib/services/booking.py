@@ -7,7 +7,7 @@ from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment
 from ..domain.clock import local_today
-from ..domain.errors import BookingRestricted, IdempotencyKeyReused, SlotNotOffered, SlotTaken
+from ..domain.errors import BookingRestricted, IdempotencyKeyReused, SlotTaken
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.salon import Salon
 from ..storage.errors import IdempotentReplay, PhoneTaken
@@ -50,7 +50,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
         candidates = list(catalog.staff_for(service.id))
     offered = [s for s in candidates if availability.is_offered(salon, service, s, request.start, now)]
     if not offered:
-        raise SlotNotOffered(availability.why_not_offered(salon, request.start, now))
+        raise availability.not_offered(salon, request.start, now)
 
     client, is_new = identify(repo, salon, request.name, request.phone, request.email)
     client = replace(client, recall_consent=request.recall_consent)

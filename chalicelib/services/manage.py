@@ -6,7 +6,7 @@ from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy
 from ..domain.catalog import Catalog
-from ..domain.errors import NotFound, SlotNotOffered
+from ..domain.errors import NotFound
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
 from . import notify, waitlist_offers
@@ -73,7 +73,7 @@ def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str |
     service = require_service(catalog, appt.service_id)
     staff = require_staff_for(catalog, staff_id or appt.staff_id, service)
     if not availability.is_offered(salon, service, staff, start, now):
-        raise SlotNotOffered(availability.why_not_offered(salon, start, now))
+        raise availability.not_offered(salon, start, now)
     moved = appt.moved_to(start, start + timedelta(minutes=service.duration_minutes), staff.id, now)
     if moved == appt:
         return ManagedBooking(appt, salon, catalog)

@@ -10,7 +10,7 @@ from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Catalog, Staff
 from ..domain.clock import local_today
-from ..domain.errors import IllegalTransition, InvalidRequest, NotFound, SlotNotOffered
+from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.ids import new_manage_token, token_hash
 from ..domain.salon import Salon
 from . import attendance, manage, notify, waitlist_offers
@@ -217,7 +217,7 @@ def move(repo, salon: Salon, catalog: Catalog, appt: Appointment, start: datetim
     service = require_service(catalog, appt.service_id)
     staff = require_staff_for(catalog, staff_id or appt.staff_id, service)
     if not availability.is_offered(salon, service, staff, start, now):
-        raise SlotNotOffered(availability.why_not_offered(salon, start, now))
+        raise availability.not_offered(salon, start, now)
     moved = appt.moved_to(start, start + timedelta(minutes=service.duration_minutes), staff.id, now)
     if moved == appt:
         return appt

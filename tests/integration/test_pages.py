@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.web.i18n import LOCALES, Texts, from_accept_language, supported
+from tests.conftest import MONDAY_MORNING
 
 pytestmark = pytest.mark.dynamodb_local
 
@@ -357,11 +358,12 @@ def test_the_form_records_consent_to_recall_nudges(api, repo, salon_id, fixed_no
 
 @pytest.mark.parametrize("locale", sorted(LOCALES))
 def test_a_refusal_speaks_the_pages_language_only(locale):
-    """The headline always; the domain's English detail only on English pages or where nothing
-    translated says more; the restricted client's way out translated, with the salon's phone."""
+    """The headline always; a translated detail where the code (and reason) has one; the domain's
+    English message only where nothing translated says more."""
     from types import SimpleNamespace
 
-    from chalicelib.domain.errors import BookingRestricted, InvalidRequest, SlotNotOffered
+    from chalicelib.domain.availability import not_offered
+    from chalicelib.domain.errors import BookingRestricted, InvalidRequest
     from chalicelib.web.render import page
     from local.demo import demo_salon
 
@@ -372,9 +374,15 @@ def test_a_refusal_speaks_the_pages_language_only(locale):
     def shown(error) -> str:
         return html.unescape(page("error.html", t, 409, salon=salon, fmt=None, ctx=ctx, error=error).body)
 
-    detail = "Online bookings need at least 60 minutes' notice. Pick a later time or call +39 06 1234 5678."
-    body = shown(SlotNotOffered(detail))
-    assert t("err_code_slot_not_offered") in body and (detail in body) == (locale == "en")
+    now = MONDAY_MORNING
+    for start, reason, values in ((now, "past", {}), (now + timedelta(minutes=30), "notice", {"notice": 60}),
+                                  (now + timedelta(days=90), "horizon", {"horizon": 60})):
+        error = not_offered(salon, start, now)
+        body = shown(error)
+        assert error.reason == reason and t("err_code_slot_not_offered") in body
+        assert t(f"err_detail_slot_not_offered_{reason}", phone=salon.phone, **values) in body
+        assert locale == "en" or error.message not in body  # no English under another language's headline
+    assert "+39 06 1234 5678" in shown(not_offered(salon, now + timedelta(minutes=30), now))
     body = shown(BookingRestricted("Online booking is not available for this phone number. Please call ..."))
     assert t("err_code_booking_restricted") in body and "Please call ..." not in body
     assert t("err_detail_booking_restricted", salon="Studio Demo", phone="+39 06 1234 5678") in body
