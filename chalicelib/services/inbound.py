@@ -55,10 +55,11 @@ def handle_reply(repo, raw_phone: str, text: str, now: datetime, base_url: str) 
 
 def _answer(repo, salon, catalog, client, appt, intent: str, now: datetime, base_url: str) -> str:
     if intent == "confirm":
-        if appt.status is Status.BOOKED:
-            repo.update_appointment(appt, appt.confirm())
         ack = notify.message(salon, client, "reply_confirmed", now, start=appt.start)
-        repo.add_message(ack)
+        if appt.status is Status.BOOKED:  # the confirmation and its acknowledgement in one transaction
+            repo.update_appointment(appt, appt.confirm(), messages=(ack,))
+        else:  # already confirmed: acknowledge again
+            repo.add_message(ack)
         return "confirm"
     cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url)
     if not salon.policy.confirmations:  # otherwise the cancellation confirmation answers already

@@ -36,6 +36,49 @@ def test_a_positive_reply_confirms_the_next_appointment(repo, salon_id, sender, 
     assert len(messages(repo, salon_id, "reply_confirmed")) == 1
 
 
+class CrashingOnSeparateMessages:
+    """The repository, except that a message written on its own (outside a transaction) fails:
+    what a Lambda killed between two writes would leave behind."""
+
+    def __init__(self, repo):
+        self._repo = repo
+
+    def __getattr__(self, name):
+        return getattr(self._repo, name)
+
+    def add_message(self, message):
+        raise RuntimeError("the function stopped here")
+
+
+def test_a_confirmation_and_its_acknowledgement_commit_together(repo, salon_id, sender):
+    booked = reminded(repo, salon_id, sender)
+    try:
+        inbound.handle_reply(CrashingOnSeparateMessages(repo), PHONE, "1", EVENING, BASE)
+    except RuntimeError:
+        pass
+    confirmed = status_of(repo, booked) is Status.CONFIRMED
+    acknowledged = len(messages(repo, salon_id, "reply_confirmed")) == 1
+    assert confirmed and acknowledged  # both or neither; here both, in one transaction
+
+
+def test_a_confirmation_of_a_changed_appointment_queues_no_acknowledgement(repo, salon_id, sender):
+    booked = reminded(repo, salon_id, sender)
+    stale = booked.appointment
+    manage.cancel(repo, booked.manage_token, EVENING, BASE)  # the client cancels by link meanwhile
+    salon, catalog = repo.load_salon(salon_id)
+    client = repo.get_client(salon_id, stale.client_id)
+    with pytest.raises(IllegalTransition):  # the reply acted on what it read before the cancellation
+        inbound._answer(repo, salon, catalog, client, stale, "confirm", EVENING, BASE)
+    assert status_of(repo, booked) is Status.CANCELLED and messages(repo, salon_id, "reply_confirmed") == []
+
+
+def test_a_second_yes_is_acknowledged_again(repo, salon_id, sender):
+    booked = reminded(repo, salon_id, sender)
+    for _ in range(2):
+        assert inbound.handle_reply(repo, PHONE, "1", EVENING, BASE).action == "confirm"
+    assert status_of(repo, booked) is Status.CONFIRMED and len(messages(repo, salon_id, "reply_confirmed")) == 2
+
+
 @pytest.mark.parametrize("reply", ["2", "No", "nie", "não", "нет"])
 def test_a_negative_reply_cancels_late_after_the_cutoff_and_frees_the_slot(repo, salon_id, sender, reply):
     booked = reminded(repo, salon_id, sender)
