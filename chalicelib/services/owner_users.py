@@ -2,7 +2,8 @@
 
 Invite a user (the password is generated and shown once), change a role, disable or enable,
 reset a password. A salon always keeps an active owner: the last one can neither step down nor
-be disabled. Every change is audited; passwords never reach the log.
+be disabled, and a change that counts on another owner commits only if that owner still is one.
+Every change is audited; passwords never reach the log.
 """
 import re
 from dataclasses import dataclass
@@ -12,11 +13,13 @@ from ..auth import create_user, passwords, roles
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..storage.accounts import AuditEntry, EmailTaken, User
+from ..storage.errors import OwnerChanged
 from .owner_settings_fields import FieldErrors, Form, changes
 from .salons import load_salon
 
 _CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)_([0-9A-Z]{26})$")
 AUDIT_PAGE = 30
+LAST_OWNER = "The salon needs an active owner: make someone else an owner first."
 
 
 def users(accounts, me) -> list[User]:
@@ -58,9 +61,8 @@ def change_role(repo, accounts, me, user_id: str, values: dict[str, str], now: d
     form.done()
     if (role, staff_id) == (user.role, user.staff_id):
         return user
-    if user.role == roles.OWNER and role != roles.OWNER:
-        _keep_an_owner(accounts, me, user)
-    if not _update(repo, me, user, role=role, staff_id=staff_id):
+    keep = _another_owner(accounts, me, user) if user.role == roles.OWNER and role != roles.OWNER else None
+    if not _update(repo, me, user, role=role, staff_id=staff_id, keep_owner=keep):
         raise NotFound("There is no such user.", "user_not_found")
     before, after = _role_values(user.role, user.staff_id), _role_values(role, staff_id)
     accounts.record_audit(me.salon_id, me.user_id, "user_role_changed", f"user:{user.id}",
@@ -73,9 +75,8 @@ def set_active(repo, accounts, me, user_id: str, active: bool, now: datetime) ->
     user = find(accounts, me, user_id)
     if user.active == active:
         return user
-    if not active and user.role == roles.OWNER:
-        _keep_an_owner(accounts, me, user)
-    if not _update(repo, me, user, active=active, end_sessions=not active):
+    keep = _another_owner(accounts, me, user) if not active and user.role == roles.OWNER else None
+    if not _update(repo, me, user, active=active, end_sessions=not active, keep_owner=keep):
         raise NotFound("There is no such user.", "user_not_found")
     accounts.record_audit(me.salon_id, me.user_id, "user_enabled" if active else "user_disabled",
                           f"user:{user.id}", {"email": user.email}, now)
@@ -93,7 +94,10 @@ def reset_password(accounts, me, user_id: str, now: datetime) -> tuple[User, str
 
 
 def _update(repo, me, user: User, **fields) -> bool:
-    return repo.update_user(me.salon_id, user.email, **fields)
+    try:
+        return repo.update_user(me.salon_id, user.email, **fields)
+    except OwnerChanged:  # the other owner stepped down or was disabled a moment ago
+        raise IllegalTransition(LAST_OWNER, "last_owner") from None
 
 
 def _staff_of(repo, me, form: Form, role: str) -> str | None:
@@ -106,11 +110,14 @@ def _staff_of(repo, me, form: Form, role: str) -> str | None:
     return staff_id
 
 
-def _keep_an_owner(accounts, me, user: User) -> None:
+def _another_owner(accounts, me, user: User) -> str:
+    """The email of an active owner other than `user`, which the change then requires to still be
+    one when it commits (the list is read from an index and may be a moment old)."""
     others = [u for u in accounts.users_of_salon(me.salon_id)
               if u.role == roles.OWNER and u.active and u.id != user.id]
     if not others:
-        raise IllegalTransition("The salon needs an active owner: make someone else an owner first.", "last_owner")
+        raise IllegalTransition(LAST_OWNER, "last_owner")
+    return others[0].email
 
 
 def _role_values(role: str, staff_id: str | None) -> dict[str, str]:

@@ -13,3 +13,7 @@ class IdempotentReplay(Exception):
 
 class PhoneTaken(Exception):
     """Another request created the client for this phone first: read it again and retry."""
+
+
+class OwnerChanged(Exception):
+    """The owner a change counted on keeping is no longer an active owner (changed meanwhile)."""

@@ -13,6 +13,7 @@ from ..domain.client import Client
 from ..domain.salon import Salon
 from . import keys, mapping
 from .accounts import UserItem, normalize_email
+from .errors import OwnerChanged
 from .models import ClientItem, SalonItem, ServiceItem, StaffItem, WaitlistItem
 
 PROFILE_ATTRIBUTES = frozenset({
@@ -65,9 +66,12 @@ class SettingsStore:
 
     # --- users (the accounts' own item; the rules live in services/owner_users.py) ----------
     def update_user(self, salon_id: str, email: str, *, role: str | None = None, staff_id: str | None = None,
-                    active: bool | None = None, end_sessions: bool = False) -> bool:
+                    active: bool | None = None, end_sessions: bool = False, keep_owner: str | None = None) -> bool:
         """Change a user of `salon_id`; False when there is no such user there. `role` given: `staff_id`
-        is set with it (None removes it). `end_sessions`: every session issued so far stops working."""
+        is set with it (None removes it). `end_sessions`: every session issued so far stops working.
+        `keep_owner`: the email of another user who must still be an active owner of the salon when
+        this change commits (checked in the same transaction, so two owners demoting each other at
+        the same moment cannot both succeed); else OwnerChanged, and nothing is written."""
         actions = []
         if role is not None:
             actions.append(UserItem.role.set(role))
@@ -78,14 +82,26 @@ class SettingsStore:
             actions.append(UserItem.session_generation.add(1))
         if not actions:
             return True
+        user = UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK)
+        mine = UserItem.pk.exists() & (UserItem.salon_id == salon_id)
+        if keep_owner is None:
+            try:
+                user.update(actions=actions, condition=mine)
+                return True
+            except UpdateError as error:
+                if _conditional(error):
+                    return False
+                raise
+        tx = self._transaction()
+        tx.update(user, actions=actions, condition=mine, on_fail=lambda _: _NoSuchUser(), priority=1)
+        tx.check(UserItem, keys.user_pk(normalize_email(keep_owner)), keys.USER_SK,
+                 (UserItem.salon_id == salon_id) & (UserItem.role == OWNER_ROLE) & (UserItem.active == True),  # noqa: E712
+                 on_fail=lambda _: OwnerChanged())
         try:
-            UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK).update(
-                actions=actions, condition=UserItem.pk.exists() & (UserItem.salon_id == salon_id))
+            tx.commit()
             return True
-        except UpdateError as error:
-            if _conditional(error):
-                return False
-            raise
+        except _NoSuchUser:
+            return False
 
     # --- clients, as names on the owner's lists ---------------------------------------------
     def clients_by_id(self, salon_id: str, client_ids) -> dict[str, Client]:
@@ -115,6 +131,13 @@ class SettingsStore:
             if _conditional(error):
                 return False
             raise
+
+
+OWNER_ROLE = "owner"  # auth/roles.py OWNER (a test keeps them equal); storage does not import auth
+
+
+class _NoSuchUser(Exception):
+    pass
 
 
 def _create(item, model) -> bool:

@@ -19,8 +19,8 @@ from pynamodb.transactions import TransactWrite
 from ..domain.errors import IllegalTransition
 
 ATTEMPTS = 6
-# PynamoDB sends deletes, then puts, then updates; cancellation reasons follow that order.
-_SENT_ORDER = {"delete": 0, "save": 1, "update": 2}
+# PynamoDB sends condition checks, deletes, puts, then updates; cancellation reasons follow that order.
+_SENT_ORDER = {"condition_check": -1, "delete": 0, "save": 1, "update": 2}
 
 
 @dataclass
@@ -49,6 +49,11 @@ class Transaction:
 
     def delete(self, model, condition=None, on_fail=None, priority=0):
         self.ops.append(_Op("delete", model, {"condition": condition}, on_fail, priority))
+
+    def check(self, model_cls, hash_key, range_key, condition, on_fail=None, priority=0):
+        """An item this transaction does not write but needs to be as `condition` says when it commits."""
+        self.ops.append(_Op("condition_check", model_cls, {"hash_key": hash_key, "range_key": range_key,
+                                                           "condition": condition}, on_fail, priority))
 
     def commit(self) -> None:
         ops = sorted(self.ops, key=lambda op: _SENT_ORDER[op.verb])

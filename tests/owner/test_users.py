@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib import auth
 from chalicelib.auth import roles
-from tests.owner.test_auth import PASSWORD, Browser, new_email, text
+from tests.owner.test_auth import PASSWORD, Browser, make_user, new_email, text
 from tests.owner.test_settings import (  # noqa: F401 - autouse fixtures
     NOW,
     audit,
@@ -119,6 +119,70 @@ def test_the_last_owner_can_neither_step_down_nor_be_disabled(api, owner, salon_
     assert owner.submit(f"/owner/users/{me}/role", role=roles.FRONT_DESK).status_code == 303
     assert owner.get("/owner/users").status_code == 403  # stepped down: no longer manages users
     assert second.get("/owner/users").status_code == 303  # disabled once: its old session ended
+
+
+def test_a_change_that_counts_on_another_owner_fails_if_that_owner_just_stepped_down(repo, salon_id):
+    from chalicelib.storage.errors import OwnerChanged
+    from chalicelib.storage.settings_store import OWNER_ROLE
+
+    assert OWNER_ROLE == roles.OWNER
+    anna, bea = (make_user(salon_id, roles.OWNER) for _ in range(2))
+    assert repo.update_user(salon_id, bea.email, role=roles.FRONT_DESK)  # Bea steps down first...
+    with pytest.raises(OwnerChanged):  # ...so Anna, who read the list before that, cannot too
+        repo.update_user(salon_id, anna.email, role=roles.FRONT_DESK, keep_owner=bea.email)
+    assert auth.accounts().get_user(anna.email).role == roles.OWNER
+    assert repo.update_user(salon_id, "nobody@example.com", active=False, keep_owner=anna.email) is False
+
+
+def test_two_owners_demoting_each_other_at_once_leave_one_owner(repo, salon_id):
+    """Both read the user list (two owners) before either writes: one change commits, the other
+    is refused with last_owner."""
+    import threading
+    from types import SimpleNamespace
+
+    from chalicelib.domain.errors import IllegalTransition
+    from chalicelib.services import owner_users
+
+    anna, bea = (make_user(salon_id, roles.OWNER) for _ in range(2))
+    both_read = threading.Barrier(2, timeout=30)
+
+    class ReadThenWait:
+        """Accounts whose second list read (the owner check's; the first finds the user) waits for the
+        other thread's, so both decide on the same list before either writes."""
+
+        def __init__(self, accounts):
+            self._accounts, self._reads = accounts, 0
+
+        def __getattr__(self, name):
+            return getattr(self._accounts, name)
+
+        def users_of_salon(self, salon):
+            users = self._accounts.users_of_salon(salon)
+            self._reads += 1
+            if self._reads == 2:
+                both_read.wait()
+            return users
+
+    outcomes = {}
+
+    def demote(me, other):
+        who = SimpleNamespace(salon_id=salon_id, user_id=me.id)
+        try:
+            owner_users.change_role(repo, ReadThenWait(auth.accounts()), who, other.id,
+                                    {"role": roles.FRONT_DESK}, NOW["now"])
+            outcomes[me.email] = "done"
+        except IllegalTransition as error:
+            outcomes[me.email] = error.code
+
+    threads = [threading.Thread(target=demote, args=pair) for pair in ((anna, bea), (bea, anna))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes.values()) == ["done", "last_owner"]
+    owners = [u for u in (auth.accounts().get_user(anna.email), auth.accounts().get_user(bea.email))
+              if u.role == roles.OWNER]
+    assert len(owners) == 1
 
 
 def test_a_reset_password_is_shown_once_and_ends_the_users_sessions(api, owner, salon_id):
