@@ -98,7 +98,8 @@ def main() -> dict:
 
     def call(method, resource, path, **kwargs):
         answer = handler(api_event(method, resource, path, **kwargs), Context())
-        seen.setdefault("calls", []).append([method, path, answer["statusCode"]])
+        shown = resource if "{token}" in resource else path  # secret tokens stay out of the report
+        seen.setdefault("calls", []).append([method, shown, answer["statusCode"]])
         return answer
 
     answer = call("GET", "/v1/salons/{salon_id}/availability", f"/v1/salons/{SALON}/availability",
