@@ -198,8 +198,9 @@ def chalice_package(build: Path, stage: str, out: Path, region: str) -> Path:
         shutil.rmtree(out)
     env = {**os.environ, "AWS_DEFAULT_REGION": region}
     env.pop("AWS_PROFILE", None)  # packaging calls no AWS API: a missing profile must not stop it
+    # chalice's progress goes to stderr, so a caller's stdout (make bench's table) stays its own
     subprocess.run([chalice_executable(), "package", "--stage", stage, "--merge-template", str(template.OUTPUT),
-                    str(out)], cwd=build, env=env, check=True)
+                    str(out)], cwd=build, env=env, check=True, stdout=sys.stderr)
     return out / "sam.json"
 
 
