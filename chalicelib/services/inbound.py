@@ -61,8 +61,5 @@ def _answer(repo, salon, catalog, client, appt, intent: str, now: datetime, base
         else:  # already confirmed: acknowledge again
             repo.add_message(ack)
         return "confirm"
-    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url)
-    if not salon.policy.confirmations:  # otherwise the cancellation confirmation answers already
-        repo.add_message(notify.message(salon, client, "reply_cancelled", now, start=appt.start,
-                                        late=cancelled.late))
+    cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url, by_reply=True)
     return "cancel"

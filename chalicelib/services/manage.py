@@ -50,15 +50,17 @@ def cancel(repo, token: str, now: datetime, base_url: str = "") -> ManagedBookin
 
 
 def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy, now: datetime,
-                       base_url: str) -> Appointment:
-    """Shared by the manage link, the SMS reply "2" and the owner: one transaction, then the
-    freed slot is offered to the waitlist."""
+                       base_url: str, by_reply: bool = False) -> Appointment:
+    """Shared by the manage link, the SMS reply "2" (`by_reply`) and the owner: one transaction with
+    the texts it causes, then the freed slot is offered to the waitlist."""
     cancelled = appt.cancel(by, now, salon.free_cancellation_until(appt.start))
     client = repo.get_client(salon.id, appt.client_id)
     fee = None
     if cancelled.late and salon.policy.late_cancel_fee and client is not None:
         fee = client.fees_owed + salon.policy.late_cancel_fee
     messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) if client else ()
+    if by_reply and client is not None and not messages:  # with confirmations off, the reply still gets an answer
+        messages = (notify.message(salon, client, "reply_cancelled", now, start=appt.start, late=cancelled.late),)
     repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages)
     observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)

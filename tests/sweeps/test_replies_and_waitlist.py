@@ -61,6 +61,21 @@ def test_a_confirmation_and_its_acknowledgement_commit_together(repo, salon_id, 
     assert confirmed and acknowledged  # both or neither; here both, in one transaction
 
 
+@pytest.mark.parametrize("confirmations", [True, False])
+def test_a_no_is_answered_once_in_the_cancellations_transaction(repo, salon_id, sender, confirmations):
+    """With confirmations on, the cancellation's confirmation answers the reply; with them off, a short
+    reply does. Either way it commits with the cancellation (no separate write to fail)."""
+    from dataclasses import replace
+
+    salon, _ = repo.load_salon(salon_id)
+    repo.update_salon_fields(replace(salon, policy=replace(salon.policy, confirmations=confirmations)), ("policy",))
+    booked = reminded(repo, salon_id, sender)
+    assert inbound.handle_reply(CrashingOnSeparateMessages(repo), PHONE, "2", EVENING, BASE).action == "cancel"
+    assert status_of(repo, booked) is Status.CANCELLED
+    answers = [len(messages(repo, salon_id, kind)) for kind in ("cancellation_confirmation", "reply_cancelled")]
+    assert answers == ([1, 0] if confirmations else [0, 1])  # the salon's fresh: only this client's texts
+
+
 def test_a_confirmation_of_a_changed_appointment_queues_no_acknowledgement(repo, salon_id, sender):
     booked = reminded(repo, salon_id, sender)
     stale = booked.appointment
