@@ -67,19 +67,29 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     return cancelled
 
 
-def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str | None = None,
-               base_url: str = "") -> ManagedBooking:
-    """Move to a new start (and optionally another specialist; by default the same one)."""
-    appt, digest = _find(repo, token)
-    salon, catalog = load_salon(repo, appt.salon_id)
+def planned_move(salon, catalog, appt: Appointment, start: datetime, staff_id: str | None,
+                 now: datetime) -> Appointment:
+    """`appt` moved to `start` (and to `staff_id`, by default its own specialist) under the booking
+    rules, with its sweep times anew; `appt` itself when nothing changes. Shared by the client's
+    reschedule and the salon's move. Raises NotFound or SlotNotOffered."""
     service = require_service(catalog, appt.service_id)
     staff = require_staff_for(catalog, staff_id or appt.staff_id, service)
     if not availability.is_offered(salon, service, staff, start, now):
         raise availability.not_offered(salon, start, now)
     moved = appt.moved_to(start, start + timedelta(minutes=service.duration_minutes), staff.id, now)
     if moved == appt:
+        return appt
+    return replace(moved, due=schedule.first_due(salon, moved.start, moved.end, now))
+
+
+def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str | None = None,
+               base_url: str = "") -> ManagedBooking:
+    """Move to a new start (and optionally another specialist; by default the same one)."""
+    appt, digest = _find(repo, token)
+    salon, catalog = load_salon(repo, appt.salon_id)
+    moved = planned_move(salon, catalog, appt, start, staff_id, now)
+    if moved == appt:
         return ManagedBooking(appt, salon, catalog)
-    moved = replace(moved, due=schedule.first_due(salon, moved.start, moved.end, now))
     client = repo.get_client(salon.id, appt.client_id)
     messages = notify.booking_confirmation(salon, catalog, client, moved, token, base_url, now) if client else ()
     repo.reschedule(appt, moved, digest, messages)

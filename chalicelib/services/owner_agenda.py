@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from ..auth import roles
-from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Catalog, Staff
 from ..domain.clock import local_today
@@ -14,7 +13,7 @@ from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.ids import new_manage_token, token_hash
 from ..domain.salon import Salon
 from . import attendance, manage, notify, waitlist_offers
-from .salons import load_salon, require_service, require_staff_for
+from .salons import load_salon
 
 VIEWS = {"day": 1, "week": 7}
 ALL = "all"
@@ -214,14 +213,9 @@ def move(repo, salon: Salon, catalog: Catalog, appt: Appointment, start: datetim
     """The salon moves an appointment, under the same rules as the client's own reschedule. A new
     time is texted to the client with a fresh manage link (the table keeps only the digests of
     the old ones); another specialist at the same time is not worth a text."""
-    service = require_service(catalog, appt.service_id)
-    staff = require_staff_for(catalog, staff_id or appt.staff_id, service)
-    if not availability.is_offered(salon, service, staff, start, now):
-        raise availability.not_offered(salon, start, now)
-    moved = appt.moved_to(start, start + timedelta(minutes=service.duration_minutes), staff.id, now)
+    moved = manage.planned_move(salon, catalog, appt, start, staff_id, now)
     if moved == appt:
         return appt
-    moved = replace(moved, due=schedule.first_due(salon, moved.start, moved.end, now))
     messages = ()
     if moved.start != appt.start:
         token = new_manage_token()
