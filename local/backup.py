@@ -9,10 +9,11 @@ import argparse
 import json
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from . import env
-from .dynamodb import ROOT, DynamoDBLocal, port_open
+from .dynamodb import ROOT, local_stack_dynamodb
 
 BATCH = 25
 
@@ -58,16 +59,13 @@ def main(argv=None) -> int:
     parser.add_argument("--dynamodb-port", type=int, default=8001)
     parser.add_argument("--aws", action="store_true", help="the real table (credentials from the environment)")
     args = parser.parse_args(argv)
-    started = None
-    if args.aws:
-        import boto3
+    with nullcontext() if args.aws else local_stack_dynamodb(args.dynamodb_port) as endpoint:
+        if endpoint is None:
+            import boto3
 
-        client = boto3.client("dynamodb")
-    else:
-        if not port_open(args.dynamodb_port):
-            started = DynamoDBLocal(args.dynamodb_port, ROOT / ".data").start()
-        client = env.dynamodb_client(f"http://127.0.0.1:{args.dynamodb_port}")
-    try:
+            client = boto3.client("dynamodb")
+        else:
+            client = env.dynamodb_client(endpoint)
         if args.action == "export":
             args.file.parent.mkdir(parents=True, exist_ok=True)
             with args.file.open("w", encoding="utf-8") as out:
@@ -77,9 +75,6 @@ def main(argv=None) -> int:
             with args.file.open(encoding="utf-8") as lines:
                 count = restore_table(client, args.table, lines)
             print(f"restored {count} items into {args.table} from {args.file}")
-    finally:
-        if started:
-            started.stop()
     return 0
 
 

@@ -3,6 +3,7 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,3 +74,15 @@ class DynamoDBLocal:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.process = None
+
+
+@contextmanager
+def local_stack_dynamodb(port: int):
+    """The local stack's DynamoDB Local (data in .data/) for a command: the one `make run` keeps up
+    on `port`, else one started for the duration of the block. Yields its endpoint."""
+    started = None if port_open(port) else DynamoDBLocal(port, ROOT / ".data").start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if started:
+            started.stop()

@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import env
-from .dynamodb import ROOT, DynamoDBLocal, port_open
+from .dynamodb import local_stack_dynamodb
 
 
 def parse_at(text: str) -> datetime:
@@ -28,11 +28,8 @@ def main(argv=None) -> int:
     except ValueError:
         print(f"AT={args.at!r} is not a date and time like 2026-03-28T19:00", file=sys.stderr)
         return 2
-    started = None
-    if not port_open(args.dynamodb_port):
-        started = DynamoDBLocal(args.dynamodb_port, ROOT / ".data").start()
-    try:
-        env.apply(f"http://127.0.0.1:{args.dynamodb_port}", PUBLIC_BASE_URL=f"http://127.0.0.1:{args.port}")
+    with local_stack_dynamodb(args.dynamodb_port) as endpoint:
+        env.apply(endpoint, PUBLIC_BASE_URL=f"http://127.0.0.1:{args.port}")
         from chalicelib import wiring
         from chalicelib.jobs import run
 
@@ -44,9 +41,6 @@ def main(argv=None) -> int:
         report = run.run_all(now)
         print_new_texts(wiring.current_sender(), 0)
         print(json.dumps(report, indent=2, default=str))
-    finally:
-        if started:
-            started.stop()
     return 0
 
 
