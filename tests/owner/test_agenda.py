@@ -28,7 +28,6 @@ from tests.owner.test_auth import FORM, Browser, hidden, make_user, text
 
 pytestmark = pytest.mark.dynamodb_local
 client_address = test_auth.client_address  # autouse: each test signs in from an address of its own
-clock = test_auth.clock  # the clock a test moves by hand
 
 ROME = ZoneInfo("Europe/Rome")
 TUESDAY = date(2026, 3, 24)

@@ -20,7 +20,7 @@ from chalicelib.storage import keys
 from local import create_owner
 from local.demo_owner import ensure_demo_owner
 from local.env import dynamodb_client
-from tests.conftest import MONDAY_MORNING, TEST_TABLE
+from tests.conftest import TEST_TABLE
 
 pytestmark = pytest.mark.dynamodb_local
 
@@ -95,15 +95,6 @@ def client_address(monkeypatch):
     address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
     monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", address)
     return address
-
-
-@pytest.fixture
-def clock(repo):
-    """A clock the test moves by hand."""
-    state = {"now": MONDAY_MORNING}
-    wiring.set_clock(lambda: state["now"])
-    yield state
-    wiring.set_clock(None)
 
 
 def new_email(tag: str = "user") -> str:

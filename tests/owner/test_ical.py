@@ -16,7 +16,6 @@ from tests.owner.test_agenda import ANNA, BRUNO, TUESDAY, api_post, at, book, cs
 
 pytestmark = pytest.mark.dynamodb_local
 client_address = test_auth.client_address  # autouse: each test signs in from an address of its own
-clock = test_auth.clock  # the clock a test moves by hand
 
 FEED_URL = re.compile(r"https://book\.example/ical/([A-Za-z0-9_-]{43})\.ics")
 
