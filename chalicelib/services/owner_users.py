@@ -28,8 +28,12 @@ def users(accounts, me) -> list[User]:
 
 def find(accounts, me, user_id: str) -> User:
     """A user of the principal's salon (fresh, consistent), else NotFound: another salon's id is no different."""
-    listed = next((u for u in accounts.users_of_salon(me.salon_id) if u.id == user_id), None)
-    user = accounts.get_user(listed.email) if listed else None
+    return _find_in(accounts, me, user_id, accounts.users_of_salon(me.salon_id))
+
+
+def _find_in(accounts, me, user_id: str, listed: list[User]) -> User:
+    entry = next((u for u in listed if u.id == user_id), None)
+    user = accounts.get_user(entry.email) if entry else None
     if user is None or user.id != user_id or user.salon_id != me.salon_id:
         raise NotFound("There is no such user.", "user_not_found")
     return user
@@ -54,33 +58,35 @@ def invite(repo, accounts, me, values: dict[str, str], now: datetime) -> tuple[U
 
 
 def change_role(repo, accounts, me, user_id: str, values: dict[str, str], now: datetime) -> User:
-    user = find(accounts, me, user_id)
+    listed = accounts.users_of_salon(me.salon_id)
+    user = _find_in(accounts, me, user_id, listed)
     form = Form(values)
     role = form.choice("role", roles.ROLES)
     staff_id = _staff_of(repo, me, form, role)
     form.done()
     if (role, staff_id) == (user.role, user.staff_id):
         return user
-    keep = _another_owner(accounts, me, user) if user.role == roles.OWNER and role != roles.OWNER else None
+    keep = _another_owner(listed, user) if user.role == roles.OWNER and role != roles.OWNER else None
     if not _update(repo, me, user, role=role, staff_id=staff_id, keep_owner=keep):
         raise NotFound("There is no such user.", "user_not_found")
     before, after = _role_values(user.role, user.staff_id), _role_values(role, staff_id)
     accounts.record_audit(me.salon_id, me.user_id, "user_role_changed", f"user:{user.id}",
                           {"email": user.email, "changes": changes(before, after)}, now)
-    return find(accounts, me, user_id)
+    return accounts.get_user(user.email)
 
 
 def set_active(repo, accounts, me, user_id: str, active: bool, now: datetime) -> User:
     """Disabling also ends every session of the user, so enabling later revives none of them."""
-    user = find(accounts, me, user_id)
+    listed = accounts.users_of_salon(me.salon_id)
+    user = _find_in(accounts, me, user_id, listed)
     if user.active == active:
         return user
-    keep = _another_owner(accounts, me, user) if not active and user.role == roles.OWNER else None
+    keep = _another_owner(listed, user) if not active and user.role == roles.OWNER else None
     if not _update(repo, me, user, active=active, end_sessions=not active, keep_owner=keep):
         raise NotFound("There is no such user.", "user_not_found")
     accounts.record_audit(me.salon_id, me.user_id, "user_enabled" if active else "user_disabled",
                           f"user:{user.id}", {"email": user.email}, now)
-    return find(accounts, me, user_id)
+    return accounts.get_user(user.email)
 
 
 def reset_password(accounts, me, user_id: str, now: datetime) -> tuple[User, str]:
@@ -110,11 +116,10 @@ def _staff_of(repo, me, form: Form, role: str) -> str | None:
     return staff_id
 
 
-def _another_owner(accounts, me, user: User) -> str:
+def _another_owner(listed: list[User], user: User) -> str:
     """The email of an active owner other than `user`, which the change then requires to still be
     one when it commits (the list is read from an index and may be a moment old)."""
-    others = [u for u in accounts.users_of_salon(me.salon_id)
-              if u.role == roles.OWNER and u.active and u.id != user.id]
+    others = [u for u in listed if u.role == roles.OWNER and u.active and u.id != user.id]
     if not others:
         raise IllegalTransition(LAST_OWNER, "last_owner")
     return others[0].email

@@ -147,20 +147,18 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(repo, salon_id):
     both_read = threading.Barrier(2, timeout=30)
 
     class ReadThenWait:
-        """Accounts whose second list read (the owner check's; the first finds the user) waits for the
-        other thread's, so both decide on the same list before either writes."""
+        """Accounts whose user-list read waits for the other thread's, so both decide on the same list
+        before either writes."""
 
         def __init__(self, accounts):
-            self._accounts, self._reads = accounts, 0
+            self._accounts = accounts
 
         def __getattr__(self, name):
             return getattr(self._accounts, name)
 
         def users_of_salon(self, salon):
             users = self._accounts.users_of_salon(salon)
-            self._reads += 1
-            if self._reads == 2:
-                both_read.wait()
+            both_read.wait()
             return users
 
     outcomes = {}
