@@ -7,8 +7,6 @@ from ..domain.errors import InvalidRequest
 from .schema import validate
 
 MAX_BODY_BYTES = 16 * 1024
-
-
 MAX_JSON_DEPTH = 32  # our deepest request is 3 levels; json.loads recurses once per level
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _NESTING = re.compile(r"[\[\]{}]")

@@ -126,12 +126,12 @@ class Sweep:
         return response
 
     def every(self, names, send) -> None:
-        """Every name hostile at once (one request per hostile value); then, when the route refused
-        that, each name alone, so a refusal of the first name read cannot hide what a later one does.
-        A route that accepted them all read none of them, or read them all without failing."""
-        for i in range(2):
-            if send({name: hostile(name, True)[i] for name in names}).status_code < 400:
-                return
+        """Every name hostile at once (one request per end of the calendar); then, when the route
+        refused either, each name alone, so a refusal of the first name read cannot hide what a later
+        one does. A route that accepted both read none of them, or read them all without failing."""
+        statuses = [send({name: hostile(name, True)[end] for name in names}).status_code for end in (0, 1)]
+        if max(statuses) < 400:
+            return
         for name in names:
             for value in hostile(name, True):
                 send({name: value})
