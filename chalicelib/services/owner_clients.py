@@ -14,7 +14,7 @@ from ..auth import roles
 from ..domain.appointment import Appointment
 from ..domain.catalog import Catalog
 from ..domain.client import Access, Client, normalize_phone
-from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
+from ..domain.errors import DomainError, IllegalTransition, InvalidPhone, InvalidRequest, NotFound
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import SUPPORTED_LOCALES, Salon
 from ..storage.errors import PhoneTaken
@@ -241,7 +241,8 @@ def _parsed(changes: dict, salon: Salon) -> dict:
             raise InvalidRequest(f"{name} cannot be changed here.")
         value = value.strip()
         if len(value) > LIMITS.get(name, 100):
-            raise InvalidRequest(f"The {name} is too long (at most {LIMITS.get(name, 100)} characters).")
+            error = InvalidPhone if name == "phone" else InvalidRequest  # every unusable phone: invalid_phone
+            raise error(f"The {name} is too long (at most {LIMITS.get(name, 100)} characters).")
         if name == "name" and not value:
             raise InvalidRequest("The name must not be empty.")
         if name == "phone":
