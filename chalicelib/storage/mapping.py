@@ -164,7 +164,7 @@ def client_from_item(item: ClientItem) -> Client:
 
 def appointment_to_item(appt: Appointment) -> AppointmentItem:
     due = appt.due
-    lane = "offer" if due and due.kind == "offer_expiry" else "appt"
+    lane = "offer" if due and due.kind in ("offer_expiry", "freed") else "appt"
     return AppointmentItem(
         keys.salon_pk(appt.salon_id), keys.appointment_sk(appt.start, appt.id),
         gsi1pk=keys.client_history_pk(appt.salon_id, appt.client_id),

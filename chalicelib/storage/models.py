@@ -147,6 +147,9 @@ class LockItem(Item, discriminator="lock"):
 class TokenItem(Item, discriminator="token"):
     salon_id = UnicodeAttribute()
     appointment_sk = UnicodeAttribute()
+    # The appointment's client (never changes): a cancel reads appointment and client in one
+    # BatchGetItem. Absent on links written before it was added.
+    client_id = UnicodeAttribute(null=True)
 
 
 class IdempotencyItem(Item, discriminator="idempotency"):
