@@ -8,6 +8,7 @@
 A claim carries a lease: a dispatcher that dies after claiming leaves the message `sending`
 with an expired lease, and the next run claims it again.
 """
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,6 +19,15 @@ MAX_ATTEMPTS = 5
 # As long as a token (43 URL-safe characters, all GSM-7) so the text is rendered to the length,
 # encoding and segment count it will have when it leaves.
 LINK_PLACEHOLDER = "LINK-ADDED-WHEN-SENT".ljust(43, "-")
+# A token in a link of a body written before links were made at sending (/m/, /manage/, /claim/).
+_STORED_TOKEN = re.compile(r"(/(?:m|manage|claim)/)[A-Za-z0-9_-]{32,}")
+
+
+def without_tokens(body: str) -> str:
+    """`body` with the token of every link replaced by the placeholder. Bodies stored before links
+    were made at sending carry live tokens: read through this, they show none, are written back
+    without them, and a pending one gets a fresh link when it leaves."""
+    return _STORED_TOKEN.sub(lambda match: match.group(1) + LINK_PLACEHOLDER, body)
 LEASE = timedelta(minutes=10)  # longer than a dispatcher run may last (its Lambda timeout)
 
 
