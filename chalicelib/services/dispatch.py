@@ -16,6 +16,7 @@ from ..domain.clock import days
 from ..domain.errors import DomainError
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.outbox import OutboxMessage
+from ..domain.replies import QUESTION_KINDS
 from ..domain.sending_window import can_send_now, next_send_time
 from . import notify
 from .salons import load_salon
@@ -83,7 +84,8 @@ def _deliver(repo, sender, salon, claimed: OutboxMessage, now: datetime) -> str:
     except SendError as error:
         after = claimed.retry_or_fail(error.reason, error.permanent, now)
         return _outcome(repo, claimed, after, "failed" if after.status.value == "failed" else "retry")
-    repo.set_route(claimed.phone, salon.id, now)
+    asks = claimed.kind in QUESTION_KINDS and appt is not None  # replies to it act on this appointment
+    repo.set_route(claimed.phone, salon.id, now, (appt.id, appt.start, appt.start) if asks else None)
     return _outcome(repo, claimed, claimed.sent(provider_id, now), "sent")
 
 
