@@ -7,7 +7,7 @@ from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.replies import REPLY_WINDOW, ReplyRoute
 from . import keys, mapping
-from .models import CounterItem, InboxItem, Item, MessageItem, RouteItem
+from .models import SCHEMA_VERSION, CounterItem, InboxItem, Item, MessageItem, RouteItem
 
 ROUTE_TTL = REPLY_WINDOW + timedelta(days=1)  # the clock decides; DynamoDB's TTL cleans up
 COUNTER_TTL = timedelta(days=3)
@@ -89,7 +89,8 @@ class OutboxStore:
                   question: tuple[str, datetime, datetime] | None = None) -> None:
         """`salon_id` wrote to `phone` now; `question`: (appointment id, its start, open until) when
         the text asks for 1/2. A text that asks nothing leaves the salon's open question as it is."""
-        actions = [RouteItem.kind.set(RouteItem), RouteItem.salon_id.set(salon_id), RouteItem.sent_at.set(iso_utc(now)),
+        actions = [RouteItem.kind.set(RouteItem), RouteItem.schema_version.set(SCHEMA_VERSION),
+                   RouteItem.salon_id.set(salon_id), RouteItem.sent_at.set(iso_utc(now)),
                    RouteItem.expires_at.set(max(now + ROUTE_TTL, question[2] if question else now))]
         if question is not None:
             appointment_id, start, until = question
