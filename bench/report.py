@@ -159,10 +159,10 @@ def print_report(counts: dict[str, SalonResult], speed: dict, imports: dict, pac
     out.append(f"   salons: {small.salon_id} with {small.appointments:,} appointments, "
                f"{large.salon_id} with {large.appointments:,}")
     columns = f"{small.appointments:,} appointments", f"{large.appointments:,} appointments"
-    out.append(f"   {'operation':<28}{columns[0]:<44}{columns[1]:<44}goal")
+    out.append(f"   {'operation':<28}{columns[0]:<56}{columns[1]:<56}goal")
     for op in OPERATIONS:
         goal = f"<= {GOALS[op]}  {_verdict(goals[op])}" if op in GOALS else "-"
-        out.append(f"   {LABELS[op]:<28}{_breakdown(small.counts[op]):<44}{_breakdown(large.counts[op]):<44}{goal}")
+        out.append(f"   {LABELS[op]:<28}{_breakdown(small.counts[op]):<56}{_breakdown(large.counts[op]):<56}{goal}")
     retried = {op: r.counts[op].retries for r in counts.values() for op in OPERATIONS if r.counts[op].retries}
     if retried:
         out.append(f"   note: HTTP retries (not in the counts above): {retried}")

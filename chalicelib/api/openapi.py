@@ -16,7 +16,9 @@ ERROR_CODES = {
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _SALON_ID = {"name": "salon_id", "in": "path", "required": True,
              "schema": {"type": "string", "maxLength": 63, "example": "demo"}}
-_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}}
+_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128},
+          "description": "A manage or claim link's token. A manage link ends 30 days after the appointment, a "
+                         "claim link with its hold; an expired one answers 404 booking_not_found, as an unknown one."}
 
 
 def _errors(*statuses: int) -> dict:

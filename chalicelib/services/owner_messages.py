@@ -1,7 +1,8 @@
 """What the salon sent and received, and its waitlist (roles.MESSAGES, roles.WAITLIST).
 
-Outbox bodies carry the client's manage links, which act for the client: only the owner and
-the front desk see them; anyone else gets the body with the links blanked.
+Outbox bodies carry no token (a link's token is made when the text leaves; see dispatch.py), but
+the links still say where they lead: only the owner and the front desk see them; anyone else gets
+the body with the links blanked.
 """
 import re
 from dataclasses import dataclass
