@@ -2,7 +2,8 @@
 
     .venv/bin/python -m infra.package --stage prod [--region eu-west-1]
 
-1. infra/resources.json must be what infra/template.py renders (else: stop, say how to fix).
+1. infra/resources.json and the .chalice/policy-<stage>-<function>.json files must be what
+   infra/template.py and infra/policies.py render (else: stop, say how to fix).
 2. .wheelhouse/ holds the wheels of requirements.txt for the Lambda runtime (CPython 3.13,
    manylinux x86_64), downloaded once per requirements.txt: the only step that needs the index.
 3. dist/<stage>.build/ gets app.py, chalicelib/, the stage's .chalice files and vendor/: the
@@ -28,7 +29,7 @@ import zipfile
 from email.parser import Parser
 from pathlib import Path
 
-from . import template
+from . import policies, template
 
 ROOT = template.ROOT
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -89,8 +90,10 @@ def stage_project(stage: str, build: Path, with_dependencies: bool = True, log=p
     shutil.copy2(ROOT / "app.py", build / "app.py")
     shutil.copytree(ROOT / "chalicelib", build / "chalicelib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copy2(template.CHALICE_CONFIG, build / ".chalice" / "config.json")
-    policy = config["stages"][stage].get("iam_policy_file")
-    if policy:
+    stage_config = config["stages"][stage]
+    policy_files = {stage_config.get("iam_policy_file")} | {
+        function.get("iam_policy_file") for function in stage_config.get("lambda_functions", {}).values()}
+    for policy in sorted(p for p in policy_files if p):  # one per function (infra/policies.py)
         shutil.copy2(ROOT / ".chalice" / policy, build / ".chalice" / policy)
     if not with_dependencies:
         return []
@@ -215,6 +218,8 @@ def build(stage: str, out: Path, region: str, with_dependencies: bool = True, bu
     """Everything `make package` does after the wheelhouse; returns the merged template's path."""
     if template.OUTPUT.read_text() != template.dumps(template.render()):
         raise SystemExit("infra/resources.json is stale: run .venv/bin/python -m infra.template and commit it")
+    if names := policies.stale():
+        raise SystemExit(f"{', '.join(names)} stale: run .venv/bin/python -m infra.policies and commit them")
     build_dir = build_dir or out.with_name(out.name + ".build")
     stage_project(stage, build_dir, with_dependencies, log)
     sam = chalice_package(build_dir, stage, out, region)
