@@ -14,12 +14,12 @@ timed too (`import app` + loading the area), so the cost a client's or an owner'
 pays is printed, not hidden.
 
 Each figure is taken twice, because compiling the app's source is a large part of it:
-  source    app.py and chalicelib/ compiled at every start: what the deployment zip ships today
-            (no bytecode; Lambda cannot write any into /var/task). Run from a copy of the two
-            with PYTHONDONTWRITEBYTECODE, so a __pycache__ in the checkout cannot make it faster.
+  source    app.py and chalicelib/ compiled at every start: what a zip without bytecode costs
+            (Lambda cannot write any into /var/task). Run from a copy of the two with
+            PYTHONDONTWRITEBYTECODE, so a __pycache__ in the checkout cannot make it faster.
             Libraries come from the venv's bytecode, as boto3 does from the Lambda runtime's.
   bytecode  the same with bytecode the warm-up run compiled (into a private PYTHONPYCACHEPREFIX):
-            what a package shipping compiled bytecode for its runtime would pay.
+            what the zip `make package` builds ships (infra/package.py compile_bytecode).
 Before both were printed, the figure depended on the environment: with PYTHONDONTWRITEBYTECODE
 set it was "source", without it the warm-up wrote chalicelib/__pycache__ and it was "bytecode".
 

@@ -163,7 +163,7 @@ def _import_lines(imports: dict) -> list[str]:
     met = imports["ratio"] <= imports["goal_ratio"]
     compiled = imports["bytecode"]
     out.append(f"3. Cold start: import in a fresh interpreter (median of {imports['runs']}), and the package")
-    out.append(f"   {'':<28}{'source (the zip today)':>28}{'with bytecode':>24}   goal")
+    out.append(f"   {'':<28}{'from source':>28}{'with bytecode (the zip)':>24}   goal")
     out.append(f"   {'import boto3':<28}{imports['boto3_s'] * 1000:>12.0f} ms{'':<13}"
                f"{compiled['boto3_s'] * 1000:>11.0f} ms{'':<10}   the floor of every Python Lambda")
     out.append(f"   {'import app':<28}{imports['app_s'] * 1000:>12.0f} ms {imports['ratio']:>5.2f} x boto3"
