@@ -175,6 +175,8 @@ def render() -> dict:
     for function in functions:
         resources.update(log_group(app_name, function))
         resources[function.logical_id] = function_overrides(function)
+    if any(function.trigger == "api" for function in functions):
+        resources.update(gateway_responses())
     resources.update(alarms(app_name, config, functions))
     return {
         "Description": DESCRIPTION,
@@ -374,6 +376,17 @@ def function_overrides(function: Function) -> dict:
         properties["Events"] = {function.subscription_event: {"Properties": {
             "Topic": {"Fn::Sub": f"${{{function.logical_id}Topic}}"}}}}
     return {"Properties": properties}
+
+
+def gateway_responses() -> dict:
+    """API Gateway's own answers (an unknown path, a throttled request, an error before the function
+    runs) carry HSTS like every answer of the function (chalicelib/api/transport.py). Set on chalice's
+    RestAPI (SAM's GatewayResponses), so they are part of the API's deployment."""
+    from chalicelib.api.transport import HEADER, VALUE
+
+    headers = {"Headers": {HEADER: f"'{VALUE}'"}}  # a static value: quoted, as API Gateway wants
+    return {"RestAPI": {"Properties": {"GatewayResponses": {
+        kind: {"ResponseParameters": headers} for kind in ("DEFAULT_4XX", "DEFAULT_5XX")}}}}
 
 
 def _alarm(app_name: str, name: str, description: str, **properties) -> dict:

@@ -363,6 +363,19 @@ def test_the_inbound_sms_topic_is_encrypted_with_a_key_the_sms_service_may_use(p
             json.dumps(admin["Principal"], sort_keys=True), json.dumps(sms["Principal"], sort_keys=True)}
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_api_gateways_own_answers_carry_hsts_too(packaged, stage):
+    """A 403 for an unknown path or a throttled 429 never reaches the function's middleware."""
+    from chalicelib.api.transport import HEADER, VALUE
+
+    api = packaged[stage]["Resources"]["RestAPI"]
+    assert api["Type"] == "AWS::Serverless::Api"
+    responses = api["Properties"]["GatewayResponses"]
+    assert set(responses) == {"DEFAULT_4XX", "DEFAULT_5XX"}
+    for response in responses.values():
+        assert response["ResponseParameters"]["Headers"] == {HEADER: f"'{VALUE}'"}
+
+
 def test_the_sms_alarm_watches_the_metric_the_code_writes():
     observability = pytest.importorskip("chalicelib.observability")
     env = CONFIG["environment_variables"]
