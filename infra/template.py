@@ -253,6 +253,16 @@ def rules(config: dict) -> dict:
                 "AssertDescription": "Texts carry manage links: set PublicBaseUrl when SmsProvider is sns or eum.",
             }],
         },
+        # The dispatcher may send only from End User Messaging's phone numbers, pools and sender IDs
+        # (infra/policies.py): a send that names none would rest on the service's choice.
+        "EndUserMessagingNeedsAnOriginationIdentity": {
+            "RuleCondition": {"Fn::Equals": [{"Ref": "SmsProvider"}, "eum"]},
+            "Assertions": [{
+                "Assert": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SmsOriginationIdentity"}, ""]}]},
+                "AssertDescription": "With SmsProvider eum, set SmsOriginationIdentity (phone number, pool or "
+                                     "sender ID: docs/deploy.md section 4).",
+            }],
+        },
     }
 
 

@@ -289,6 +289,14 @@ def test_sending_texts_without_a_public_base_url_is_refused(packaged):
     assert not evaluate(applies, {"SmsProvider": "local"})
 
 
+def test_sending_with_end_user_messaging_needs_an_origination_identity(packaged):
+    rule = packaged[STAGES[0]]["Rules"]["EndUserMessagingNeedsAnOriginationIdentity"]
+    applies, holds = rule["RuleCondition"], rule["Assertions"][0]["Assert"]
+    assert evaluate(applies, {"SmsProvider": "eum"}) and not evaluate(holds, {"SmsOriginationIdentity": ""})
+    assert evaluate(holds, {"SmsOriginationIdentity": "pool-0123456789abcdef"})
+    assert not evaluate(applies, {"SmsProvider": "sns"}) and not evaluate(applies, {"SmsProvider": "local"})
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_memory_timeouts_and_runtime(packaged, stage):
     from chalicelib.domain.outbox import LEASE
