@@ -6,6 +6,7 @@ Nothing from the repository outside the package is importable here, so this file
 package's own code (chalicelib) and the standard library alone.
 """
 import json
+import os
 import subprocess
 import sys
 import time
@@ -145,6 +146,12 @@ def main() -> dict:
     seen["after_reply"] = json.loads(view["body"])["booking"]["status"]
     seen["dispatch_after_reply"] = app.dispatch_outbox(scheduled, Context())
     seen["areas_loaded"] = sorted(app.areas.loaded)
+    # Lambda cannot write bytecode into /var/task: what the package ships is all there is.
+    seen["imported_from_source"] = sorted(
+        name for name, module in list(sys.modules.items())
+        if str(getattr(module, "__file__", None) or "").startswith("/var/task/")
+        and module.__file__.endswith(".py")  # not a compiled extension
+        and not os.path.exists(getattr(module, "__cached__", None) or ""))
     return seen
 
 
