@@ -54,6 +54,15 @@ class Counter:
 
 
 @dataclass(frozen=True)
+class Reservation:
+    """A sign-in attempt counted before its password is checked: `count` is its number within the
+    window (None: refused, with `refused_until` the moment attempts are accepted again)."""
+
+    count: int | None
+    refused_until: datetime | None = None
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: str
     salon_id: str
@@ -184,32 +193,56 @@ class AccountsRepository:
         SessionItem(keys.session_pk(digest), keys.SESSION_SK).delete()
 
     # --- failed-login counters -------------------------------------------------------------
-    def counters(self, subjects: list[tuple[str, str]]) -> dict[tuple[str, str], Counter]:
-        """(scope, digest) -> its counter, in one BatchGetItem; missing subjects are absent."""
-        wanted = {keys.throttle_pk(scope, digest): (scope, digest) for scope, digest in subjects}
-        found = {}
-        for item in ThrottleItem.batch_get([(pk, keys.THROTTLE_SK) for pk in wanted], consistent_read=True):
-            found[wanted[item.pk]] = Counter(int(item.failures), _time(item.last_failure_at),
-                                             _time(item.locked_until))
-        return found
-
-    def add_failure(self, scope: str, digest: str, now: datetime, window: timedelta) -> int:
-        """Count one failure; the count starts over when the last failure is older than `window`.
-        Returns the count including this failure."""
+    def reserve_attempt(self, scope: str, digest: str, now: datetime, limit: int, window: timedelta) -> Reservation:
+        """Count one sign-in attempt BEFORE its password is checked, in one conditional UpdateItem,
+        so parallel guesses cannot all read the same count: of N attempts at once, at most `limit`
+        within a window are granted. The count starts over when the last attempt is older than
+        `window`. Refused while a lock runs or once `limit` attempts are counted in the window."""
         item = ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK)
-        expires = now + window + TTL_SLACK
+        fresh_after, instant = iso_utc(now - window), iso_utc(now)
+        unlocked = ThrottleItem.locked_until.does_not_exist() | (ThrottleItem.locked_until <= instant)
+        counted = [ThrottleItem.last_failure_at.set(instant), ThrottleItem.expires_at.set(now + window + TTL_SLACK)]
+        for _ in range(4):  # each turn loses only to another attempt that changed the counter meanwhile
+            try:
+                item.update(actions=[ThrottleItem.failures.add(1), *counted],
+                            condition=(ThrottleItem.last_failure_at >= fresh_after) & (ThrottleItem.failures < limit)
+                            & unlocked)
+                return Reservation(int(item.failures))
+            except UpdateError as error:
+                if not _conditional(error):
+                    raise
+            try:  # missing or stale: start over at one
+                item.update(actions=[ThrottleItem.failures.set(1), *counted],
+                            condition=(ThrottleItem.last_failure_at.does_not_exist()
+                                       | (ThrottleItem.last_failure_at < fresh_after)) & unlocked)
+                return Reservation(1)
+            except UpdateError as error:
+                if not _conditional(error):
+                    raise
+            counter = self._counter(scope, digest)
+            if counter is None:
+                continue  # cleared meanwhile
+            if counter.locked_until is not None and counter.locked_until > now:
+                return Reservation(None, counter.locked_until)
+            if counter.last_failure is not None and counter.last_failure >= now - window and counter.failures >= limit:
+                return Reservation(None, counter.last_failure + window)  # the limit's attempts are still out
+        return Reservation(None, now + window)  # contended throughout: refuse rather than count nothing
+
+    def release_attempt(self, scope: str, digest: str) -> None:
+        """Uncount a reserved attempt whose password was right."""
         try:
-            item.update(actions=[ThrottleItem.failures.add(1), ThrottleItem.last_failure_at.set(iso_utc(now)),
-                                 ThrottleItem.expires_at.set(expires)],
-                        condition=ThrottleItem.last_failure_at >= iso_utc(now - window))
-            return int(item.failures)
+            ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).update(
+                actions=[ThrottleItem.failures.add(-1)], condition=ThrottleItem.failures > 0)
         except UpdateError as error:
             if not _conditional(error):
                 raise
-        # Missing or stale: start over at one (an update, so a running lock is kept).
-        item.update(actions=[ThrottleItem.failures.set(1), ThrottleItem.last_failure_at.set(iso_utc(now)),
-                             ThrottleItem.expires_at.set(expires)])
-        return 1
+
+    def _counter(self, scope: str, digest: str) -> Counter | None:
+        try:
+            item = ThrottleItem.get(keys.throttle_pk(scope, digest), keys.THROTTLE_SK, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return Counter(int(item.failures), _time(item.last_failure_at), _time(item.locked_until))
 
     def lock(self, scope: str, digest: str, until: datetime) -> None:
         """Refuse this subject until `until`; the failures count again from zero afterwards."""
