@@ -146,6 +146,11 @@ def end_cookie_session(accounts: AccountsRepository, cookie: str | None) -> None
         accounts.delete_session(_digest(session_id))
 
 
+def session_digest(principal: Principal) -> str:
+    """The stored form of the principal's session (what the session item is keyed by)."""
+    return _digest(principal.session_id)
+
+
 # --- the cookies ----------------------------------------------------------------------------------
 
 def is_secure(request) -> bool:

@@ -13,8 +13,13 @@ from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.ids import new_id
 from . import keys, table
 from .models import Item
+from .transaction import Transaction
 
 TTL_SLACK = timedelta(days=1)  # DynamoDB deletes expired items late; readers check the time themselves
+
+
+class _Changed(Exception):
+    """A condition of a password change failed: someone changed the account meanwhile."""
 
 
 class EmailTaken(Exception):
@@ -172,6 +177,29 @@ class AccountsRepository:
         """Every session issued so far stops working (they carry the old generation)."""
         UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK).update(
             actions=[UserItem.session_generation.add(1)], condition=UserItem.pk.exists())
+
+    def change_own_password(self, email: str, keep_session: str, old_hash: str, old_generation: int,
+                            new_hash: str) -> bool:
+        """Store `new_hash` and end every session of the user but `keep_session` (a session digest),
+        which moves to the new generation in the same transaction. False, with nothing written,
+        when the password, the sessions or the account changed since `old_hash` and
+        `old_generation` were read, or the kept session is gone."""
+        changed = _Changed()
+        tx = Transaction(UserItem._get_connection().connection)
+        tx.update(UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK),
+                  actions=[UserItem.password_hash.set(new_hash), UserItem.session_generation.set(old_generation + 1)],
+                  condition=(UserItem.password_hash == old_hash) & (UserItem.session_generation == old_generation)
+                  & (UserItem.active == True),  # noqa: E712 - a PynamoDB condition, not a comparison
+                  on_fail=lambda _: changed)
+        tx.update(SessionItem(keys.session_pk(keep_session), keys.SESSION_SK),
+                  actions=[SessionItem.generation.set(old_generation + 1)],
+                  condition=(SessionItem.email == normalize_email(email)) & (SessionItem.generation == old_generation),
+                  on_fail=lambda _: changed)
+        try:
+            tx.commit()
+        except _Changed:
+            return False
+        return True
 
     # --- sessions --------------------------------------------------------------------------
     def save_session(self, session: StoredSession) -> None:
