@@ -19,7 +19,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..storage.accounts import AccountsRepository
+from ..storage.accounts import AccountsRepository, Reservation
 
 ACCOUNT, ADDRESS = "account", "address"
 
@@ -47,7 +47,7 @@ def subjects(key: bytes, email: str, address: str | None) -> list[Subject]:
 class Attempt:
     """One password check, counted against every subject before it runs."""
 
-    reserved: dict[Subject, int]  # subject -> the attempt's number in that subject's window
+    reserved: dict[Subject, Reservation]  # subject -> the attempt as counted there
     refused_until: datetime | None = None  # set: refused, no password may be checked
 
 
@@ -56,15 +56,15 @@ def reserve(accounts: AccountsRepository, subs: list[Subject], now: datetime) ->
     password be checked: N parallel guesses get at most `limit` checks, never N. The address is
     counted first, so a refused account does not spend the address's count, and a refused address
     never touches the account's."""
-    reserved: dict[Subject, int] = {}
+    reserved: dict[Subject, Reservation] = {}
     for scope, digest in sorted(subs, key=lambda s: s[0] != ADDRESS):
         policy = POLICIES[scope]
         reservation = accounts.reserve_attempt(scope, digest, now, policy.limit, policy.window)
         if reservation.count is None:
-            for earlier in reserved:
-                accounts.release_attempt(*earlier)
+            for (earlier_scope, earlier_digest), earlier in reserved.items():
+                accounts.release_attempt(earlier_scope, earlier_digest, earlier)
             return Attempt({}, reservation.refused_until)
-        reserved[(scope, digest)] = reservation.count
+        reserved[(scope, digest)] = reservation
     return Attempt(reserved)
 
 
@@ -72,9 +72,9 @@ def failed(accounts: AccountsRepository, attempt: Attempt, now: datetime) -> dat
     """The password was wrong: the attempt stays counted; a subject whose limit it reached is
     locked (the count had already stopped further checks). Returns the new lock's end, if any."""
     until = None
-    for (scope, digest), count in attempt.reserved.items():
+    for (scope, digest), reservation in attempt.reserved.items():
         policy = POLICIES[scope]
-        if count >= policy.limit:
+        if reservation.count >= policy.limit:
             accounts.lock(scope, digest, now + policy.lock)
             until = max(until or now, now + policy.lock)
     return until
@@ -84,11 +84,11 @@ def succeeded(accounts: AccountsRepository, attempt: Attempt) -> None:
     """A right password forgives the account's failures, not the address's: otherwise an attacker
     with one valid account could reset their address's counter between guesses at others. The
     address gets back only this attempt, so a salon's front desk signing in all day is never locked."""
-    for scope, digest in attempt.reserved:
+    for (scope, digest), reservation in attempt.reserved.items():
         if scope == ACCOUNT:
             accounts.clear_counter(scope, digest)
         else:
-            accounts.release_attempt(scope, digest)
+            accounts.release_attempt(scope, digest, reservation)
 
 
 def _digest(key: bytes, scope: str, value: str) -> str:

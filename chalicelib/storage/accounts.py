@@ -65,6 +65,8 @@ class Reservation:
 
     count: int | None
     refused_until: datetime | None = None
+    at: datetime | None = None  # when it was counted
+    previous_at: datetime | None = None  # the counter's last attempt before this one (None: none)
 
 
 @dataclass(frozen=True)
@@ -226,24 +228,25 @@ class AccountsRepository:
         so parallel guesses cannot all read the same count: of N attempts at once, at most `limit`
         within a window are granted. The count starts over when the last attempt is older than
         `window`. Refused while a lock runs or once `limit` attempts are counted in the window."""
-        item = ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK)
+        key = keys.throttle_pk(scope, digest)
         fresh_after, instant = iso_utc(now - window), iso_utc(now)
         unlocked = ThrottleItem.locked_until.does_not_exist() | (ThrottleItem.locked_until <= instant)
         counted = [ThrottleItem.last_failure_at.set(instant), ThrottleItem.expires_at.set(now + window + TTL_SLACK)]
         for _ in range(4):  # each turn loses only to another attempt that changed the counter meanwhile
             try:
-                item.update(actions=[ThrottleItem.failures.add(1), *counted],
-                            condition=(ThrottleItem.last_failure_at >= fresh_after) & (ThrottleItem.failures < limit)
-                            & unlocked)
-                return Reservation(int(item.failures))
+                old = _update_returning_old(key, [ThrottleItem.failures.add(1), *counted],
+                                            (ThrottleItem.last_failure_at >= fresh_after)
+                                            & (ThrottleItem.failures < limit) & unlocked)
+                return Reservation(int(old.get("failures", {}).get("N", 0)) + 1, at=now,
+                                   previous_at=_time(old.get("last_failure_at", {}).get("S")))
             except UpdateError as error:
                 if not _conditional(error):
                     raise
             try:  # missing or stale: start over at one
-                item.update(actions=[ThrottleItem.failures.set(1), *counted],
-                            condition=(ThrottleItem.last_failure_at.does_not_exist()
-                                       | (ThrottleItem.last_failure_at < fresh_after)) & unlocked)
-                return Reservation(1)
+                old = _update_returning_old(key, [ThrottleItem.failures.set(1), *counted],
+                                            (ThrottleItem.last_failure_at.does_not_exist()
+                                             | (ThrottleItem.last_failure_at < fresh_after)) & unlocked)
+                return Reservation(1, at=now, previous_at=_time(old.get("last_failure_at", {}).get("S")))
             except UpdateError as error:
                 if not _conditional(error):
                     raise
@@ -256,14 +259,22 @@ class AccountsRepository:
                 return Reservation(None, counter.last_failure + window)  # the limit's attempts are still out
         return Reservation(None, now + window)  # contended throughout: refuse rather than count nothing
 
-    def release_attempt(self, scope: str, digest: str) -> None:
-        """Uncount a reserved attempt whose password was right."""
-        try:
-            ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).update(
-                actions=[ThrottleItem.failures.add(-1)], condition=ThrottleItem.failures > 0)
-        except UpdateError as error:
-            if not _conditional(error):
-                raise
+    def release_attempt(self, scope: str, digest: str, reservation: Reservation) -> None:
+        """Uncount a reserved attempt whose password was right, and put the window back where it
+        was (unless a later attempt moved it), so right passwords never keep old failures alive."""
+        item = ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK)
+        restore = (ThrottleItem.last_failure_at.set(iso_utc(reservation.previous_at)) if reservation.previous_at
+                   else ThrottleItem.last_failure_at.remove())
+        for actions, condition in (
+                ([ThrottleItem.failures.add(-1), restore],
+                 (ThrottleItem.failures > 0) & (ThrottleItem.last_failure_at == iso_utc(reservation.at))),
+                ([ThrottleItem.failures.add(-1)], ThrottleItem.failures > 0)):
+            try:
+                item.update(actions=actions, condition=condition)
+                return
+            except UpdateError as error:
+                if not _conditional(error):
+                    raise
 
     def _counter(self, scope: str, digest: str) -> Counter | None:
         try:
@@ -306,6 +317,13 @@ class AccountsRepository:
             if len(entries) == limit:
                 break
         return entries
+
+
+def _update_returning_old(key: str, actions: list, condition) -> dict:
+    """An UpdateItem of a throttle counter that answers the attributes as they were before it."""
+    data = ThrottleItem._get_connection().update_item(key, range_key=keys.THROTTLE_SK, actions=actions,
+                                                      condition=condition, return_values="ALL_OLD")
+    return data.get("Attributes") or {}
 
 
 def _user(item: UserItem) -> User:

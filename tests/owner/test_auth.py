@@ -288,6 +288,17 @@ def test_a_right_password_gives_the_address_its_attempt_back(api, salon_id, cloc
     assert Browser(api).sign_in(new_email("typo"), "wrong password").status_code == 401
 
 
+def test_right_passwords_do_not_keep_an_addresss_old_failures_alive(api, salon_id, clock):
+    user = make_user(salon_id)
+    for _ in range(throttle_limit("address") - 1):
+        assert Browser(api).sign_in(new_email("typo"), "wrong password").status_code == 401
+    clock["now"] += timedelta(minutes=10)
+    assert Browser(api).sign_in(user.email).status_code == 303
+    clock["now"] += timedelta(minutes=6)  # 16 minutes after the last failure: all forgotten
+    assert Browser(api).sign_in(new_email("typo"), "wrong password").status_code == 401
+    assert Browser(api).sign_in(user.email).status_code == 303
+
+
 def throttle_limit(scope: str) -> int:
     from chalicelib.auth import throttle
 
