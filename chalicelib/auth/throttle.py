@@ -70,12 +70,13 @@ def reserve(accounts: AccountsRepository, subs: list[Subject], now: datetime) ->
 
 def failed(accounts: AccountsRepository, attempt: Attempt, now: datetime) -> datetime | None:
     """The password was wrong: the attempt stays counted; a subject whose limit it reached is
-    locked (the count had already stopped further checks). Returns the new lock's end, if any."""
+    locked (the count had already stopped further checks), unless attempts given back since
+    (right passwords, refused attempts) brought it below the limit: parallel attempts in flight
+    must not lock an address that had few failures. Returns the new lock's end, if any."""
     until = None
     for (scope, digest), reservation in attempt.reserved.items():
         policy = POLICIES[scope]
-        if reservation.count >= policy.limit:
-            accounts.lock(scope, digest, now + policy.lock)
+        if reservation.count >= policy.limit and accounts.lock(scope, digest, now + policy.lock, policy.limit):
             until = max(until or now, now + policy.lock)
     return until
 

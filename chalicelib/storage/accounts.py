@@ -283,11 +283,19 @@ class AccountsRepository:
             return None
         return Counter(int(item.failures), _time(item.last_failure_at), _time(item.locked_until))
 
-    def lock(self, scope: str, digest: str, until: datetime) -> None:
-        """Refuse this subject until `until`; the failures count again from zero afterwards."""
-        ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).update(
-            actions=[ThrottleItem.locked_until.set(iso_utc(until)), ThrottleItem.failures.set(0),
-                     ThrottleItem.expires_at.set(until + TTL_SLACK)])
+    def lock(self, scope: str, digest: str, until: datetime, limit: int) -> bool:
+        """Refuse this subject until `until` if it still counts `limit` attempts (attempts given
+        back meanwhile may have brought it below); the count starts from zero afterwards."""
+        try:
+            ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).update(
+                actions=[ThrottleItem.locked_until.set(iso_utc(until)), ThrottleItem.failures.set(0),
+                         ThrottleItem.expires_at.set(until + TTL_SLACK)],
+                condition=ThrottleItem.failures >= limit)
+            return True
+        except UpdateError as error:
+            if not _conditional(error):
+                raise
+            return False
 
     def clear_counter(self, scope: str, digest: str) -> None:
         ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).delete()

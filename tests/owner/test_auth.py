@@ -280,6 +280,41 @@ def test_twenty_parallel_wrong_passwords_get_at_most_five_checks_and_lock_the_ac
     assert actions.count("login_failed") == 5 and actions.count("login_locked") == 1
 
 
+def test_twenty_simultaneous_wrong_sign_ins_through_the_server_check_five_passwords(live_server, api, owner,
+                                                                                    salon_id, clock):
+    """The same race end to end, through the threaded local server and the login form (one address)."""
+    import requests
+
+    def opened_form():
+        browser = requests.Session()
+        form = browser.get(f"{live_server}/owner/login", timeout=30)
+        assert form.status_code == 200
+        return browser, html.unescape(re.search(r'name="csrf" value="([^"]*)"', form.text).group(1))
+
+    forms = [opened_form() for _ in range(20)]
+    statuses, guard = [], threading.Lock()
+    start = threading.Barrier(len(forms))
+
+    def post(browser, token):
+        start.wait()
+        response = browser.post(f"{live_server}/owner/login", allow_redirects=False, timeout=120,
+                                data={"email": owner.email, "password": "wrong guess", "csrf": token})
+        with guard:
+            statuses.append(response.status_code)
+        browser.close()
+
+    threads = [threading.Thread(target=post, args=form) for form in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [401] * 5 + [429] * 15
+    actions = [e.action for e in auth.accounts().audit_entries(salon_id)]
+    assert actions.count("login_failed") == 5 and actions.count("login_locked") == 1
+    # Only five of the address's twenty were failures: the address itself is not locked.
+    assert Browser(api).sign_in(make_user(salon_id).email).status_code == 303
+
+
 def test_a_right_password_gives_the_address_its_attempt_back(api, salon_id, clock, client_address):
     """A salon's front desk shares one address: signing in all day must never lock it."""
     user = make_user(salon_id)
