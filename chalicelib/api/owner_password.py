@@ -2,6 +2,8 @@
 (rules in chalicelib/auth/own_password.py). Routes of the owner_auth area, imported by it."""
 import json
 
+from chalice import Response
+
 from ..auth import accounts, own_password, passwords, sessions
 from ..auth.guard import app_root, client_address, owner_page
 from ..domain.errors import InvalidRequest
@@ -92,7 +94,5 @@ def _json_body(raw: bytes | None) -> dict:
     return validate(body, PASSWORD_CHANGE)
 
 
-def _no_content():
-    from chalice import Response
-
+def _no_content() -> Response:
     return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
