@@ -92,10 +92,10 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import owner_agenda, owner_clients, owner_settings
+    from . import owner_agenda, owner_clients, owner_password, owner_settings
 
     paths, schemas = {}, {}
-    for module in (owner_agenda, owner_clients, owner_settings):
+    for module in (owner_agenda, owner_clients, owner_settings, owner_password):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return paths, schemas
