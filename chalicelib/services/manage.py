@@ -10,6 +10,7 @@ from ..domain.errors import NotFound
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
 from . import notify, waitlist_offers
+from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
 
 MAX_TOKEN_LENGTH = 128
@@ -40,10 +41,13 @@ def view(repo, token: str) -> ManagedBooking:
     return ManagedBooking(appt, salon, catalog)
 
 
-def cancel(repo, token: str, now: datetime, base_url: str = "") -> ManagedBooking:
+def cancel(repo, token: str, now: datetime, base_url: str = "", guard: RateGuard | None = None) -> ManagedBooking:
     """Free before the cutoff; after it allowed, flagged `late` and counted on the client (with
-    the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist."""
-    appt, _ = _find(repo, token)
+    the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist.
+    `guard`: the public side's rate limits (per address, per link, per salon)."""
+    appt, digest = _find(repo, token)
+    if guard is not None:
+        guard.check(appt.salon_id, link=digest)
     salon, catalog = load_salon(repo, appt.salon_id)
     cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url)
     return ManagedBooking(cancelled, salon, catalog)
@@ -83,9 +87,12 @@ def planned_move(salon, catalog, appt: Appointment, start: datetime, staff_id: s
 
 
 def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str | None = None,
-               base_url: str = "") -> ManagedBooking:
-    """Move to a new start (and optionally another specialist; by default the same one)."""
+               base_url: str = "", guard: RateGuard | None = None) -> ManagedBooking:
+    """Move to a new start (and optionally another specialist; by default the same one).
+    `guard`: the public side's rate limits (per address, per link, per salon)."""
     appt, digest = _find(repo, token)
+    if guard is not None:
+        guard.check(appt.salon_id, link=digest)
     salon, catalog = load_salon(repo, appt.salon_id)
     moved = planned_move(salon, catalog, appt, start, staff_id, now)
     if moved == appt:

@@ -188,3 +188,17 @@ CLIENT_PREFIX = "CLIENT#"
 def client_name_prefix(folded_prefix: str) -> str:
     """GSI1 sort-key prefix of clients whose folded name starts with this text."""
     return folded_prefix
+
+
+# --- rate limits (public side) ---
+RATE_PREFIX = "RATE#"
+
+
+def rate_pk(action: str, scope: str, subject_digest: str) -> str:
+    """One subject's counters for one action: `RATE#write#address#<digest>`."""
+    return f"RATE#{action}#{scope}#{subject_digest}"
+
+
+def rate_sk(window_seconds: int, window_start: datetime) -> str:
+    """One window of one length (a minute and an hour can start at the same instant)."""
+    return f"RATE#{window_seconds}#{iso_utc(window_start)}"
