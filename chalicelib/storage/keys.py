@@ -110,6 +110,11 @@ def sms_count_sk(day: date, e164: str | None = None) -> str:
     return f"SMSCOUNT#{day.isoformat()}" + (f"#{e164}" if e164 else "")
 
 
+def sms_public_count_sk(day: date, e164: str | None = None) -> str:
+    """The share of a day's texts that public actions caused (confirmations), salon or phone."""
+    return sms_count_sk(day, e164) + "#public"
+
+
 def clients_pk(salon_id: str) -> str:
     """GSI1 partition of a salon's clients, sorted by folded name (search by name prefix)."""
     return f"SALON#{salon_id}#CLIENTS"
