@@ -249,3 +249,12 @@ def test_the_manage_page_answers_429_when_cancelling_too_often(api, salon_id, mo
     assert [a.status_code for a in answers] == [303, 303, 429]
     assert "Troppe richieste" in answers[2].body.decode() and answers[2].headers["Retry-After"]
     assert api.http.get(f"/v1/bookings/{tokens[2]}").json_body["booking"]["status"] == "booked"
+
+
+def test_the_openapi_document_lists_429_with_retry_after_on_every_public_write(api):
+    paths = api.http.get("/v1/openapi.json").json_body["paths"]
+    writes = [("/v1/salons/{salon_id}/bookings", "post"), ("/v1/bookings/{token}/cancel", "post"),
+              ("/v1/bookings/{token}/reschedule", "post"), ("/v1/salons/{salon_id}/waitlist", "post")]
+    for path, method in writes:
+        refused = paths[path][method]["responses"]["429"]
+        assert "rate_limited" in refused["description"] and "Retry-After" in refused["headers"], path
