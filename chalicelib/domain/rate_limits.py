@@ -61,6 +61,7 @@ class Charge:
     window: timedelta
     window_start: datetime
     max: int
+    at: datetime  # when the request came: a refusal's Retry-After counts from here
 
     @property
     def window_end(self) -> datetime:
@@ -75,14 +76,14 @@ def window_start(now: datetime, window: timedelta) -> datetime:
 def charges(policy: Policy, subjects: dict[str, str], now: datetime) -> list[Charge]:
     """The counters one request adds to: every limit whose scope the request has a subject for."""
     return [Charge(policy.action, limit.scope, subjects[limit.scope], limit.window,
-                   window_start(now, limit.window), limit.max)
+                   window_start(now, limit.window), limit.max, now)
             for limit in policy.limits if subjects.get(limit.scope)]
 
 
-def retry_after_seconds(charge: Charge, now: datetime) -> int:
-    """Whole seconds until the refusing window ends (at least 1)."""
-    return max(1, math.ceil((charge.window_end - now).total_seconds()))
+def retry_after_seconds(charge: Charge) -> int:
+    """Whole seconds from the request until the refusing window ends (at least 1)."""
+    return max(1, math.ceil((charge.window_end - charge.at).total_seconds()))
 
 
-def refused(charge: Charge, now: datetime) -> RateLimited:
-    return RateLimited(retry_after_seconds(charge, now), charge.scope)
+def refused(charge: Charge) -> RateLimited:
+    return RateLimited(retry_after_seconds(charge), charge.scope)

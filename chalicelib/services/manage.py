@@ -6,10 +6,10 @@ from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy
 from ..domain.catalog import Catalog
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, RateLimited
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
-from . import notify, waitlist_offers
+from . import notify, rate_limit, waitlist_offers
 from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
 
@@ -46,17 +46,18 @@ def cancel(repo, token: str, now: datetime, base_url: str = "", guard: RateGuard
     the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist.
     `guard`: the public side's rate limits (per address, per link, per salon)."""
     appt, digest = _find(repo, token)
-    if guard is not None:
-        guard.check(appt.salon_id, link=digest)
     salon, catalog = load_salon(repo, appt.salon_id)
-    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url)
+    charges = tuple(guard.charges(salon.id, link=digest)) if guard is not None else ()
+    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url,
+                                   rate_charges=charges)
     return ManagedBooking(cancelled, salon, catalog)
 
 
 def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy, now: datetime,
-                       base_url: str, by_reply: bool = False) -> Appointment:
+                       base_url: str, by_reply: bool = False, rate_charges: tuple = ()) -> Appointment:
     """Shared by the manage link, the SMS reply "2" (`by_reply`) and the owner: one transaction with
-    the texts it causes, then the freed slot is offered to the waitlist."""
+    the texts it causes (and, from the manage link, the rate limits' counters), then the freed slot
+    is offered to the waitlist."""
     cancelled = appt.cancel(by, now, salon.free_cancellation_until(appt.start))
     client = repo.get_client(salon.id, appt.client_id)
     fee = None
@@ -65,7 +66,11 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) if client else ()
     if by_reply and client is not None and not messages:  # with confirmations off, the reply still gets an answer
         messages = (notify.message(salon, client, "reply_cancelled", now, start=appt.start, late=cancelled.late),)
-    repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages)
+    try:
+        repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages, rate_charges=rate_charges)
+    except RateLimited as refusal:
+        rate_limit.refused(refusal, salon.id)
+        raise
     observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return cancelled
@@ -91,14 +96,17 @@ def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str |
     """Move to a new start (and optionally another specialist; by default the same one).
     `guard`: the public side's rate limits (per address, per link, per salon)."""
     appt, digest = _find(repo, token)
-    if guard is not None:
-        guard.check(appt.salon_id, link=digest)
     salon, catalog = load_salon(repo, appt.salon_id)
     moved = planned_move(salon, catalog, appt, start, staff_id, now)
     if moved == appt:
         return ManagedBooking(appt, salon, catalog)
     client = repo.get_client(salon.id, appt.client_id)
     messages = notify.booking_confirmation(salon, catalog, client, moved, token, base_url, now) if client else ()
-    repo.reschedule(appt, moved, digest, messages)
+    try:
+        repo.reschedule(appt, moved, digest, messages,
+                        rate_charges=tuple(guard.charges(salon.id, link=digest)) if guard is not None else ())
+    except RateLimited as refusal:
+        rate_limit.refused(refusal, salon.id)
+        raise
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return ManagedBooking(moved, salon, catalog)

@@ -30,7 +30,7 @@ class RateGuard:
 
     def check(self, salon_id: str, phone: str | None = None, link: str | None = None) -> None:
         try:
-            self.repo.charge_rate_limits(self.charges(salon_id, phone, link), self.now)
+            self.repo.charge_rate_limits(self.charges(salon_id, phone, link))
         except RateLimited as refusal:
             refused(refusal, salon_id)
             raise

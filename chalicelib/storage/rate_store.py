@@ -5,7 +5,7 @@ Subjects are stored as SHA-256 digests, never as raw addresses or phones."""
 import base64
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from ..domain.rate_limits import Charge, refused
 from . import keys
@@ -20,7 +20,7 @@ def subject_digest(scope: str, subject: str) -> str:
     return base64.urlsafe_b64encode(digest[:20]).rstrip(b"=").decode("ascii")
 
 
-def add_charges(tx: Transaction, charges: Iterable[Charge], now: datetime, priority: int = 0) -> None:
+def add_charges(tx: Transaction, charges: Iterable[Charge], priority: int = 0) -> None:
     """Add each counter's `ADD 1` to `tx`; a counter at its limit fails the transaction with
     RateLimited (its Retry-After: the end of that counter's window)."""
     for charge in charges:
@@ -30,16 +30,16 @@ def add_charges(tx: Transaction, charges: Iterable[Charge], now: datetime, prior
             actions=[RateCounterItem.count.add(1), RateCounterItem.kind.set(RateCounterItem),
                      RateCounterItem.expires_at.set(charge.window_end + COUNTER_MARGIN)],
             condition=RateCounterItem.count.does_not_exist() | (RateCounterItem.count < charge.max),
-            on_fail=lambda reason, charge=charge: refused(charge, now), priority=priority)
+            on_fail=lambda reason, charge=charge: refused(charge), priority=priority)
 
 
 class RateStore:
-    def charge_rate_limits(self, charges: list[Charge], now: datetime) -> None:
+    def charge_rate_limits(self, charges: list[Charge]) -> None:
         """One TransactWriteItems of every counter (one request); RateLimited when one is full."""
         if not charges:
             return
         tx = self._transaction()
-        add_charges(tx, charges, now)
+        add_charges(tx, charges)
         tx.commit()
 
     def rate_count(self, charge: Charge) -> int:

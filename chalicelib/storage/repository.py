@@ -184,7 +184,7 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx = self._transaction()
         # A retry of a booking that went through is answered (replay wins); a full counter
         # refuses before a taken slot is reported.
-        add_charges(tx, rate_charges, now, priority=1)
+        add_charges(tx, rate_charges, priority=1)
         if idempotency is not None:
             tx.save(IdempotencyItem(keys.idempotency_pk(appt.salon_id, idempotency.key_digest), keys.IDEMPOTENCY_SK,
                                     request_hash=idempotency.request_hash,
@@ -211,10 +211,12 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def cancel(self, before: Appointment, after: Appointment, count_late: bool, fee: Decimal | None = None,
-               messages: tuple[OutboxMessage, ...] = ()) -> None:
+               messages: tuple[OutboxMessage, ...] = (), rate_charges: tuple = ()) -> None:
         """Cancel and free the chair in one transaction: the locks go with the status change,
-        the appointment leaves the due index, a late cancel is counted (with its fee)."""
+        the appointment leaves the due index, a late cancel is counted (with its fee), and so are
+        the public side's rate limits (a full counter: RateLimited)."""
         tx = self._transaction()
+        add_charges(tx, rate_charges, priority=1)
         tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.status == before.status.value,
                 on_fail=_changed)
         self._delete_locks(tx, before, block_starts(before.start, before.occupied_until))
@@ -237,13 +239,15 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def reschedule(self, before: Appointment, after: Appointment, token_digest: str,
-                   messages: tuple[OutboxMessage, ...] = ()) -> None:
+                   messages: tuple[OutboxMessage, ...] = (), rate_charges: tuple = ()) -> None:
         """Lock the new blocks and release the old ones in one transaction: the client holds
-        one of the two slots at every moment, never neither and never both."""
+        one of the two slots at every moment, never neither and never both. `rate_charges`: the
+        public side's rate limits, counted with the move (a full counter: RateLimited)."""
         old = {(before.staff_id, b) for b in block_starts(before.start, before.occupied_until)}
         new = {(after.staff_id, b) for b in block_starts(after.start, after.occupied_until)}
         unchanged = AppointmentItem.status == before.status.value
         tx = self._transaction()
+        add_charges(tx, rate_charges, priority=2)  # above a taken slot (0) and a changed appointment (1)
         if before.start == after.start:  # same key (another specialist): overwrite in place
             tx.save(mapping.appointment_to_item(after), condition=unchanged, on_fail=_changed, priority=1)
         else:
