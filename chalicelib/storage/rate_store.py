@@ -22,7 +22,8 @@ def subject_digest(scope: str, subject: str) -> str:
 
 def add_charges(tx: Transaction, charges: Iterable[Charge], priority: int = 0) -> None:
     """Add each counter's `ADD 1` to `tx`; a counter at its limit fails the transaction with
-    RateLimited (its Retry-After: the end of that counter's window)."""
+    RateLimited (its Retry-After: the end of that counter's window). A counter still contended
+    after every retry is left out (transaction.py): a burst is never refused for it."""
     for charge in charges:
         tx.update(
             RateCounterItem(keys.rate_pk(charge.action, charge.scope, subject_digest(charge.scope, charge.subject)),
@@ -30,7 +31,7 @@ def add_charges(tx: Transaction, charges: Iterable[Charge], priority: int = 0) -
             actions=[RateCounterItem.count.add(1), RateCounterItem.kind.set(RateCounterItem),
                      RateCounterItem.expires_at.set(charge.window_end + COUNTER_MARGIN)],
             condition=RateCounterItem.count.does_not_exist() | (RateCounterItem.count < charge.max),
-            on_fail=lambda reason, charge=charge: refused(charge), priority=priority)
+            on_fail=lambda reason, charge=charge: refused(charge), priority=priority, droppable=True)
 
 
 class RateStore:
