@@ -17,6 +17,8 @@ class Config:
     sms_opt_out_list: str | None = None  # EUM opt-out list name ("Default" when unset)
     session_secret_parameter: str | None = None  # SSM parameter holding the session signing key
     session_secret: str | None = None  # local stack and tests only
+    sms_phone_daily_ceiling: int = 20  # the most texts to one phone a day any salon may set
+    sms_salon_daily_ceiling: int = 2000  # the most texts a day any salon may set
 
     @classmethod
     def from_env(cls, env=None) -> "Config":
@@ -34,4 +36,6 @@ class Config:
             sms_opt_out_list=env.get("SMS_OPT_OUT_LIST") or None,
             session_secret_parameter=env.get("SESSION_SECRET_PARAMETER") or None,
             session_secret=env.get("SESSION_SECRET") or None,
+            sms_phone_daily_ceiling=int(env.get("SMS_PHONE_DAILY_CEILING") or 20),
+            sms_salon_daily_ceiling=int(env.get("SMS_SALON_DAILY_CEILING") or 2000),
         )

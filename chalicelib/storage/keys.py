@@ -110,6 +110,11 @@ def sms_count_sk(day: date, e164: str | None = None) -> str:
     return f"SMSCOUNT#{day.isoformat()}" + (f"#{e164}" if e164 else "")
 
 
+def sms_public_count_sk(day: date, e164: str | None = None) -> str:
+    """The share of a day's texts that public actions caused (confirmations), salon or phone."""
+    return sms_count_sk(day, e164) + "#public"
+
+
 def clients_pk(salon_id: str) -> str:
     """GSI1 partition of a salon's clients, sorted by folded name (search by name prefix)."""
     return f"SALON#{salon_id}#CLIENTS"
@@ -194,3 +199,17 @@ CLIENT_PREFIX = "CLIENT#"
 def client_name_prefix(folded_prefix: str) -> str:
     """GSI1 sort-key prefix of clients whose folded name starts with this text."""
     return folded_prefix
+
+
+# --- rate limits (public side) ---
+RATE_PREFIX = "RATE#"
+
+
+def rate_pk(action: str, scope: str, subject_digest: str) -> str:
+    """One subject's counters for one action: `RATE#write#address#<digest>`."""
+    return f"RATE#{action}#{scope}#{subject_digest}"
+
+
+def rate_sk(window_seconds: int, window_start: datetime) -> str:
+    """One window of one length (a minute and an hour can start at the same instant)."""
+    return f"RATE#{window_seconds}#{iso_utc(window_start)}"
