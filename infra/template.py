@@ -184,7 +184,8 @@ def render() -> dict:
     if any(function.trigger == "api" for function in functions):
         resources.update(gateway_responses())
     resources.update(alarms(app_name, config, functions))
-    resources["RestAPI"] = api_throttling()
+    # Both merge into chalice's RestAPI: its gateway responses (above) and the stage throttling.
+    resources.setdefault("RestAPI", {"Properties": {}})["Properties"].update(api_throttling()["Properties"])
     return {
         "Description": DESCRIPTION,
         "Parameters": parameters(config),
