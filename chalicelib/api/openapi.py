@@ -90,10 +90,10 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import owner_agenda, owner_clients, owner_settings
+    from . import client_api, owner_agenda, owner_clients, owner_settings
 
     paths, schemas = {}, {}
-    for module in (owner_agenda, owner_clients, owner_settings):
+    for module in (owner_agenda, owner_clients, owner_settings, client_api):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return paths, schemas
@@ -152,7 +152,10 @@ def document() -> dict:
                        "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "chairtime_session",
                                                        "description": "The owner side's session cookie "
                                                                       "(POST /owner/login); changes also need "
-                                                                      "the X-CSRF-Token header."}}},
+                                                                      "the X-CSRF-Token header."},
+                                           "client": {"type": "http", "scheme": "bearer",
+                                                      "description": "A client's token from POST "
+                                                                     "/v1/salons/{salon_id}/sign-in/verify."}}},
     }
 
 
