@@ -2,8 +2,9 @@
 appointments, and helpers that sign in through the pages the way a browser does."""
 import html
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -115,5 +116,6 @@ def sign_in(browser: Browser, salon_id: str, phone: str, sms: LocalSender):
 
 
 def tuesday(hour: int, minute: int = 0, weeks: int = 0) -> datetime:
-    """A Tuesday in Rome (UTC+1 in March before the 29th) at hour:minute, `weeks` later."""
-    return datetime.fromisoformat(f"2026-03-24T{hour:02d}:{minute:02d}:00+01:00") + timedelta(weeks=weeks)
+    """A Tuesday at hour:minute Rome wall-clock time: 24 March 2026 moved by `weeks` (DST from the 29th)."""
+    day = date(2026, 3, 24) + timedelta(weeks=weeks)
+    return datetime.combine(day, time(hour, minute), ZoneInfo("Europe/Rome"))
