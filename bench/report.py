@@ -12,7 +12,7 @@ from .request_counts import GOALS, OPERATIONS, SALONS, SalonResult
 LABELS = {
     "availability_1_day": "availability, 1 day", "availability_31_days": "availability, 31 days",
     "booking": "booking (new client, key)", "booking_replay": "same booking retried", "manage_view": "manage view",
-    "cancel": "cancel",
+    "cancel": "cancel", "client_area_home": "client area home, 200 past",
 }
 
 

@@ -18,6 +18,7 @@ from local import demo
 from local import env as local_env
 from local.dynamodb import DynamoDBLocal, free_port
 
+from . import client_area
 from .counting import Counted, RequestCounter, pynamodb_clients
 from .schedule import NOW
 from .seed import seed_salon
@@ -25,8 +26,9 @@ from .seed import seed_salon
 TABLE_NAME = "chairtime-bench"
 SERVICE = "haircut"
 SALONS = {"small": 10, "large": 10_000}  # label -> appointments seeded
-OPERATIONS = ("availability_1_day", "availability_31_days", "booking", "booking_replay", "manage_view", "cancel")
-GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3}
+OPERATIONS = ("availability_1_day", "availability_31_days", "booking", "booking_replay", "manage_view", "cancel",
+              "client_area_home")
+GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3, "client_area_home": 3}
 
 
 @dataclass
@@ -59,6 +61,7 @@ def _operations(repo, counter: RequestCounter, salon_id: str) -> dict[str, Count
         manage.view(repo, booked.manage_token)
     with counter.measure() as counts["cancel"]:
         manage.cancel(repo, booked.manage_token, now)
+    counts["client_area_home"] = client_area.home_page(repo, counter, salon_id, now)
     return counts
 
 
