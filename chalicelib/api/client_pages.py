@@ -294,8 +294,9 @@ def my_book(salon_id):
     if "start" in q:
         start = forms.parse_start(q.get("start"))
         staff = _performer(catalog, service, forms.ident(q.get("slot_staff")) or (None if choice == "any" else choice))
+        who = client_area.short_name(client_area.client_file(repository(), session).name)
         return _page(ctx, "my_book_confirm.html", session, 200 if start else 400, service=service, start=start,
-                     staff=staff, key=secrets.token_urlsafe(16),
+                     staff=staff, key=secrets.token_urlsafe(16), who=who,
                      back_url=ctx.my_url("/book", service=service.id, staff=choice))
     chooser = _chooser(ctx, catalog, service, choice, q,
                        lambda **p: ctx.my_url("/book", service=service.id, staff=choice, **p))

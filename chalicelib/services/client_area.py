@@ -105,6 +105,14 @@ def client_file(repo, session: ClientSession) -> Client:
     return client
 
 
+def short_name(name: str) -> str:
+    """"Anna Maria Rossi" -> "Anna R.": enough to recognise oneself, little to a passer-by."""
+    words = name.split()
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else f"{words[0]} {words[-1][0]}."
+
+
 def book(repo, session: ClientSession, service_id: str, staff_id: str | None, start: datetime, now: datetime,
          idempotency_key: str | None, base_url: str, notes: str = "") -> booking.Booked:
     """Book with the details the salon already has: nothing to retype."""

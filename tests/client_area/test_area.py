@@ -149,6 +149,7 @@ def test_book_again_uses_the_details_on_file(anna, repo, salon_id, world):
         "&slot_staff=giulia"
     confirm = anna.get(q)
     assert confirm.status_code == 200 and 'name="phone"' not in text(confirm) and 'name="name"' not in text(confirm)
+    assert "Anna R." in text(confirm) and "Rossi" not in text(confirm)
     done = anna.post(f"/my/{salon_id}/book", **hidden(confirm), note="")
     assert done.status_code == 303 and done.headers["Location"].startswith("/manage/")
     client_id = world["upcoming"].appointment.client_id
@@ -276,3 +277,9 @@ def test_a_wrong_json_code_is_a_400_with_the_error_shape(api, salon_id, world, s
     answer = api.http.post(f"/v1/salons/{salon_id}/sign-in/verify", headers=JSON,
                            body=json.dumps({"phone": ANNA, "code": "abc"}))
     assert answer.status_code == 400 and answer.json_body["error"]["code"] == "code_invalid"
+
+
+def test_the_details_step_of_the_booking_page_offers_the_area(api, salon_id, clock):
+    start = tuesday(10).isoformat().replace("+", "%2B")
+    page = api.http.get(f"/book/{salon_id}?service=haircut&staff=giulia&start={start}")
+    assert f'href="/my/{salon_id}" id="sign-in-instead"' in text(page)
