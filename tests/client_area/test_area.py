@@ -283,3 +283,17 @@ def test_the_details_step_of_the_booking_page_offers_the_area(api, salon_id, clo
     start = tuesday(10).isoformat().replace("+", "%2B")
     page = api.http.get(f"/book/{salon_id}?service=haircut&staff=giulia&start={start}")
     assert f'href="/my/{salon_id}" id="sign-in-instead"' in text(page)
+
+
+def test_erasure_by_the_owner_signs_the_client_out_everywhere(anna, repo, salon_id, world, clock):
+    from chalicelib.auth import accounts
+    from chalicelib.auth.sessions import Principal
+    from chalicelib.services import exports
+
+    appt = world["upcoming"].appointment
+    confirm = anna.get(f"/my/{salon_id}/appointments/{appt.id}/cancel")
+    anna.post(f"/my/{salon_id}/appointments/{appt.id}/cancel", csrf=hidden(confirm)["csrf"])
+    owner = Principal(user_id="owner-1", email="owner@example.com", salon_id=salon_id, role="owner", staff_id=None,
+                      name="Owner", session_id="x", csrf_token="y")
+    exports.erase(repo, accounts(), owner, appt.client_id, "Anna Rossi", clock["now"])
+    assert 'name="phone"' in text(anna.get(f"/my/{salon_id}"))
