@@ -297,3 +297,16 @@ def test_erasure_by_the_owner_signs_the_client_out_everywhere(anna, repo, salon_
                       name="Owner", session_id="x", csrf_token="y")
     exports.erase(repo, accounts(), owner, appt.client_id, "Anna Rossi", clock["now"])
     assert 'name="phone"' in text(anna.get(f"/my/{salon_id}"))
+
+
+def test_moving_to_another_specialist_at_the_same_time_texts_a_working_link(api, repo, salon_id, world, sms):
+    headers = bearer(api, salon_id, ANNA, sms)
+    appt = world["upcoming"].appointment
+    moved = api.http.post(f"/v1/me/appointments/{appt.id}/reschedule", headers=headers,
+                          body=json.dumps({"start": appt.start.isoformat(), "staff_id": "marco"}))
+    assert moved.status_code == 200 and moved.json_body["booking"]["staff_id"] == "marco"
+    tokens = {m.body.split("/m/")[1].split()[0] for m in repo.client_messages(salon_id, appt.client_id)
+              if m.kind == "booking_confirmation" and m.appointment_id == appt.id}
+    [token] = tokens - {world["upcoming"].manage_token}  # the new link, texted with the move
+    answer = api.http.get(f"/v1/bookings/{token}")
+    assert answer.status_code == 200 and answer.json_body["booking"]["staff_id"] == "marco"
