@@ -11,7 +11,7 @@ from ..services import client_area, client_sign_in, salons
 from ..services.client_calendar import appointment_ics
 from ..wiring import config, current_sender, now, repository
 from . import client_auth, errors, schema, views
-from .http import base_url, idempotency_key, json_body
+from .http import base_url, idempotency_key, json_body, query
 
 client_api = Blueprint(__name__)
 
@@ -28,6 +28,7 @@ MY_WAITLIST_REQUEST = {"type": "object", "additionalProperties": False,
                        "required": ["service_id", "date_from", "date_to"],
                        "properties": {"service_id": schema.ID, "staff_id": schema.ID, "date_from": schema.DATE,
                                       "date_to": schema.DATE}}
+HISTORY_QUERY = {"type": "object", "additionalProperties": False, "properties": {"before": schema.DATE_TIME}}
 PREFERENCES_REQUEST = {"type": "object", "additionalProperties": False,
                        "required": ["recall_consent", "marketing_consent"],
                        "properties": {"recall_consent": {"type": "boolean"}, "marketing_consent": {"type": "boolean"}}}
@@ -120,11 +121,12 @@ def me():
 @_handled
 def my_appointments():
     session = _session()
-    home = client_area.home(repository(), client_auth.store(), session, now())
+    before = query(_request(), HISTORY_QUERY).get("before")
+    home = client_area.home(repository(), client_auth.store(), session, now(), before)
     salon, catalog = home.salon, home.catalog
     return {"upcoming": [views.booking_view(a, salon, catalog) for a in home.upcoming],
             "past": [views.booking_view(a, salon, catalog) for a in home.past],
-            "more_past": home.older_before is not None}
+            "next_before": views.local_iso(home.older_before, salon) if home.older_before else None}
 
 
 @client_api.route("/v1/me/appointments/{appointment_id}", methods=["GET"])
@@ -269,8 +271,10 @@ OPENAPI_PATHS: dict = {
         "responses": {"204": {"description": "Signed out (everywhere: every device)"}, **_errs(400, 401)}}},
     "/v1/me/appointments": {"get": {
         "operationId": "listMyAppointments", "security": _BEARER,
-        "responses": {"200": _json("MyAppointments", "Upcoming (soonest first) and past (newest first)"),
-                      **_errs(401)}}},
+        "parameters": [{"name": "before", "in": "query", "required": False, "schema": schema.DATE_TIME,
+                        "description": "The next page of the past: `next_before` of the previous answer"}],
+        "responses": {"200": _json("MyAppointments", "Upcoming (soonest first) and 50 past (newest first)"),
+                      **_errs(400, 401)}}},
     "/v1/me/appointments/{appointment_id}": {"get": {
         "operationId": "getMyAppointment", "security": _BEARER, "parameters": [_APPT_ID],
         "responses": {"200": _json("MyAppointment", "One of my appointments"), **_errs(401, 404)}}},
@@ -331,7 +335,7 @@ OPENAPI_SCHEMAS: dict = {
     "MyPreferences": {"type": "object", "properties": {"preferences": _PREFS}},
     "MyAppointments": {"type": "object", "properties": {
         "upcoming": {"type": "array", "items": _ref("Booking")}, "past": {"type": "array", "items": _ref("Booking")},
-        "more_past": {"type": "boolean"}}},
+        "next_before": {"type": "string", "format": "date-time", "nullable": True}}},
     "MyAppointment": {"type": "object", "properties": {
         "booking": _ref("Booking"), "salon": {"type": "object", "additionalProperties": _S},
         "free_cancellation_until": {"type": "string", "format": "date-time"}, "can_change": {"type": "boolean"}}},

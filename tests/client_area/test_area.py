@@ -77,6 +77,18 @@ def test_history_pages_newest_first(api, repo, salon_id, clock, sms):
     assert second.count("data-appointment=") == 5
 
 
+def test_json_history_pages_with_next_before(api, repo, salon_id, clock, sms):
+    for week in range(1, 53):
+        book_for(repo, salon_id, ANNA, tuesday(9, weeks=-week), clock["now"] - timedelta(weeks=week + 1))
+    headers = bearer(api, salon_id, ANNA, sms)
+    first = api.http.get("/v1/me/appointments", headers=headers).json_body
+    assert len(first["past"]) == 50 and first["next_before"]
+    before = first["next_before"].replace("+", "%2B")
+    second = api.http.get(f"/v1/me/appointments?before={before}", headers=headers).json_body
+    assert len(second["past"]) == 2 and second["next_before"] is None
+    assert not {b["id"] for b in first["past"]} & {b["id"] for b in second["past"]}
+
+
 # --- isolation -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/cancel", "/move", "/calendar.ics"])
