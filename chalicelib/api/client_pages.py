@@ -316,7 +316,7 @@ def my_book_submit(salon_id):
     start, service_id = forms.parse_start(data.get("start")), forms.ident(data.get("service"))
     if start is None or service_id is None:
         raise InvalidRequest(ctx.t("err_start"))
-    key = data.get("key") if forms.BookingForm(key=data.get("key") or "").idempotency_key else None
+    key = forms.BookingForm(key=data.get("key") or "").idempotency_key  # a double tap replays, never books twice
     booked = client_area.book(repository(), session, service_id, forms.ident(data.get("staff")), start, now(), key,
                               ctx.base, (data.get("note") or "")[:forms.MAX_LENGTHS["note"]])
     return redirect(ctx.manage_url(booked.manage_token, new="1"))

@@ -322,3 +322,15 @@ def test_moving_to_another_specialist_at_the_same_time_texts_a_working_link(api,
     [token] = tokens - {world["upcoming"].manage_token}  # the new link, texted with the move
     answer = api.http.get(f"/v1/bookings/{token}")
     assert answer.status_code == 200 and answer.json_body["booking"]["staff_id"] == "marco"
+
+
+def test_a_double_tap_on_book_books_once(anna, repo, salon_id, world):
+    start = tuesday(16, weeks=2)
+    confirm = anna.get(f"/my/{salon_id}/book?service=haircut&staff=giulia&start="
+                       f"{start.isoformat().replace('+', '%2B')}&slot_staff=giulia")
+    first = anna.post(f"/my/{salon_id}/book", **hidden(confirm), note="")
+    again = anna.post(f"/my/{salon_id}/book", **hidden(confirm), note="")
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    client_id = world["upcoming"].appointment.client_id
+    assert [a.start for a in repo.client_appointments(salon_id, client_id)].count(start) == 1
