@@ -11,7 +11,7 @@ from ..services import client_area, client_sign_in, salons
 from ..services.client_calendar import appointment_ics
 from ..wiring import config, current_sender, now, repository
 from . import client_auth, errors, schema, views
-from .http import base_url, idempotency_key, json_body, query
+from .http import base_url, idempotency_key, json_body, parse_json, query
 
 client_api = Blueprint(__name__)
 
@@ -98,8 +98,7 @@ def verify_sign_in_code(salon_id):
 @_handled
 def sign_out():
     session = _session()
-    raw = _request().raw_body or b""
-    body = json_body(_request(), SIGN_OUT_REQUEST) if raw.strip() else {}
+    body = schema.validate(parse_json(_request().raw_body, empty={}), SIGN_OUT_REQUEST)  # a blank body is {}
     client_sign_in.sign_out(client_auth.store(), session, everywhere=bool(body.get("everywhere")))
     return Response(body="", status_code=204)
 

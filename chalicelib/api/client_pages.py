@@ -263,7 +263,7 @@ def my_calendar(salon_id, appointment_id):
 @client_pages.route("/manage/{token}/calendar.ics", methods=["GET"])
 @_html
 def manage_calendar(token):
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     ctx = Ctx(_request(), managed.salon)
     return _ics(appointment_ics(managed.appointment, managed.salon, managed.catalog, ctx.full_manage_url(token),
                                 now()), managed.appointment.id)

@@ -16,7 +16,9 @@ ERROR_CODES = {
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _SALON_ID = {"name": "salon_id", "in": "path", "required": True,
              "schema": {"type": "string", "maxLength": 63, "example": "demo"}}
-_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}}
+_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128},
+          "description": "A manage or claim link's token. A manage link ends 30 days after the appointment, a "
+                         "claim link with its hold; an expired one answers 404 booking_not_found, as an unknown one."}
 
 
 def _errors(*statuses: int) -> dict:
@@ -90,10 +92,10 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import client_api, owner_agenda, owner_clients, owner_settings
+    from . import client_api, owner_agenda, owner_clients, owner_password, owner_settings
 
     paths, schemas = {}, {}
-    for module in (owner_agenda, owner_clients, owner_settings, client_api):
+    for module in (owner_agenda, owner_clients, owner_settings, owner_password, client_api):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return paths, schemas

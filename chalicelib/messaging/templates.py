@@ -34,6 +34,7 @@ KINDS = (
     "reply_confirmed",
     "reply_cancelled",
     "reply_unknown",
+    "reply_ambiguous",
     "sign_in_code",
 )
 LOCALES = ("en", "it", "pl", "pt", "es", "ru")

@@ -74,7 +74,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             start=request.start, end=end, buffer_minutes=service.buffer_minutes, notes=request.notes, created_at=now,
             due=schedule.first_due(salon, request.start, end, now), links=(token_hash(token),),
         )
-        messages = notify.booking_confirmation(salon, catalog, client, appt, token, base_url, now)
+        messages = notify.booking_confirmation(salon, catalog, client, appt, base_url, now)
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,
                                 record_for(appt) if record_for else None, messages, check_access=not by_salon)

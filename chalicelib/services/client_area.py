@@ -13,7 +13,6 @@ from ..domain.catalog import Catalog
 from ..domain.client import Client
 from ..domain.clock import iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
-from ..domain.ids import new_manage_token, token_hash
 from ..domain.salon import Salon
 from ..storage.client_area_store import ClientSession, Preferences
 from . import booking, manage, notify, waitlist, waitlist_offers
@@ -77,23 +76,16 @@ def cancel(repo, session: ClientSession, appointment_id: str, now: datetime, bas
 
 def move(repo, session: ClientSession, appointment_id: str, start: datetime, staff_id: str | None,
          now: datetime, base_url: str) -> Own:
-    """Move under the booking rules. The confirmation text carries a new manage link (the area
-    never holds the old ones: only their hashes are stored)."""
+    """Move under the booking rules. The confirmation text carries a new manage link, made by the
+    dispatcher when the text leaves (the area never holds a link: only their hashes are stored)."""
     own = own_appointment(repo, session, appointment_id)
     appt, salon, catalog = own.appointment, own.salon, own.catalog
     moved = manage.planned_move(salon, catalog, appt, start, staff_id, now)
     if moved == appt:
         return own
-    token = new_manage_token()
-    digest = token_hash(token)
-    moved = replace(moved, links=tuple(moved.links) + (digest,))
     client = repo.get_client(salon.id, appt.client_id)
-    messages = notify.booking_confirmation(salon, catalog, client, moved, token, base_url, now) if client else ()
-    if moved.start != appt.start:
-        repo.reschedule(appt, moved, digest, messages)
-    else:  # another specialist at the same time: the item is rewritten in place, the link added after
-        repo.reschedule(appt, moved, digest)
-        repo.add_link(moved, moved, digest, messages)
+    messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now) if client else ()
+    repo.reschedule(appt, moved, None, messages)
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return replace(own, appointment=moved)
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
+from chalicelib.domain.outbox import LINK_PLACEHOLDER
+from chalicelib.services import dispatch
 from local.demo import seed
 from tests.client_area.conftest import (
     ANNA,
@@ -20,6 +22,7 @@ from tests.client_area.conftest import (
     text,
     tuesday,
 )
+from tests.sent_texts import link_token, sent_text
 
 pytestmark = pytest.mark.dynamodb_local
 JSON = {"Content-Type": "application/json"}
@@ -136,7 +139,7 @@ def test_cancel_from_the_area(anna, repo, salon_id, world):
     assert stored.status.value == "cancelled" and stored.cancelled_by.value == "client"
 
 
-def test_move_from_the_area_texts_a_working_manage_link(anna, api, repo, salon_id, world, sms):
+def test_move_from_the_area_texts_a_working_manage_link(anna, api, repo, salon_id, world, sms, clock):
     appt = world["upcoming"].appointment
     new_start = tuesday(15, weeks=1)
     confirm = anna.get(f"/my/{salon_id}/appointments/{appt.id}/move?start={new_start.isoformat().replace('+', '%2B')}"
@@ -149,7 +152,9 @@ def test_move_from_the_area_texts_a_working_manage_link(anna, api, repo, salon_i
     assert moved.start == new_start and moved.status.value == "booked"
     [message] = [m for m in repo.client_messages(salon_id, appt.client_id) if m.kind == "booking_confirmation"
                  and m.appointment_start == new_start]
-    token = message.body.split("/m/")[1].split()[0]
+    assert LINK_PLACEHOLDER in message.body  # the link is made when the text leaves
+    dispatch.dispatch(repo, sms, clock["now"])
+    token = link_token(sent_text(sms, message))
     assert api.http.get(f"/v1/bookings/{token}").json_body["booking"]["id"] == appt.id
     old_link = world["upcoming"].manage_token  # the link texted at booking still opens it too
     assert api.http.get(f"/v1/bookings/{old_link}").json_body["booking"]["start"].startswith("2026-03-31T15:00")
@@ -311,15 +316,19 @@ def test_erasure_by_the_owner_signs_the_client_out_everywhere(anna, repo, salon_
     assert 'name="phone"' in text(anna.get(f"/my/{salon_id}"))
 
 
-def test_moving_to_another_specialist_at_the_same_time_texts_a_working_link(api, repo, salon_id, world, sms):
+def test_moving_to_another_specialist_at_the_same_time_texts_a_working_link(api, repo, salon_id, world, sms,
+                                                                           clock):
     headers = bearer(api, salon_id, ANNA, sms)
     appt = world["upcoming"].appointment
+    dispatch.dispatch(repo, sms, clock["now"])  # the bookings' own confirmations leave first
+    before = len(sms.sent)
     moved = api.http.post(f"/v1/me/appointments/{appt.id}/reschedule", headers=headers,
                           body=json.dumps({"start": appt.start.isoformat(), "staff_id": "marco"}))
     assert moved.status_code == 200 and moved.json_body["booking"]["staff_id"] == "marco"
-    tokens = {m.body.split("/m/")[1].split()[0] for m in repo.client_messages(salon_id, appt.client_id)
-              if m.kind == "booking_confirmation" and m.appointment_id == appt.id}
-    [token] = tokens - {world["upcoming"].manage_token}  # the new link, texted with the move
+    dispatch.dispatch(repo, sms, clock["now"])
+    [sent] = [m["body"] for m in sms.sent[before:] if m["phone"] == ANNA]  # the move's confirmation
+    token = link_token(sent)
+    assert LINK_PLACEHOLDER not in sent and token != world["upcoming"].manage_token
     answer = api.http.get(f"/v1/bookings/{token}")
     assert answer.status_code == 200 and answer.json_body["booking"]["staff_id"] == "marco"
 
