@@ -1,7 +1,5 @@
 """Change one's own password: the page /owner/password and its JSON twin /v1/admin/me/password
 (rules in chalicelib/auth/own_password.py). Routes of the owner_auth area, imported by it."""
-import json
-
 from chalice import Response
 
 from ..auth import accounts, own_password, passwords, sessions
@@ -11,7 +9,7 @@ from ..web import forms
 from ..web.render import redirect
 from ..wiring import now
 from .errors import error_response
-from .http import MAX_BODY_BYTES
+from .http import parse_json
 from .owner_auth import FORM, guard, owner_auth
 from .schema import validate
 
@@ -84,14 +82,7 @@ def _retry_after(error: sessions.LoginLocked, instant) -> dict:
 
 
 def _json_body(raw: bytes | None) -> dict:
-    raw = raw or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise InvalidRequest(f"The request body is too large (at most {MAX_BODY_BYTES} bytes).")
-    try:
-        body = json.loads(raw) if raw.strip() else None
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidRequest("The request body is not valid JSON.") from None
-    return validate(body, PASSWORD_CHANGE)
+    return validate(parse_json(raw), PASSWORD_CHANGE)  # size and nesting checked before json.loads
 
 
 def _no_content() -> Response:
