@@ -160,6 +160,7 @@ def _send_code(repo, sender, salon: Salon, client, code: str, now: datetime) -> 
         repo.add_message(replace(stored, status=MessageStatus.FAILED, reason=error.reason, attempts=1))
         return
     repo.add_message(replace(attempt.sent(provider_id, now), claim_id=None))
+    repo.set_route(client.phone, salon.id, now)  # a STOP in answer to it reaches this salon; it asks nothing
 
 
 def _code_digest(key: bytes, code_item: rules.SignInCode, code: str) -> str:

@@ -53,6 +53,9 @@ def test_the_code_text_is_in_the_outbox_without_the_code(api, repo, salon_id, an
     code = last_code(sms, ANNA)
     [stored] = [m for m in repo.client_messages(salon_id, anna.appointment.client_id) if m.kind == "sign_in_code"]
     assert stored.status is MessageStatus.SENT and code not in stored.body and "******" in stored.body
+    # A reply to it (STOP) reaches this salon; it answers no question.
+    [route] = [r for r in repo.reply_routes(ANNA) if r.salon_id == salon_id]
+    assert route.appointment_id is None
 
 
 def test_an_unknown_phone_gets_the_same_answer_and_no_text(api, salon_id, anna, sms):
