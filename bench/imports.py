@@ -52,8 +52,9 @@ SUBJECTS = (
     ("app + public API", "app", ("public",)),
     ("app + booking pages", "app", ("pages",)),
     ("app + owner side", "app", ("owner_auth", "owner_agenda", "owner_clients", "owner_settings")),
+    ("app + client area", "app", ("client_pages", "client_api")),
     ("app + every area", "app", ("public", "docs", "pages", "owner_auth", "owner_agenda", "owner_clients",
-                                 "owner_settings")),
+                                 "owner_settings", "client_pages", "client_api")),
 )
 
 

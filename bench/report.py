@@ -13,6 +13,7 @@ LABELS = {
     "availability_1_day": "availability, 1 day", "availability_31_days": "availability, 31 days",
     "booking": "booking (new client, key)", "booking_replay": "same booking retried", "manage_view": "manage view",
     "cancel": "cancel", "waitlist_join": "waitlist join (new client)",
+    "client_area_home": "client area home, 200 past",
 }
 
 

@@ -20,6 +20,7 @@ from local import demo
 from local import env as local_env
 from local.dynamodb import DynamoDBLocal, free_port
 
+from . import client_area
 from .counting import Counted, RequestCounter, pynamodb_clients
 from .schedule import NOW
 from .seed import seed_salon
@@ -28,9 +29,10 @@ TABLE_NAME = "chairtime-bench"
 SERVICE = "haircut"
 SALONS = {"small": 10, "large": 10_000}  # label -> appointments seeded
 OPERATIONS = ("availability_1_day", "availability_31_days", "booking", "booking_replay", "manage_view", "cancel",
-              "waitlist_join")
+              "waitlist_join", "client_area_home")
 ADDRESS = "198.51.100.1"  # the caller's address the rate limits count
-GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3, "cancel": 4}
+GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3, "cancel": 4,
+         "client_area_home": 3}
 
 
 @dataclass
@@ -67,6 +69,7 @@ def _operations(repo, counter: RequestCounter, salon_id: str) -> dict[str, Count
     with counter.measure() as counts["waitlist_join"]:
         waitlist.join(repo, waitlist.WaitlistRequest(salon_id, SERVICE, first_day, first_day, "Bench Waiting",
                                                      "+39 333 765 4321"), now, guard=guard)
+    counts["client_area_home"] = client_area.home_page(repo, counter, salon_id, now)
     return counts
 
 

@@ -69,6 +69,7 @@ def main(argv=None) -> int:
         base = f"http://127.0.0.1:{args.port}"
         print(f"\nChairtime is running (DynamoDB Local at {dynamodb.endpoint}, data in {args.data}):")
         print(f"  Booking page  {base}/book/demo")
+        print(f"  Client area   {base}/my/demo   (its sign-in codes are printed below, within a minute)")
         print(f"  Public API    {base}/v1/salons/demo")
         print(f"  OpenAPI       {base}/v1/openapi.json")
         print(f"  Owner form    {base}/owner   (log in as {owner_email} / {owner_password})")

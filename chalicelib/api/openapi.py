@@ -98,10 +98,10 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import owner_agenda, owner_clients, owner_password, owner_settings
+    from . import client_api, owner_agenda, owner_clients, owner_password, owner_settings
 
     paths, schemas = {}, {}
-    for module in (owner_agenda, owner_clients, owner_settings, owner_password):
+    for module in (owner_agenda, owner_clients, owner_settings, owner_password, client_api):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return paths, schemas
@@ -161,7 +161,10 @@ def document() -> dict:
                        "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "chairtime_session",
                                                        "description": "The owner side's session cookie "
                                                                       "(POST /owner/login); changes also need "
-                                                                      "the X-CSRF-Token header."}}},
+                                                                      "the X-CSRF-Token header."},
+                                           "client": {"type": "http", "scheme": "bearer",
+                                                      "description": "A client's token from POST "
+                                                                     "/v1/salons/{salon_id}/sign-in/verify."}}},
     }
 
 

@@ -1,6 +1,5 @@
 """Change one's own password: the page /owner/password and its JSON twin /v1/admin/me/password
 (rules in chalicelib/auth/own_password.py). Routes of the owner_auth area, imported by it."""
-
 from chalice import Response
 
 from ..auth import accounts, own_password, passwords, sessions
@@ -83,7 +82,7 @@ def _retry_after(error: sessions.LoginLocked, instant) -> dict:
 
 
 def _json_body(raw: bytes | None) -> dict:
-    return validate(parse_json(raw), PASSWORD_CHANGE)
+    return validate(parse_json(raw), PASSWORD_CHANGE)  # size and nesting checked before json.loads
 
 
 def _no_content() -> Response:

@@ -213,3 +213,26 @@ def rate_pk(action: str, scope: str, subject_digest: str) -> str:
 def rate_sk(window_seconds: int, window_start: datetime) -> str:
     """One window of one length (a minute and an hour can start at the same instant)."""
     return f"RATE#{window_seconds}#{iso_utc(window_start)}"
+
+
+# --- the client's area ---
+SIGN_IN_SK = "CODE"
+CLIENT_SESSION_SK = "CLIENT_SESSION"
+
+
+def sign_in_pk(salon_id: str, e164: str) -> str:
+    """The one-time sign-in code of a phone at a salon (one item: one active code per phone)."""
+    return f"SIGNIN#{salon_id}#{e164}"
+
+
+def client_session_pk(session_digest: str) -> str:
+    return f"CLIENT_SESSION#{session_digest}"
+
+
+def client_sessions_pk(salon_id: str, client_id: str) -> str:
+    """GSI1: a client's open sessions, so "sign out everywhere" finds them all."""
+    return f"SALON#{salon_id}#CLIENT#{client_id}#SESSIONS"
+
+
+def client_session_sk(issued: datetime, session_digest: str) -> str:
+    return f"SESSION#{iso_utc(issued)}#{session_digest}"

@@ -110,6 +110,8 @@ class ClientItem(Item, discriminator="client"):
     sms_opt_out = BooleanAttribute(default=False)
     recall_consent = BooleanAttribute(default=False)
     erased_at = UnicodeAttribute(null=True)  # set by erasure; the item then leaves the name index
+    marketing_consent = BooleanAttribute(null=True)  # the client's area: offers and news (absent: no)
+    erasure_requested_at = UnicodeAttribute(null=True)  # the client's area: "delete my data", for the salon
 
 
 class PhoneItem(Item, discriminator="phone"):
@@ -200,6 +202,26 @@ class InboxItem(Item, discriminator="inbound"):
     body = UnicodeAttribute()
     received_at = UnicodeAttribute()
     handled_as = UnicodeAttribute()  # confirm | cancel | stop | start | inbox
+
+
+class SignInCodeItem(Item, discriminator="sign_in_code"):
+    """A phone's one-time code at a salon; the hourly count of codes lives here too."""
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute(null=True)  # None: an unknown phone (nothing is sent)
+    code_digest = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    code_expires = UnicodeAttribute()
+    tries = NumberAttribute(default=0)
+    window_start = UnicodeAttribute()
+    window_count = NumberAttribute(default=0)
+
+
+class ClientSessionItem(Item, discriminator="client_session"):
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    session_expires = UnicodeAttribute()
 
 
 class CursorItem(Item, discriminator="cursor"):

@@ -27,6 +27,10 @@ class Ctx:
     def manage_url(self, token: str, action: str = "", **params) -> str:
         return self._url(f"/manage/{token}{action}", params)
 
+    def my_url(self, action: str = "", **params) -> str:
+        """The client's area at this salon (`/my/<salon>`)."""
+        return self._url(f"/my/{self.salon.id}{action}", params)
+
     def full_manage_url(self, token: str) -> str:
         return f"{self.base}/manage/{token}"
 

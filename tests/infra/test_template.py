@@ -181,8 +181,9 @@ def test_the_policy_has_no_wildcard_action_and_touches_only_the_stage_resources(
 
 def test_the_code_reading_finds_the_calls_that_matter():
     """The reading itself (tests/infra/aws_calls.py), on call sites that are known to exist: a
-    transaction's condition check (settings store), texts sent only by the dispatcher, the
-    session secret read only by the API, and a route area the API loads by name."""
+    transaction's condition check (settings store), texts sent by the dispatcher and, in the API,
+    only by the two routes that send a client's sign-in code, the session secret read only by the
+    API, and a route area the API loads by name."""
     from tests.infra.aws_calls import program
 
     code = program()
@@ -190,13 +191,29 @@ def test_the_code_reading_finds_the_calls_that_matter():
     assert set(needs) == set(FUNCTION_NAMES)
     assert code.transaction_methods["check"] == "condition_check"
     assert "dynamodb:ConditionCheckItem" in needs["api_handler"]
-    assert {"sns:Publish", "sms-voice:SendTextMessage"} <= needs["dispatch_outbox"]
-    for function in set(FUNCTION_NAMES) - {"dispatch_outbox"}:
-        assert not {a for a in needs[function] if a.startswith(("sns:", "sms-voice:"))}, function
+    sending = ("sns:", "sms-voice:")
+    for function in ("dispatch_outbox", "api_handler"):
+        assert {"sns:Publish", "sms-voice:SendTextMessage"} <= needs[function], function
+    for function in set(FUNCTION_NAMES) - {"dispatch_outbox", "api_handler"}:
+        assert not {a for a in needs[function] if a.startswith(sending)}, function
     assert {f for f, actions in needs.items() if "ssm:GetParameter" in actions} == {"api_handler"}
-    reached = code.reachable(code.lambda_entries()["api_handler"])
+    entries = code.lambda_entries()["api_handler"]
+    reached = code.reachable(entries)
     assert ("chalicelib.storage.settings_store", "SettingsStore") in reached
-    assert ("chalicelib.messaging.sns", "SnsSender") not in reached
+    # The API reaches a sender only through the sign-in code routes: without them, no text.
+    sender = ("chalicelib.wiring", "current_sender")
+    sign_in_routes = {("chalicelib.api.client_pages", "my_send_code"),
+                      ("chalicelib.api.client_api", "request_sign_in_code")}
+    assert {key for key in reached if sender in code.nodes[key].refs} == sign_in_routes
+    without, todo = set(), list(entries)
+    while todo:
+        key = todo.pop()
+        if key not in without and key in code.nodes and key not in sign_in_routes:
+            without.add(key)
+            todo.extend(code.nodes[key].refs)
+    assert ("chalicelib.messaging.sns", "SnsSender") in reached
+    assert ("chalicelib.messaging.sns", "SnsSender") not in without
+    assert not {a for a in code.actions(without) if a.startswith(sending)}
 
 
 @pytest.mark.parametrize("stage", STAGES)

@@ -97,3 +97,45 @@ def test_a_body_stored_with_a_token_is_read_and_backed_up_without_it(repo, salon
     text = sent_text(sender, confirmation)
     assert text is not None and link_token(text) != booked.manage_token
     assert booked.manage_token not in table_dump(dynamodb_local)  # written back without it
+
+
+def test_no_sign_in_code_or_client_session_is_stored(repo, salon_id, sender, api, dynamodb_local):
+    """The client's area: the texted code is stored as an HMAC and in the outbox masked; a
+    session as sha256 of its id. Neither the code nor the session token is in the table or a backup."""
+    import re
+
+    book(repo, salon_id, phone=CLIENT)
+    wiring.set_clock(lambda: MONDAY)
+    json_headers = {"Content-Type": "application/json"}
+    asked = api.http.post(f"/v1/salons/{salon_id}/sign-in", body=json.dumps({"phone": CLIENT}), headers=json_headers)
+    assert asked.status_code == 202
+    [sent] = [m["body"] for m in sender.sent]
+    code = re.search(r"\b(\d{6})\b", sent).group(1)
+    verified = api.http.post(f"/v1/salons/{salon_id}/sign-in/verify",
+                             body=json.dumps({"phone": CLIENT, "code": code}), headers=json_headers)
+    assert verified.status_code == 200
+    token = verified.json_body["token"]
+    assert api.http.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    [stored] = messages(repo, salon_id, "sign_in_code")
+    assert stored.status.value == "sent" and code not in stored.body and "******" in stored.body
+
+    backup = io.StringIO()
+    export_table(local_env.dynamodb_client(dynamodb_local.endpoint), TEST_TABLE, backup)
+    standalone = re.compile(rf"(?<![0-9A-Za-z]){code}(?![0-9A-Za-z])")
+    for text in (table_dump(dynamodb_local), backup.getvalue()):
+        for line in text.splitlines():
+            for value in _values(json.loads(line)):
+                assert not standalone.search(value), value
+        for part in (token, *token.split(".")):
+            assert part not in text
+
+
+def _values(item) -> list[str]:
+    """Every string and number stored in a DynamoDB JSON item (maps, lists and sets included)."""
+    found = []
+    for value in (item.values() if isinstance(item, dict) else item):
+        if isinstance(value, dict | list):
+            found += _values(value)
+        elif isinstance(value, str):
+            found.append(value)
+    return found
