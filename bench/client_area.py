@@ -36,7 +36,7 @@ def home_page(repo, counter: RequestCounter, salon_id: str, now) -> Counted:
     store, sender, key = ClientAreaStore(), LocalSender(), signing_key()
     client_sign_in.request_code(repo, store, sender, key, salon, PHONE, None, now)
     code = next(word.strip(".") for word in sender.sent[-1]["body"].split() if word.strip(".").isdigit())
-    token, _ = client_sign_in.verify_code(store, key, salon, PHONE, code, now)
+    token, _ = client_sign_in.verify_code(repo, store, key, salon, PHONE, code, None, now)
     with counter.measure() as counted:
         session = client_sign_in.resolve(store, key, token, now, salon_id)
         home = client_area.home(repo, store, session, now)

@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from ..auth import accounts, signing_key
 from ..domain.appointment import Status
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, RateLimited
 from ..services import client_area, client_sign_in, salons
 from ..services.client_calendar import appointment_ics
 from ..wiring import config, current_sender, now, repository
@@ -46,7 +46,7 @@ def _handled(view):
             return errors.error_response(401, "unauthenticated", "Sign in first: POST /v1/salons/{salon_id}/sign-in, "
                                          "then /sign-in/verify, and send the token as 'Authorization: Bearer'.",
                                          {"WWW-Authenticate": "Bearer"})
-        except client_sign_in.SignInLimited as error:
+        except RateLimited as error:  # the phone's own count (SignInLimited) or the public limits
             return errors.error_response(429, error.code, error.message, {"Retry-After": str(error.retry_after)})
         except client_sign_in.CodeRejected as error:
             return errors.error_response(400, error.code, error.message)
@@ -89,8 +89,9 @@ def request_sign_in_code(salon_id):
 def verify_sign_in_code(salon_id):
     salon, _ = salons.load_salon(repository(), salons.checked_salon_id(salon_id))
     body = json_body(_request(), VERIFY_REQUEST)
-    token, session = client_sign_in.verify_code(client_auth.store(), signing_key(), salon, body["phone"],
-                                                body["code"], now())
+    token, session = client_sign_in.verify_code(repository(), client_auth.store(), signing_key(), salon,
+                                                body["phone"], body["code"],
+                                                client_auth.client_address(_request()), now())
     return {"token": token, "token_type": "Bearer", "expires_at": views.local_iso(session.expires, salon)}
 
 

@@ -12,7 +12,7 @@ from chalice import Blueprint, Response
 
 from ..auth import signing_key
 from ..domain.clock import local_today
-from ..domain.errors import DomainError, InvalidPhone, InvalidRequest, NotFound
+from ..domain.errors import DomainError, InvalidPhone, InvalidRequest, NotFound, RateLimited
 from ..services import client_area, client_sign_in, manage, salons
 from ..services.client_calendar import appointment_ics
 from ..web import forms
@@ -135,7 +135,7 @@ def my_send_code(salon_id):
                                     phone, client_auth.client_address(_request()), now())
     except InvalidPhone as error:
         return _sign_in_page(ctx, "phone", 400, phone, error)
-    except client_sign_in.SignInLimited as error:
+    except RateLimited as error:  # the phone's own count (SignInLimited) or the public limits
         return _sign_in_page(ctx, "phone", 429, phone, error, error.retry_after)
     return _sign_in_page(ctx, "code", 200, phone)
 
@@ -150,10 +150,13 @@ def my_verify(salon_id):
     if not _nonce_ok(data):
         return _sign_in_page(ctx, "code", 403, phone, InvalidRequest(ctx.t("my_csrf_failed"), "csrf_failed"))
     try:
-        token, session = client_sign_in.verify_code(client_auth.store(), signing_key(), salon, phone,
-                                                    (data.get("code") or "")[:20], now())
+        token, session = client_sign_in.verify_code(repository(), client_auth.store(), signing_key(), salon, phone,
+                                                    (data.get("code") or "")[:20],
+                                                    client_auth.client_address(request), now())
     except client_sign_in.CodeRejected as error:
         return _sign_in_page(ctx, "code", 400, phone, error)
+    except RateLimited as error:
+        return _sign_in_page(ctx, "code", 429, phone, error, error.retry_after)
     response = redirect(ctx.my_url())
     response.headers["Set-Cookie"] = [
         client_auth.set_cookie(request, client_auth.SESSION_COOKIE, token, _path(ctx), session.expires, now()),

@@ -51,6 +51,24 @@ PUBLIC_WRITE = Policy("write", (
 ))
 
 
+# The client's area: asking for a sign-in code sends a text, so it is counted like a public write
+# and more tightly per phone (the code item itself also allows 5 an hour); checking a code is
+# counted per address and salon (the code item allows 5 tries), so nobody tries codes across
+# many phones from one place. Known and unknown phones are counted alike.
+SIGN_IN = Policy("sign_in", (
+    Limit(ADDRESS, 10, MINUTE),
+    Limit(ADDRESS, 60, HOUR),
+    Limit(PHONE, 10, DAY),
+    Limit(SALON, 100, HOUR),
+    Limit(SALON, 500, DAY),
+))
+SIGN_IN_VERIFY = Policy("sign_in_verify", (
+    Limit(ADDRESS, 30, MINUTE),
+    Limit(ADDRESS, 120, HOUR),
+    Limit(SALON, 300, HOUR),
+))
+
+
 @dataclass(frozen=True)
 class Charge:
     """One counter to add 1 to: a subject's count in one window of one limit."""

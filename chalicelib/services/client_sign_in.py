@@ -21,28 +21,29 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from ..domain import rate_limits
 from ..domain import sign_in as rules
 from ..domain.client import normalize_phone
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, RateLimited
 from ..domain.outbox import MessageStatus
 from ..domain.salon import Salon
 from ..storage.client_area_store import ClientSession
 from . import notify
+from .rate_limit import RateGuard
 
 SESSION_TTL = timedelta(days=90)
 MASKED_CODE = "******"
 
 
-class SignInLimited(DomainError):
-    """Too many codes for this phone: 429 with Retry-After."""
-
-    code = "rate_limited"
+class SignInLimited(RateLimited):
+    """Too many codes for this phone: 429 with Retry-After, like any rate limit."""
 
     def __init__(self, retry_after: int):
+        super().__init__(retry_after, "code")
         minutes = max(1, -(-retry_after // 60))
-        super().__init__(f"Too many codes were asked for this number. Try again in {minutes} minute"
-                         f"{'s' if minutes > 1 else ''}.")
-        self.retry_after = retry_after
+        self.message = (f"Too many codes were asked for this number. Try again in {minutes} minute"
+                        f"{'s' if minutes > 1 else ''}.")
+        self.args = (self.message,)
 
 
 class CodeRejected(DomainError):
@@ -51,17 +52,18 @@ class CodeRejected(DomainError):
     code = "code_invalid"
 
 
-def check_sign_in_allowed(store, salon_id: str, phone: str, address: str | None, now: datetime):
-    """The one gate every request for a code passes through. Returns the phone's current code
-    item (or None), raises SignInLimited.
+def check_sign_in_allowed(repo, store, salon_id: str, phone: str, address: str | None, now: datetime):
+    """The one gate every request for a code passes through, page or JSON. Returns the phone's
+    current code item (or None); raises RateLimited (SignInLimited for the phone's own count).
 
-    Here: the per-phone hourly count kept on the code item. The generic public-write limiter
-    (per address, per phone, per salon; `429 rate_limited` + `Retry-After`) is wired in HERE by
-    the integrator, with `address` and `salon_id`, so every sign-in request, page or JSON, meets it."""
+    First the per-phone hourly count kept on the code item (no write), then the public limiter's
+    counters (per address, per phone, per salon: rate_limits.SIGN_IN), charged for known and
+    unknown phones alike so the answer and the writes say nothing about the number."""
     previous = store.sign_in_code(salon_id, phone)
     wait = rules.retry_after(previous, now)
     if wait is not None:
         raise SignInLimited(wait)
+    RateGuard(repo, address, now, rate_limits.SIGN_IN).check(salon_id, phone=phone)
     return previous
 
 
@@ -70,7 +72,7 @@ def request_code(repo, store, sender, key: bytes, salon: Salon, raw_phone: str, 
     """Issue a code for this phone and send it if the phone is a client of the salon. Raises
     InvalidPhone (a malformed number) or SignInLimited; otherwise says nothing either way."""
     phone = normalize_phone(raw_phone, salon.country)
-    previous = check_sign_in_allowed(store, salon.id, phone, address, now)
+    previous = check_sign_in_allowed(repo, store, salon.id, phone, address, now)
     client_id = repo.client_id_for_phone(salon.id, phone)
     code = f"{secrets.randbelow(10 ** rules.CODE_DIGITS):0{rules.CODE_DIGITS}d}"
     issued = rules.issued(previous, salon.id, phone, client_id, "", now)
@@ -82,10 +84,12 @@ def request_code(repo, store, sender, key: bytes, salon: Salon, raw_phone: str, 
         _send_code(repo, sender, salon, client, code, now)
 
 
-def verify_code(store, key: bytes, salon: Salon, raw_phone: str, code: str,
+def verify_code(repo, store, key: bytes, salon: Salon, raw_phone: str, code: str, address: str | None,
                 now: datetime) -> tuple[str, ClientSession]:
     """A right code opens a session: (token for the cookie or the Authorization header, session).
-    Anything else raises CodeRejected, and counts a try."""
+    Anything else raises CodeRejected, and counts a try. Every check is first counted per address
+    and salon (rate_limits.SIGN_IN_VERIFY): RateLimited past it."""
+    RateGuard(repo, address, now, rate_limits.SIGN_IN_VERIFY).check(salon.id)
     rejected = CodeRejected("That code is not right or has expired. Check the text, or ask for a new code.")
     try:
         phone = normalize_phone(raw_phone, salon.country)

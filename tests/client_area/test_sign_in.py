@@ -221,3 +221,32 @@ def test_a_forged_or_expired_session_is_not_signed_in(api, salon_id, anna, sms, 
     assert 'name="phone"' in text(forged.get(f"/my/{salon_id}"))
     clock["now"] += timedelta(days=90, seconds=1)
     assert 'name="phone"' in text(browser.get(f"/my/{salon_id}"))
+
+
+def _json_sign_in(api, salon_id: str, phone: str):
+    return api.http.post(f"/v1/salons/{salon_id}/sign-in", body=f'{{"phone": "{phone}"}}',
+                         headers={"Content-Type": "application/json"})
+
+
+def test_one_address_asking_codes_for_many_phones_is_limited_with_retry_after(api, salon_id, anna, sms):
+    # Ten numbers a minute from one address pass (a family, a salon's shared Wi-Fi); the eleventh
+    # number is refused by the address's counter, whatever the number, and no text leaves for it.
+    phones = [f"+39 347 000 {n:04d}" for n in range(11)]
+    statuses = [_json_sign_in(api, salon_id, phone).status_code for phone in phones]
+    assert statuses == [202] * 10 + [429]
+    refused = _json_sign_in(api, salon_id, ANNA)
+    assert refused.status_code == 429 and refused.json_body["error"]["code"] == "rate_limited"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert sms.sent == []  # none of the eleven was a client; Anna's request was refused before any text
+
+
+def test_one_address_checking_codes_across_phones_is_limited(api, salon_id, anna, sms):
+    # The code item allows 5 tries per phone; the address's counter stops trying codes across phones.
+    statuses = []
+    for n in range(31):
+        answer = api.http.post(f"/v1/salons/{salon_id}/sign-in/verify",
+                               body=f'{{"phone": "+39 347 111 {n:04d}", "code": "000000"}}',
+                               headers={"Content-Type": "application/json"})
+        statuses.append(answer.status_code)
+    assert statuses == [400] * 30 + [429]
+    assert answer.json_body["error"]["code"] == "rate_limited" and "Retry-After" in answer.headers
