@@ -1,4 +1,4 @@
-"""One live server, one seeded salon, one chromium for the whole audit. The clock is fixed on a
+"""One live server, one seeded salon, one chromium for the audit's module. The clock is fixed on a
 Monday morning so every page (a waitlist offer's claim link included) renders the same way on
 every run. Figures (axe violations, sideways scroll, vnu messages, Lighthouse scores) are printed
 at the end of the session and written to test-artifacts/audit.json."""
@@ -85,7 +85,7 @@ def _seed(repo) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make system-test installs it)")
@@ -97,10 +97,11 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(live_server, dynamodb_local, browser):
     """The seeded salon on the live server, with a browser context signed in as its owner. Injected
-    scripts (axe) run despite the pages' CSP: `bypass_csp`."""
+    scripts (axe) run despite the pages' CSP: `bypass_csp`. Module-scoped: the fixed clock must not
+    outlive the audit's tests."""
     local_env.apply(dynamodb_local.endpoint, TABLE_NAME=TEST_TABLE)
     wiring.reset()
     wiring.set_clock(lambda: PAGES_AT)

@@ -8,6 +8,7 @@ PUBLIC = (
     ("form", "/book/{salon}?service=color&staff=any&start={start}"),
     ("manage", "/manage/{token}"),
     ("move", "/manage/{token}/reschedule"),
+    ("move-day-and-time", "/manage/{token}/reschedule?day={day}"),
     ("cancel", "/manage/{token}/cancel"),
     ("waitlist-claim", "/claim/{claim}"),
     ("not-found", "/manage/not-a-real-token"),
