@@ -29,6 +29,7 @@ DECLARED = {
         Route("/manage/{token}/cancel", ("POST",), "cancel_submit", FORM),
         Route("/manage/{token}/reschedule", ("GET",), "reschedule_page"),
         Route("/manage/{token}/reschedule", ("POST",), "reschedule_submit", FORM),
+        Route("/robots.txt", ("GET",), "robots_txt"),
     ),
     "owner_auth": (
         Route("/owner", ("GET",), "home"),

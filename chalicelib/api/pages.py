@@ -4,7 +4,7 @@ Routes parse, call one service and render; the pieces live in chalicelib/web/.""
 import logging
 import secrets
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from ..domain.appointment import Status
 from ..domain.clock import local_today
@@ -69,6 +69,24 @@ def _chooser(ctx: Ctx, catalog, service, choice: str, q: dict, link, moving: str
 def _performer(catalog, service, staff_id: str | None):
     staff = catalog.staff_member(staff_id) if staff_id else None
     return staff if staff and staff.performs(service.id) else None
+
+
+# What search engines may read: the booking pages, never a personal link, the owner side or the API.
+ROBOTS_TXT = """User-agent: *
+Allow: /book/
+Disallow: /owner
+Disallow: /manage/
+Disallow: /m/
+Disallow: /claim/
+Disallow: /v1/
+"""
+
+
+@pages.route("/robots.txt", methods=["GET"])
+def robots_txt():
+    return Response(body=ROBOTS_TXT, status_code=200,
+                    headers={"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "max-age=86400",
+                             "X-Content-Type-Options": "nosniff"})
 
 
 # --- booking --------------------------------------------------------------------------------------
