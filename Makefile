@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DDB_PORT ?= 8001
 PYTEST_ARGS ?=
+# Two workers: the suite waits mostly on DynamoDB Local, chromium and the fuzzer, and CI has 2 cores.
+# Each worker starts its own DynamoDB Local and live server (tests/conftest.py); `TEST_WORKERS=0` runs serially.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench lint install system-run system-test clean owner salon sweep export restore routes
 
@@ -30,9 +33,9 @@ install: $(VENV)/.installed node_modules/.installed system-run
 run: install
 	$(PY) -m local.run --port $(PORT) --dynamodb-port $(DDB_PORT)
 
-## test: the whole suite (unit, moto, DynamoDB Local, browser)
+## test: the whole suite (unit, moto, DynamoDB Local, browser, page audits), on $(TEST_WORKERS) workers
 test: install system-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## bench: request counts, pure availability speed, import time, items read by the sweeps
 bench: install
