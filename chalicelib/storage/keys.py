@@ -188,3 +188,12 @@ CLIENT_PREFIX = "CLIENT#"
 def client_name_prefix(folded_prefix: str) -> str:
     """GSI1 sort-key prefix of clients whose folded name starts with this text."""
     return folded_prefix
+
+
+# --- payments ---
+PAYMENT_EVENT_SK = "PAYEVENT"
+
+
+def payment_event_pk(provider: str, event_id: str) -> str:
+    """A provider's webhook event, once: `PAYEVENT#<provider>#<event id>`."""
+    return f"PAYEVENT#{provider}#{event_id}"

@@ -6,6 +6,7 @@ from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff, TimeOff
 from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
+from ..domain.money import CardOnFile, Deposit, DepositKind, DepositRule, Movement, MovementKind
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.policy import Ladder, Policy
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
@@ -34,6 +35,7 @@ def policy_to_dict(policy: Policy) -> dict:
         "allowed_countries": list(policy.allowed_countries), "phone_daily_cap": policy.phone_daily_cap,
         "salon_daily_cap": policy.salon_daily_cap, "waitlist_hold_minutes": policy.waitlist_hold_minutes,
         "staff_see_notes": policy.staff_see_notes,
+        "deposit_expiry_minutes": policy.deposit_expiry_minutes, "card_on_file": policy.card_on_file.value,
     }
 
 
@@ -60,6 +62,8 @@ def policy_from_dict(data: dict | None) -> Policy:
         salon_daily_cap=int(data.get("salon_daily_cap", default.salon_daily_cap)),
         waitlist_hold_minutes=int(data.get("waitlist_hold_minutes", default.waitlist_hold_minutes)),
         staff_see_notes=bool(data.get("staff_see_notes", default.staff_see_notes)),
+        deposit_expiry_minutes=int(data.get("deposit_expiry_minutes", default.deposit_expiry_minutes)),
+        card_on_file=CardOnFile(data.get("card_on_file") or default.card_on_file.value),
     )
 
 
@@ -94,6 +98,8 @@ def service_to_item(salon_id: str, service: Service) -> ServiceItem:
         service_id=service.id, name=service.name, duration_minutes=service.duration_minutes,
         buffer_minutes=service.buffer_minutes, price=str(service.price), active=service.active,
         recall_days=service.recall_days,
+        deposit=None if service.deposit.kind is DepositKind.NONE
+        else {"kind": service.deposit.kind.value, "value": service.deposit.value},
     )
 
 
@@ -102,6 +108,8 @@ def service_from_item(item: ServiceItem) -> Service:
         id=item.service_id, name=item.name, duration_minutes=int(item.duration_minutes),
         buffer_minutes=int(item.buffer_minutes), price=Decimal(item.price), active=item.active,
         recall_days=int(item.recall_days) if item.recall_days is not None else None,
+        deposit=DepositRule(DepositKind(item.deposit["kind"]), int(item.deposit["value"])) if item.deposit
+        else DepositRule(),
     )
 
 
@@ -164,7 +172,8 @@ def client_from_item(item: ClientItem) -> Client:
 
 def appointment_to_item(appt: Appointment) -> AppointmentItem:
     due = appt.due
-    lane = "offer" if due and due.kind == "offer_expiry" else "appt"
+    # Holds that end (a waitlist offer, an unpaid deposit) share the offers' lane.
+    lane = "offer" if due and due.kind in ("offer_expiry", "payment_expiry") else "appt"
     return AppointmentItem(
         keys.salon_pk(appt.salon_id), keys.appointment_sk(appt.start, appt.id),
         gsi1pk=keys.client_history_pk(appt.salon_id, appt.client_id),
@@ -178,6 +187,8 @@ def appointment_to_item(appt: Appointment) -> AppointmentItem:
         gsi2sk=keys.due_sk(due.at, appt.salon_id, appt.id) if due else None,
         due_kind=due.kind if due else None, due_at=_iso(due.at) if due else None,
         links=list(appt.links), waitlist_entry=appt.waitlist_entry,
+        deposit=deposit_to_dict(appt.deposit) if appt.deposit else None,
+        movements=[movement_to_dict(m) for m in appt.movements] or None,
     )
 
 
@@ -191,7 +202,31 @@ def appointment_from_item(item: AppointmentItem) -> Appointment:
         created_at=parse_iso_utc(item.created_at) if item.created_at else None,
         due=Due(item.due_kind, parse_iso_utc(item.due_at)) if item.due_kind and item.due_at else None,
         links=tuple(item.links or ()), waitlist_entry=item.waitlist_entry,
+        deposit=deposit_from_dict(item.deposit) if item.deposit else None,
+        movements=tuple(movement_from_dict(m) for m in item.movements or ()),
     )
+
+
+def deposit_to_dict(deposit: Deposit) -> dict:
+    return {"amount": deposit.amount, "currency": deposit.currency, "expires_at": iso_utc(deposit.expires_at),
+            "provider": deposit.provider, "checkout_ref": deposit.checkout_ref, "url": deposit.url,
+            "payment_ref": deposit.payment_ref, "paid_at": _iso(deposit.paid_at)}
+
+
+def deposit_from_dict(data: dict) -> Deposit:
+    return Deposit(amount=int(data["amount"]), currency=data["currency"], expires_at=parse_iso_utc(data["expires_at"]),
+                   provider=data["provider"], checkout_ref=data.get("checkout_ref"), url=data.get("url"),
+                   payment_ref=data.get("payment_ref"), paid_at=_instant(data.get("paid_at")))
+
+
+def movement_to_dict(movement: Movement) -> dict:
+    return {"kind": movement.kind.value, "amount": movement.amount, "currency": movement.currency,
+            "at": iso_utc(movement.at), "reference": movement.reference, "provider": movement.provider}
+
+
+def movement_from_dict(data: dict) -> Movement:
+    return Movement(MovementKind(data["kind"]), int(data["amount"]), data["currency"], parse_iso_utc(data["at"]),
+                    data.get("reference"), data.get("provider"))
 
 
 def message_to_item(message: OutboxMessage) -> MessageItem:

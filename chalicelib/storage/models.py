@@ -80,6 +80,7 @@ class ServiceItem(Item, discriminator="service"):
     price = UnicodeAttribute()  # decimal text, never float
     active = BooleanAttribute(default=True)
     recall_days = NumberAttribute(null=True)
+    deposit = JSONAttribute(null=True)  # {"kind": "fixed"|"percent", "value": int}; absent: none
 
 
 class StaffItem(Item, discriminator="staff"):
@@ -138,6 +139,19 @@ class AppointmentItem(Item, discriminator="appointment"):
     waitlist_entry = UnicodeAttribute(null=True)
     # What a no-show changed, so the owner's revert can restore it exactly.
     undo = JSONAttribute(null=True)
+    deposit = JSONAttribute(null=True)  # the deposit asked (amount in minor units, expiry, references)
+    movements = JSONAttribute(null=True)  # money movements, oldest first
+
+
+class PaymentEventItem(Item, discriminator="payment_event"):
+    """A provider's webhook event seen once: a repeat finds it and changes nothing."""
+
+    provider = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    outcome = UnicodeAttribute()  # paid | refunded | ignored: ...
+    salon_id = UnicodeAttribute(null=True)
+    appointment_id = UnicodeAttribute(null=True)
+    received_at = UnicodeAttribute()
 
 
 class LockItem(Item, discriminator="lock"):
