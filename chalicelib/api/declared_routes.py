@@ -8,6 +8,7 @@ DECLARED = {
         Route("/v1/bookings/{token}/cancel", ("POST",), "cancel_booking"),
         Route("/v1/bookings/{token}/claim", ("POST",), "claim_offer"),
         Route("/v1/bookings/{token}/reschedule", ("POST",), "reschedule_booking"),
+        Route("/v1/payments/{provider}/webhook", ("POST",), "payment_webhook"),
         Route("/v1/salons/{salon_id}", ("GET",), "get_salon"),
         Route("/v1/salons/{salon_id}/availability", ("GET",), "get_availability"),
         Route("/v1/salons/{salon_id}/bookings", ("POST",), "create_booking"),

@@ -46,3 +46,9 @@ class IllegalTransition(DomainError):
 
 class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
+
+
+class PaymentUnavailable(DomainError):
+    """The payment provider could not be reached: nothing was booked or charged; try again."""
+
+    code = "payment_unavailable"

@@ -20,7 +20,7 @@ def sweep_appointments(now: datetime) -> dict:
 
 
 def sweep_offers(now: datetime) -> dict:
-    report = sweeps.sweep_offers(wiring.repository(), now, wiring.base_url())
+    report = sweeps.sweep_offers(wiring.repository(), now, wiring.base_url(), wiring.payments())
     return {"read": report.read, **report.done, "errors": report.errors}
 
 

@@ -34,6 +34,9 @@ KINDS = (
     "reply_confirmed",
     "reply_cancelled",
     "reply_unknown",
+    "payment_too_late",
+    "deposit_refunded",
+    "fee_payment_link",
 )
 LOCALES = ("en", "it", "pl", "pt", "es", "ru")
 DEFAULT = "en"
@@ -43,7 +46,7 @@ MIN_SALON_NAME = 12  # characters a shortened salon name keeps, the ellipsis inc
 
 _DIR = Path(__file__).parent / "texts"
 _HAS_LATE = frozenset({"cancellation_confirmation", "reply_cancelled"})
-_PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url")
+_PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url", "amount", "pay_url")
 
 
 @cache

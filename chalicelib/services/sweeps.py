@@ -10,7 +10,7 @@ from ..domain.appointment import Appointment, Status
 from ..domain.clock import days
 from ..domain.errors import DomainError
 from ..domain.ids import new_manage_token, token_hash
-from . import attendance, notify, waitlist_offers
+from . import attendance, deposits, notify, waitlist_offers
 from .salons import load_salon
 
 log = logging.getLogger(__name__)
@@ -95,10 +95,15 @@ def _remind(repo, salon, catalog, appt: Appointment, now: datetime, base_url: st
     return "reminder queued"
 
 
-def sweep_offers(repo, now: datetime, base_url: str) -> SweepReport:
+def sweep_offers(repo, now: datetime, base_url: str, payments=None) -> SweepReport:
+    """Holds that ended: waitlist offers not claimed, deposits not paid (`payments`: the provider,
+    whose checkout is stopped too)."""
     salons = _Salons(repo)
 
     def handle(held: Appointment) -> str:
+        if held.status is Status.AWAITING_PAYMENT:
+            salon, catalog = salons(held.salon_id)
+            return deposits.expire_unpaid(repo, payments, salon, catalog, held, now, base_url)
         if held.status is not Status.HELD:
             repo.update_appointment(held, replace(held, due=None))
             return "claimed"

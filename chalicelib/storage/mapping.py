@@ -189,6 +189,7 @@ def appointment_to_item(appt: Appointment) -> AppointmentItem:
         links=list(appt.links), waitlist_entry=appt.waitlist_entry,
         deposit=deposit_to_dict(appt.deposit) if appt.deposit else None,
         movements=[movement_to_dict(m) for m in appt.movements] or None,
+        movement_count=len(appt.movements) or None,
     )
 
 

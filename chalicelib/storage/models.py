@@ -141,6 +141,7 @@ class AppointmentItem(Item, discriminator="appointment"):
     undo = JSONAttribute(null=True)
     deposit = JSONAttribute(null=True)  # the deposit asked (amount in minor units, expiry, references)
     movements = JSONAttribute(null=True)  # money movements, oldest first
+    movement_count = NumberAttribute(null=True)  # len(movements): a condition that no movement came meanwhile
 
 
 class PaymentEventItem(Item, discriminator="payment_event"):

@@ -1,0 +1,136 @@
+"""The payment provider's webhook: the signature first, then each event once, and nothing trusted
+that does not match an appointment of the salon the event names (its checkout, amount and
+currency as the booking recorded them).
+
+A paid deposit confirms the appointment in one transaction that keeps its locks. A payment that
+arrives after the hold was released books the time if it is still free (the locks are taken
+again in the same transaction), and otherwise is refunded and the client told."""
+import logging
+from dataclasses import replace
+from datetime import datetime
+
+from .. import observability
+from ..domain import schedule
+from ..domain.appointment import Appointment, Status
+from ..domain.clock import parse_iso_utc
+from ..domain.errors import DomainError, NotFound, SlotTaken
+from ..domain.ids import new_manage_token, token_hash
+from ..domain.money import Movement, MovementKind, format_amount
+from ..payments.base import PaymentEvent
+from ..storage.payments_store import DuplicateEvent
+from . import notify
+from .salons import checked_salon_id, load_salon
+
+log = logging.getLogger(__name__)
+PROVIDERS = ("stripe", "local")
+
+
+def handle_webhook(repo, provider, provider_name: str, raw_body: bytes, headers: dict, now: datetime,
+                   base_url: str) -> str:
+    """What the event did: paid, paid_late, refunded, duplicate, or ignored (with why). Raises
+    NotFound for a provider this deployment does not use and InvalidSignature (400) for a
+    missing, wrong or stale signature, whatever the body."""
+    if provider_name not in PROVIDERS or provider_name != provider.name:
+        raise NotFound("No such payment provider here.", "provider_not_found")
+    event = provider.parse_webhook(raw_body, headers, now)
+    if event.kind == "deposit_paid":
+        outcome = _deposit_paid(repo, provider, event, now, base_url)
+    else:
+        outcome = "ignored: nothing to do"  # card_saved and the rest are acknowledged (cards: later)
+    observability.count("PaymentEvents", outcome=outcome.split(":")[0])
+    return outcome
+
+
+def _deposit_paid(repo, provider, event: PaymentEvent, now: datetime, base_url: str) -> str:
+    appt, client = _named_appointment(repo, event)
+    why_not = _mismatch(appt, client, event)
+    if why_not:
+        return _ignored(repo, provider, event, why_not, now)
+    if appt.deposit.paid:
+        return "duplicate"  # the same payment told twice (another event id for it)
+    salon, catalog = load_salon(repo, appt.salon_id)
+    names = notify.names(catalog, appt)
+    token = new_manage_token()
+    try:
+        if appt.status is Status.AWAITING_PAYMENT:
+            paid = _paid(salon, appt, event, now, token)
+            messages = notify.booking_confirmation(salon, catalog, client, paid, token, base_url, now)
+            repo.settle_payment(appt, paid, provider.name, event.id, "paid", now, token_hash(token), messages)
+            observability.count("DepositsPaid", salon=salon.id)
+            return "paid"
+        if appt.status is Status.EXPIRED:
+            paid = _paid(salon, appt, event, now, token)
+            messages = notify.booking_confirmation(salon, catalog, client, paid, token, base_url, now)
+            try:
+                repo.settle_payment(appt, paid, provider.name, event.id, "paid_late", now, token_hash(token), messages,
+                                    relock=True)
+                return "paid_late"
+            except SlotTaken:
+                pass  # the time went to someone else: refund below
+        return _refund_late_payment(repo, provider, salon, client, appt, event, now, base_url, names)
+    except DuplicateEvent:
+        return "duplicate"
+
+
+def _paid(salon, appt: Appointment, event: PaymentEvent, now: datetime, token: str) -> Appointment:
+    due = schedule.first_due(salon, appt.start, appt.end, now)
+    paid = appt.pay_deposit(event.payment_ref, now, due)
+    return replace(paid, links=(*paid.links, token_hash(token)))
+
+
+def _refund_late_payment(repo, provider, salon, client, appt: Appointment, event: PaymentEvent, now: datetime,
+                         base_url: str, names: dict) -> str:
+    """Paid for a hold that is gone (expired and taken, or cancelled): the money goes back, both
+    movements are recorded on the appointment, and the client is told. The refund's idempotency key
+    is the payment's, so a retried event never refunds twice."""
+    deposit = appt.deposit
+    refund_ref = provider.refund(event.payment_ref, deposit.amount, f"refund-{event.payment_ref}")
+    refunded = appt.with_movement(Movement(MovementKind.DEPOSIT, deposit.amount, deposit.currency, now,
+                                           event.payment_ref, provider.name))
+    refunded = refunded.with_movement(Movement(MovementKind.REFUND, deposit.amount, deposit.currency, now,
+                                               refund_ref, provider.name))
+    refunded = replace(refunded, deposit=deposit.settled(event.payment_ref, now))
+    message = notify.message(salon, client, "payment_too_late", now, start=appt.start,
+                             amount=f"{format_amount(deposit.amount, deposit.currency)} {deposit.currency}",
+                             book_url=f"{base_url}/book/{salon.id}", **names)
+    # Changed meanwhile: the error answers the provider, which sends the event again; the refund's
+    # key makes that retry harmless and the records catch up.
+    repo.settle_payment(appt, refunded, provider.name, event.id, "refunded", now, messages=(message,))
+    observability.count("DepositsRefunded", salon=salon.id)
+    return "refunded"
+
+
+def _named_appointment(repo, event: PaymentEvent):
+    meta = event.metadata
+    try:
+        salon_id = checked_salon_id(meta.get("salon_id", ""))
+        start = parse_iso_utc(meta.get("appointment_start", ""))
+        appointment_id, client_id = meta["appointment_id"], meta["client_id"]
+    except (DomainError, ValueError, KeyError, TypeError):
+        return None, None
+    if not appointment_id or not client_id or len(appointment_id) > 64 or len(client_id) > 64:
+        return None, None
+    return repo.appointment_and_client(salon_id, start, appointment_id, client_id)
+
+
+def _mismatch(appt: Appointment | None, client, event: PaymentEvent) -> str | None:
+    """Why this event cannot be this appointment's deposit; None when everything matches."""
+    if appt is None or client is None or appt.client_id != client.id:
+        return "no such appointment"
+    deposit = appt.deposit
+    if deposit is None or deposit.checkout_ref != event.checkout_ref:
+        return "not this appointment's checkout"
+    if event.amount != deposit.amount or event.currency != deposit.currency:
+        return "amount or currency differs"
+    if not event.payment_ref:
+        return "no payment reference"
+    return None
+
+
+def _ignored(repo, provider, event: PaymentEvent, why: str, now: datetime) -> str:
+    log.warning("payment event %s ignored: %s", event.id, why)
+    try:
+        repo.record_payment_event(provider.name, event.id, f"ignored: {why}", now)
+    except DuplicateEvent:
+        return "duplicate"
+    return f"ignored: {why}"

@@ -1,0 +1,80 @@
+"""Payments' reads and writes (a Repository mixin): the webhook's one read, its one transaction,
+and the record that makes each provider event count once."""
+from datetime import datetime, timedelta
+
+from ..domain.appointment import Appointment
+from ..domain.blocks import block_starts
+from ..domain.client import Client
+from ..domain.clock import iso_utc
+from ..domain.outbox import OutboxMessage
+from . import keys, mapping
+from .models import AppointmentItem, ClientItem, Item, MessageItem, PaymentEventItem
+
+EVENT_TTL = timedelta(days=90)  # longer than any provider retries an event (Stripe: 3 days)
+
+
+class DuplicateEvent(Exception):
+    """This provider event was handled before: a repeat changes nothing."""
+
+
+def _duplicate(reason) -> DuplicateEvent:
+    return DuplicateEvent()
+
+
+class PaymentsStore:
+    def appointment_and_client(self, salon_id: str, start: datetime, appointment_id: str,
+                               client_id: str) -> tuple[Appointment | None, Client | None]:
+        """One consistent BatchGetItem: the appointment a payment names and its client."""
+        wanted = [(keys.salon_pk(salon_id), keys.appointment_sk(start, appointment_id)),
+                  (keys.salon_pk(salon_id), keys.client_sk(client_id))]
+        appt = client = None
+        for item in Item.batch_get(wanted, consistent_read=True):
+            if isinstance(item, AppointmentItem):
+                appt = mapping.appointment_from_item(item)
+            elif isinstance(item, ClientItem):
+                client = mapping.client_from_item(item)
+        return appt, client
+
+    def record_payment_event(self, provider: str, event_id: str, outcome: str, now: datetime,
+                             salon_id: str | None = None, appointment_id: str | None = None) -> None:
+        """An event acted on by nothing else (ignored, or an outcome already written): kept once.
+        Raises DuplicateEvent for a repeat."""
+        tx = self._transaction()
+        self._add_event(tx, provider, event_id, outcome, now, salon_id, appointment_id)
+        tx.commit()
+
+    def settle_payment(self, before: Appointment, after: Appointment, provider: str, event_id: str, outcome: str,
+                       now: datetime, token_digest: str | None = None, messages: tuple[OutboxMessage, ...] = (),
+                       relock: bool = False) -> None:
+        """One transaction: the appointment as the payment leaves it (status and due unchanged
+        since read), its new manage link, the texts, the event record (a repeat fails here with
+        DuplicateEvent), and, for a late payment of a released hold, its locks taken again
+        (SlotTaken if someone booked the time meanwhile)."""
+        from .repository import _changed
+
+        tx = self._transaction()
+        self._add_event(tx, provider, event_id, outcome, now, before.salon_id, before.id)
+        tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=_changed, priority=2)
+        if token_digest:
+            tx.save(self._token_item(after, token_digest))
+        if relock:
+            self._put_locks(tx, after, block_starts(after.start, after.occupied_until))
+        for message in messages:
+            tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
+        tx.commit()
+
+    @staticmethod
+    def _add_event(tx, provider, event_id, outcome, now, salon_id, appointment_id) -> None:
+        tx.save(PaymentEventItem(keys.payment_event_pk(provider, event_id), keys.PAYMENT_EVENT_SK,
+                                 provider=provider, event_id=event_id, outcome=outcome, salon_id=salon_id,
+                                 appointment_id=appointment_id, received_at=iso_utc(now),
+                                 expires_at=now + EVENT_TTL),
+                condition=PaymentEventItem.pk.does_not_exist(), on_fail=_duplicate, priority=3)
+
+
+def money_unchanged(appt: Appointment):
+    """Same status, same due time and the same money movements as read."""
+    from .sweep_store import unchanged
+
+    return unchanged(appt) & (AppointmentItem.movement_count.does_not_exist() if not appt.movements
+                              else AppointmentItem.movement_count == len(appt.movements))
