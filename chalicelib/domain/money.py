@@ -141,3 +141,13 @@ class Deposit:
 
     def settled(self, payment_ref: str | None, now: datetime) -> "Deposit":
         return replace(self, payment_ref=payment_ref, paid_at=now)
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    """A client's card on file at the provider (we keep only the provider's ids, never card data)."""
+
+    provider: str
+    customer: str
+    payment_method: str
+    saved_at: datetime

@@ -15,7 +15,7 @@ from ..domain.appointment import Appointment, Status
 from ..domain.clock import parse_iso_utc
 from ..domain.errors import DomainError, NotFound, SlotTaken
 from ..domain.ids import new_manage_token, token_hash
-from ..domain.money import Movement, MovementKind, format_amount
+from ..domain.money import Movement, MovementKind, SavedCard, format_amount
 from ..payments.base import PaymentEvent
 from ..storage.payments_store import DuplicateEvent
 from . import notify
@@ -35,8 +35,10 @@ def handle_webhook(repo, provider, provider_name: str, raw_body: bytes, headers:
     event = provider.parse_webhook(raw_body, headers, now)
     if event.kind == "deposit_paid":
         outcome = _deposit_paid(repo, provider, event, now, base_url)
-    else:
-        outcome = "ignored: nothing to do"  # card_saved and the rest are acknowledged (cards: later)
+    elif event.kind == "card_saved":
+        outcome = _card_saved(repo, provider, event, now)
+    else:  # acknowledged and kept once, so support can see what arrived
+        outcome = _ignored(repo, provider, event, "nothing to do", now)
     observability.count("PaymentEvents", outcome=outcome.split(":")[0])
     return outcome
 
@@ -70,6 +72,26 @@ def _deposit_paid(repo, provider, event: PaymentEvent, now: datetime, base_url: 
         return _refund_late_payment(repo, provider, salon, client, appt, event, now, base_url, names)
     except DuplicateEvent:
         return "duplicate"
+
+
+def _card_saved(repo, provider, event: PaymentEvent, now: datetime) -> str:
+    """A setup checkout finished: the card is on file for the client the checkout was made for."""
+    meta = event.metadata
+    try:
+        salon_id = checked_salon_id(meta.get("salon_id", ""))
+    except DomainError:
+        return _ignored(repo, provider, event, "no such client", now)
+    client_id = meta.get("client_id", "")
+    if not client_id or len(client_id) > 64 or not event.customer or not event.payment_method:
+        return _ignored(repo, provider, event, "no such client", now)
+    card = SavedCard(provider.name, event.customer, event.payment_method, now)
+    try:
+        repo.save_card(salon_id, client_id, card, provider.name, event.id, now)
+    except DuplicateEvent:
+        return "duplicate"
+    except NotFound:
+        return _ignored(repo, provider, event, "no such client", now)
+    return "card_saved"
 
 
 def _paid(salon, appt: Appointment, event: PaymentEvent, now: datetime, token: str) -> Appointment:

@@ -6,7 +6,7 @@ from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff, TimeOff
 from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
-from ..domain.money import CardOnFile, Deposit, DepositKind, DepositRule, Movement, MovementKind
+from ..domain.money import CardOnFile, Deposit, DepositKind, DepositRule, Movement, MovementKind, SavedCard
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.policy import Ladder, Policy
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
@@ -154,6 +154,7 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         notes=client.notes, allergies=client.allergies, created_at=iso_utc(now),
         no_show_days=[d.isoformat() for d in client.no_show_days], fees_owed=str(client.fees_owed),
         sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent, erased_at=_iso(client.erased_at),
+        card=card_to_dict(client.card) if client.card else None,
     )
 
 
@@ -167,7 +168,17 @@ def client_from_item(item: ClientItem) -> Client:
         no_show_days=tuple(date.fromisoformat(d) for d in (item.no_show_days or [])),
         fees_owed=Decimal(item.fees_owed or "0"), sms_opt_out=bool(item.sms_opt_out),
         recall_consent=bool(item.recall_consent), erased_at=_instant(item.erased_at),
+        card=card_from_dict(item.card) if item.card else None,
     )
+
+
+def card_to_dict(card: SavedCard) -> dict:
+    return {"provider": card.provider, "customer": card.customer, "payment_method": card.payment_method,
+            "saved_at": iso_utc(card.saved_at)}
+
+
+def card_from_dict(data: dict) -> SavedCard:
+    return SavedCard(data["provider"], data["customer"], data["payment_method"], parse_iso_utc(data["saved_at"]))
 
 
 def appointment_to_item(appt: Appointment) -> AppointmentItem:

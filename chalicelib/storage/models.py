@@ -111,6 +111,7 @@ class ClientItem(Item, discriminator="client"):
     sms_opt_out = BooleanAttribute(default=False)
     recall_consent = BooleanAttribute(default=False)
     erased_at = UnicodeAttribute(null=True)  # set by erasure; the item then leaves the name index
+    card = JSONAttribute(null=True)  # card on file: the provider's customer and payment method ids
 
 
 class PhoneItem(Item, discriminator="phone"):

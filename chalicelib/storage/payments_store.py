@@ -63,6 +63,32 @@ class PaymentsStore:
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
         tx.commit()
 
+    def save_card(self, salon_id: str, client_id: str, card, provider: str, event_id: str, now: datetime) -> None:
+        """A card put on file for a client that exists (not erased), with the event record.
+        Raises DuplicateEvent for a repeat, NotFound when there is no such client."""
+        from ..domain.errors import NotFound
+
+        def _no_client(reason):
+            return NotFound("No such client.", "client_not_found")
+
+        tx = self._transaction()
+        self._add_event(tx, provider, event_id, "card_saved", now, salon_id, None)
+        tx.update(ClientItem(keys.salon_pk(salon_id), keys.client_sk(client_id)),
+                  actions=[ClientItem.card.set(mapping.card_to_dict(card))],
+                  condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist(), on_fail=_no_client,
+                  priority=1)
+        tx.commit()
+
+    def payment_event_outcome(self, provider: str, event_id: str) -> str | None:
+        """What a provider event did, if it was seen (tests and support)."""
+        from pynamodb.exceptions import DoesNotExist
+
+        try:
+            return PaymentEventItem.get(keys.payment_event_pk(provider, event_id), keys.PAYMENT_EVENT_SK,
+                                        consistent_read=True).outcome
+        except DoesNotExist:
+            return None
+
     @staticmethod
     def _add_event(tx, provider, event_id, outcome, now, salon_id, appointment_id) -> None:
         tx.save(PaymentEventItem(keys.payment_event_pk(provider, event_id), keys.PAYMENT_EVENT_SK,
