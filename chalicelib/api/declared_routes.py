@@ -31,6 +31,10 @@ DECLARED = {
         Route("/manage/{token}/reschedule", ("GET",), "reschedule_page"),
         Route("/manage/{token}/reschedule", ("POST",), "reschedule_submit", FORM),
     ),
+    "pay_pages": (
+        Route("/pay/local/{ticket}", ("GET",), "local_checkout"),
+        Route("/pay/local/{ticket}", ("POST",), "local_checkout_submit", FORM),
+    ),
     "owner_auth": (
         Route("/owner", ("GET",), "home"),
         Route("/owner/login", ("GET",), "login_page"),

@@ -9,12 +9,13 @@ from chalice import Blueprint
 from ..domain.appointment import Status
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
-from ..services import availability, booking, manage, salons, waitlist_offers
+from ..services import availability, booking, deposits, manage, salons, waitlist_offers
 from ..web import forms, picker
 from ..web.context import Ctx, error_page, status_of
 from ..web.render import redirect
 from ..web.views import booking_view
 from ..wiring import now, repository
+from ..wiring import payments as payment_provider
 
 pages = Blueprint(__name__)
 log = logging.getLogger(__name__)
@@ -107,7 +108,8 @@ def _booking_form(ctx: Ctx, catalog, service, form: forms.BookingForm, problem=N
                              day=ctx.fmt.local(start).date().isoformat() if start else None)
     # A re-shown form holds what the client typed: keep it out of caches.
     return ctx.page("form.html", status, private=bool(form.name or form.phone), service=service, staff=staff,
-                    start=start, form=form, problem=problem, slots_url=slots_url, limits=forms.MAX_LENGTHS)
+                    start=start, form=form, problem=problem, slots_url=slots_url, limits=forms.MAX_LENGTHS,
+                    deposit=deposits.deposit_asked(ctx.salon, service, by_salon=False))
 
 
 @pages.route("/book/{salon_id}", methods=["POST"], content_types=[FORM])
@@ -124,7 +126,10 @@ def book_submit(salon_id):
             booked = booking.book(repository(), booking.BookingRequest(
                 salon_id=salon_id, service_id=form.service, start=form.start_at, name=form.name, phone=form.phone,
                 staff_id=form.staff_id, email=form.email or None, notes=form.note, recall_consent=form.recall == "1",
-            ), now(), form.idempotency_key, _ctx().base)
+            ), now(), form.idempotency_key, _ctx().base, payments=payment_provider())
+            deposit = booked.appointment.deposit
+            if deposit is not None and not deposit.paid and deposit.url:
+                return redirect(deposit.url)  # the provider's hosted checkout; it comes back to the manage page
             return redirect(_ctx(booked.salon).manage_url(booked.manage_token, new="1"))
         except DomainError as error:
             problem = error
@@ -179,7 +184,8 @@ def claim_submit(token):
 def manage_view(token):
     q = _query()
     managed = manage.view(repository(), token)
-    return _manage_page(managed, token, new=q.get("new") == "1", done=q.get("done"))
+    return _manage_page(managed, token, new=q.get("new") == "1" or q.get("paid") == "1", done=q.get("done"),
+                        paid=q.get("paid"))
 
 
 @pages.route("/manage/{token}/cancel", methods=["GET"])

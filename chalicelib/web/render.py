@@ -7,8 +7,11 @@ from chalice import Response
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Inline CSS only and forms that post back here: nothing else may load or run.
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+# Inline CSS only and forms that post back here: nothing else may load or run. A booking form that
+# asks a deposit answers with a redirect to the payment provider's hosted checkout, which
+# form-action must allow (browsers apply it to the redirect after a post).
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+       "form-action 'self' https://checkout.stripe.com; "
        "base-uri 'none'; frame-ancestors 'none'")
 
 
