@@ -205,7 +205,7 @@ def cancel_submit(token):
     if forms.fields(pages.current_request.raw_body).get("confirm") != "1":
         return redirect(_ctx().manage_url(token, "/cancel"))  # only the confirmation page cancels
     try:
-        manage.cancel(repository(), token, now(), _ctx().base)
+        manage.cancel(repository(), token, now(), _ctx().base, payments=payment_provider())
     except NotFound:
         raise
     except DomainError as error:  # already cancelled, started, changed meanwhile: show where it stands

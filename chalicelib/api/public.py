@@ -99,7 +99,7 @@ def get_booking(token):
 @public.route("/v1/bookings/{token}/cancel", methods=["POST"])
 @_handled
 def cancel_booking(token):
-    return _managed_view(manage.cancel(repository(), token, now(), _base()))
+    return _managed_view(manage.cancel(repository(), token, now(), _base(), payments=payment_provider()))
 
 
 @public.route("/v1/bookings/{token}/reschedule", methods=["POST"])

@@ -151,3 +151,55 @@ class SavedCard:
     customer: str
     payment_method: str
     saved_at: datetime
+
+
+class JobKind(StrEnum):
+    REFUND = "refund"  # give back `amount` of the payment `payment_ref`
+    CHARGE = "charge"  # take `amount` from the client's card on file, off-session
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"  # a worker holds it until `lease_until`
+    DONE = "done"
+    FAILED = "failed"  # declined or needs the client: the owner sees why
+
+
+@dataclass(frozen=True)
+class PaymentJob:
+    """A refund or a charge, written before the provider is called (like an outbox message): a
+    worker claims it, calls the provider with an idempotency key of the job and its attempt, and
+    records the outcome and the movement in one transaction, so a retry never pays out twice."""
+
+    id: str
+    kind: JobKind
+    salon_id: str
+    appointment_id: str
+    appointment_start: datetime
+    client_id: str
+    amount: int
+    currency: str
+    provider: str
+    created_at: datetime
+    payment_ref: str | None = None  # refunds: the payment to refund
+    customer: str | None = None  # charges: the card on file
+    payment_method: str | None = None
+    status: JobStatus = JobStatus.PENDING
+    attempt: int = 1  # a new attempt (the owner retries a failed charge) gets a new idempotency key
+    claim_id: str | None = None
+    lease_until: datetime | None = None
+    result_ref: str | None = None  # the provider's refund or payment id
+    reason: str | None = None  # why it failed: declined, authentication_required...
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"{self.id}-{self.attempt}"
+
+    @property
+    def next_attention(self) -> datetime | None:
+        """When a sweep must look at it: now while pending, at the lease's end while claimed."""
+        if self.status is JobStatus.PENDING:
+            return self.created_at
+        if self.status is JobStatus.CLAIMED:
+            return self.lease_until
+        return None

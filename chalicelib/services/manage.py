@@ -9,7 +9,8 @@ from ..domain.catalog import Catalog
 from ..domain.errors import NotFound
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
-from . import notify, waitlist_offers
+from . import notify, payment_jobs, waitlist_offers
+from .fees import money_of_cancel
 from .salons import load_salon, require_service, require_staff_for
 
 MAX_TOKEN_LENGTH = 128
@@ -40,20 +41,23 @@ def view(repo, token: str) -> ManagedBooking:
     return ManagedBooking(appt, salon, catalog)
 
 
-def cancel(repo, token: str, now: datetime, base_url: str = "") -> ManagedBooking:
+def cancel(repo, token: str, now: datetime, base_url: str = "", payments=None) -> ManagedBooking:
     """Free before the cutoff; after it allowed, flagged `late` and counted on the client (with
     the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist."""
     appt, _ = _find(repo, token)
     salon, catalog = load_salon(repo, appt.salon_id)
-    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url)
+    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url, payments=payments)
     return ManagedBooking(cancelled, salon, catalog)
 
 
 def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy, now: datetime,
-                       base_url: str, by_reply: bool = False) -> Appointment:
+                       base_url: str, by_reply: bool = False, payments=None) -> Appointment:
     """Shared by the manage link, the SMS reply "2" (`by_reply`) and the owner: one transaction with
-    the texts it causes, then the freed slot is offered to the waitlist."""
-    cancelled = appt.cancel(by, now, salon.free_cancellation_until(appt.start))
+    the texts it causes, then the freed slot is offered to the waitlist. A paid deposit: refunded
+    on a timely cancel (a job in the same transaction, run now through `payments` or else by the
+    sweep), kept toward the fee on a late one (recorded as the fee's movement)."""
+    cancelled = money_of_cancel(salon, appt.cancel(by, now, salon.free_cancellation_until(appt.start)), now)
+    refund = payment_jobs.refund_for_cancel(cancelled, now)
     client = repo.get_client(salon.id, appt.client_id)
     fee = None
     if cancelled.late and salon.policy.late_cancel_fee and client is not None:
@@ -61,8 +65,11 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) if client else ()
     if by_reply and client is not None and not messages:  # with confirmations off, the reply still gets an answer
         messages = (notify.message(salon, client, "reply_cancelled", now, start=appt.start, late=cancelled.late),)
-    repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages)
+    repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages,
+                jobs=(refund,) if refund else ())
     observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
+    if refund is not None and payments is not None:
+        payment_jobs.run(repo, payments, refund, now, salon)
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return cancelled
 

@@ -10,7 +10,7 @@ from ..domain.appointment import Appointment, Status
 from ..domain.clock import days
 from ..domain.errors import DomainError
 from ..domain.ids import new_manage_token, token_hash
-from . import attendance, deposits, notify, waitlist_offers
+from . import attendance, deposits, notify, payment_jobs, waitlist_offers
 from .salons import load_salon
 
 log = logging.getLogger(__name__)
@@ -112,3 +112,8 @@ def sweep_offers(repo, now: datetime, base_url: str, payments=None) -> SweepRepo
         return "offered to the next" if offered else "released"
 
     return _run_lane(repo, "offer", now, handle)
+
+
+def sweep_payment_jobs(repo, now: datetime, payments) -> dict:
+    """Refunds and charges left pending or with an ended lease (services/payment_jobs.py)."""
+    return payment_jobs.sweep(repo, payments, now, _Salons(repo))

@@ -6,13 +6,24 @@ from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff, TimeOff
 from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
-from ..domain.money import CardOnFile, Deposit, DepositKind, DepositRule, Movement, MovementKind, SavedCard
+from ..domain.money import (
+    CardOnFile,
+    Deposit,
+    DepositKind,
+    DepositRule,
+    JobKind,
+    JobStatus,
+    Movement,
+    MovementKind,
+    PaymentJob,
+    SavedCard,
+)
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.policy import Ladder, Policy
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
 from ..domain.schedule import Due
 from . import keys
-from .models import AppointmentItem, ClientItem, MessageItem, SalonItem, ServiceItem, StaffItem
+from .models import AppointmentItem, ClientItem, MessageItem, PaymentJobItem, SalonItem, ServiceItem, StaffItem
 
 
 def _iso(instant: datetime | None) -> str | None:
@@ -266,4 +277,30 @@ def message_from_item(item: MessageItem) -> OutboxMessage:
         appointment_start=_instant(item.appointment_start), attempts=int(item.attempts),
         provider_message_id=item.provider_message_id, reason=item.reason, sent_at=_instant(item.sent_at),
         lease_until=_instant(item.lease_until), claim_id=item.claim_id,
+    )
+
+
+def payment_job_to_item(job: PaymentJob) -> PaymentJobItem:
+    attention = job.next_attention
+    return PaymentJobItem(
+        keys.salon_pk(job.salon_id), keys.payment_job_sk(job.id),
+        gsi2pk=keys.due_pk("payjob", attention.date()) if attention else None,
+        gsi2sk=keys.due_sk(attention, job.salon_id, job.id) if attention else None,
+        job_id=job.id, job_kind=job.kind.value, salon_id=job.salon_id, appointment_id=job.appointment_id,
+        appointment_start=iso_utc(job.appointment_start), client_id=job.client_id, amount=job.amount,
+        currency=job.currency, provider=job.provider, created_at=iso_utc(job.created_at),
+        payment_ref=job.payment_ref, customer=job.customer, payment_method=job.payment_method,
+        status=job.status.value, attempt=job.attempt, claim_id=job.claim_id, lease_until=_iso(job.lease_until),
+        result_ref=job.result_ref, reason=job.reason,
+    )
+
+
+def payment_job_from_item(item: PaymentJobItem) -> PaymentJob:
+    return PaymentJob(
+        id=item.job_id, kind=JobKind(item.job_kind), salon_id=item.salon_id, appointment_id=item.appointment_id,
+        appointment_start=parse_iso_utc(item.appointment_start), client_id=item.client_id, amount=int(item.amount),
+        currency=item.currency, provider=item.provider, created_at=parse_iso_utc(item.created_at),
+        payment_ref=item.payment_ref, customer=item.customer, payment_method=item.payment_method,
+        status=JobStatus(item.status), attempt=int(item.attempt), claim_id=item.claim_id,
+        lease_until=_instant(item.lease_until), result_ref=item.result_ref, reason=item.reason,
     )

@@ -156,6 +156,30 @@ class PaymentEventItem(Item, discriminator="payment_event"):
     received_at = UnicodeAttribute()
 
 
+class PaymentJobItem(Item, discriminator="payment_job"):
+    """A refund or an off-session charge, claimed by one worker at a time (domain/money.py PaymentJob)."""
+
+    job_id = UnicodeAttribute()
+    job_kind = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    appointment_start = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    payment_ref = UnicodeAttribute(null=True)
+    customer = UnicodeAttribute(null=True)
+    payment_method = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    attempt = NumberAttribute(default=1)
+    claim_id = UnicodeAttribute(null=True)
+    lease_until = UnicodeAttribute(null=True)
+    result_ref = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+
+
 class LockItem(Item, discriminator="lock"):
     appointment_id = UnicodeAttribute()
 

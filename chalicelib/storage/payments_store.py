@@ -8,7 +8,7 @@ from ..domain.client import Client
 from ..domain.clock import iso_utc
 from ..domain.outbox import OutboxMessage
 from . import keys, mapping
-from .models import AppointmentItem, ClientItem, Item, MessageItem, PaymentEventItem
+from .models import AppointmentItem, ClientItem, Item, MessageItem, PaymentEventItem, PaymentJobItem
 
 EVENT_TTL = timedelta(days=90)  # longer than any provider retries an event (Stripe: 3 days)
 
@@ -21,7 +21,79 @@ def _duplicate(reason) -> DuplicateEvent:
     return DuplicateEvent()
 
 
+class JobExists(Exception):
+    """A refund or charge with this id is already under way or done."""
+
+
+def _job_exists(reason) -> JobExists:
+    return JobExists()
+
+
 class PaymentsStore:
+    # --- refunds and charges (payment jobs) ----------------------------------------------------
+    def add_payment_job(self, job, retry_failed: bool = False) -> None:
+        """Write a job before the provider is called. JobExists when one with its id is pending,
+        claimed or done (a double click); `retry_failed` lets a new attempt replace a failed one."""
+        condition = PaymentJobItem.pk.does_not_exist()
+        if retry_failed:
+            condition |= PaymentJobItem.status == "failed"
+        tx = self._transaction()
+        tx.save(mapping.payment_job_to_item(job), condition=condition, on_fail=_job_exists)
+        tx.commit()
+
+    def get_payment_job(self, salon_id: str, job_id: str):
+        from pynamodb.exceptions import DoesNotExist
+
+        try:
+            return mapping.payment_job_from_item(PaymentJobItem.get(keys.salon_pk(salon_id),
+                                                                    keys.payment_job_sk(job_id), consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def claim_payment_job(self, before, claimed) -> bool:
+        """Take the job for one worker: conditioned on the status and claim id as read, so of two
+        workers exactly one wins."""
+        condition = PaymentJobItem.status == before.status.value
+        condition &= (PaymentJobItem.claim_id == before.claim_id) if before.claim_id \
+            else PaymentJobItem.claim_id.does_not_exist()
+        tx = self._transaction()
+        tx.save(mapping.payment_job_to_item(claimed), condition=condition, on_fail=_job_exists)
+        try:
+            tx.commit()
+        except JobExists:
+            return False
+        return True
+
+    def finish_payment_job(self, claimed, finished, appt_before: Appointment | None, appt_after: Appointment | None,
+                           messages: tuple[OutboxMessage, ...] = ()) -> None:
+        """The provider's answer, the movement on the appointment and the texts, in one
+        transaction, only while this worker's claim holds (JobExists otherwise); `booking_changed`
+        when the appointment moved on meanwhile (read it again and retry)."""
+        from .repository import _changed
+
+        tx = self._transaction()
+        tx.save(mapping.payment_job_to_item(finished), condition=PaymentJobItem.claim_id == claimed.claim_id,
+                on_fail=_job_exists, priority=2)
+        if appt_before is not None and appt_after is not None:
+            tx.save(mapping.appointment_to_item(appt_after), condition=money_unchanged(appt_before), on_fail=_changed,
+                    priority=1)
+        for message in messages:
+            tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
+        tx.commit()
+
+    def due_payment_jobs(self, day, now: datetime) -> list:
+        query = Item.due_index.query(keys.due_pk("payjob", day), Item.gsi2sk <= keys.due_until(now))
+        return [mapping.payment_job_from_item(i) for i in query if isinstance(i, PaymentJobItem)]
+
+    def record_movement(self, before: Appointment, after: Appointment) -> None:
+        """A movement the owner records (cash, waived), conditioned on no other arriving meanwhile."""
+        from .repository import _changed
+
+        tx = self._transaction()
+        tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=_changed)
+        tx.commit()
+
+    # --- the webhook -------------------------------------------------------------------------
     def appointment_and_client(self, salon_id: str, start: datetime, appointment_id: str,
                                client_id: str) -> tuple[Appointment | None, Client | None]:
         """One consistent BatchGetItem: the appointment a payment names and its client."""

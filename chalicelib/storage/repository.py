@@ -200,7 +200,7 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def cancel(self, before: Appointment, after: Appointment, count_late: bool, fee: Decimal | None = None,
-               messages: tuple[OutboxMessage, ...] = ()) -> None:
+               messages: tuple[OutboxMessage, ...] = (), jobs=()) -> None:
         """Cancel and free the chair in one transaction: the locks go with the status change,
         the appointment leaves the due index, a late cancel is counted (with its fee)."""
         tx = self._transaction()
@@ -214,6 +214,8 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
             tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
                       actions=actions, condition=ClientItem.pk.exists())
         self._add_messages(tx, messages)
+        for job in jobs:  # a deposit's refund, written with the cancel (payments_store.py runs it)
+            tx.save(mapping.payment_job_to_item(job), condition=Item.pk.does_not_exist())
         tx.commit()
 
     def add_link(self, before: Appointment, after: Appointment, token_digest: str,
