@@ -75,6 +75,7 @@ DECLARED = {
         Route("/owner/clients", ("GET",), "clients_page"),
         Route("/owner/clients/{client_id}", ("GET",), "client_page"),
         Route("/owner/clients/{client_id}/access", ("POST",), "save_access", FORM),
+        Route("/owner/clients/{client_id}/appointments/{appointment_id}/money", ("POST",), "settle_fee", FORM),
         Route(
             "/owner/clients/{client_id}/appointments/{appointment_id}/revert-no-show",
             ("POST",),
@@ -94,6 +95,7 @@ DECLARED = {
         Route("/v1/admin/clients/{client_id}", ("GET",), "api_file"),
         Route("/v1/admin/clients/{client_id}", ("PATCH",), "api_update"),
         Route("/v1/admin/clients/{client_id}/access", ("POST",), "api_access"),
+        Route("/v1/admin/clients/{client_id}/appointments/{appointment_id}/money", ("POST",), "api_settle_fee"),
         Route(
             "/v1/admin/clients/{client_id}/appointments/{appointment_id}/revert-no-show",
             ("POST",),

@@ -190,6 +190,7 @@ class PaymentJob:
     lease_until: datetime | None = None
     result_ref: str | None = None  # the provider's refund or payment id
     reason: str | None = None  # why it failed: declined, authentication_required...
+    checkout_ref: str | None = None  # a charge the client must authenticate: the checkout sent to them
 
     @property
     def idempotency_key(self) -> str:

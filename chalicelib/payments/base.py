@@ -31,11 +31,14 @@ class CheckoutRequest:
     locale: str = "auto"
     client_id: str | None = None
     customer: str | None = None  # the provider's customer id, when the client has one
+    job_id: str | None = None  # a fee the client pays themselves: the charge job it settles
 
     @property
     def metadata(self) -> dict[str, str]:
         data = {"salon_id": self.salon_id, "appointment_id": self.appointment_id,
                 "appointment_start": self.appointment_start}
+        if self.job_id:
+            data["job_id"] = self.job_id
         return {**data, "client_id": self.client_id} if self.client_id else data
 
 

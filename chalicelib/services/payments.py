@@ -44,6 +44,8 @@ def handle_webhook(repo, provider, provider_name: str, raw_body: bytes, headers:
 
 
 def _deposit_paid(repo, provider, event: PaymentEvent, now: datetime, base_url: str) -> str:
+    if event.metadata.get("job_id"):
+        return _fee_paid(repo, provider, event, now)
     appt, client = _named_appointment(repo, event)
     why_not = _mismatch(appt, client, event)
     if why_not:
@@ -72,6 +74,36 @@ def _deposit_paid(repo, provider, event: PaymentEvent, now: datetime, base_url: 
         return _refund_late_payment(repo, provider, salon, client, appt, event, now, base_url, names)
     except DuplicateEvent:
         return "duplicate"
+
+
+def _fee_paid(repo, provider, event: PaymentEvent, now: datetime) -> str:
+    """A fee the client paid on the link they were sent (their bank wanted them to confirm it):
+    matched to the failed charge job of that salon, its checkout, amount and currency."""
+    from ..domain.money import JobKind, JobStatus
+    from ..storage.payments_store import JobExists
+
+    meta = event.metadata
+    try:
+        salon_id = checked_salon_id(meta.get("salon_id", ""))
+    except DomainError:
+        return _ignored(repo, provider, event, "no such fee", now)
+    job_id = meta.get("job_id", "")
+    job = repo.get_payment_job(salon_id, job_id) if 0 < len(job_id) <= 128 else None
+    if (job is None or job.kind is not JobKind.CHARGE or job.checkout_ref != event.checkout_ref
+            or job.amount != event.amount or job.currency != event.currency or not event.payment_ref):
+        return _ignored(repo, provider, event, "no such fee", now)
+    if job.status is JobStatus.DONE:
+        return "duplicate"
+    appt = repo.get_appointment(salon_id, job.appointment_start, job.appointment_id)
+    if appt is None:
+        return _ignored(repo, provider, event, "no such fee", now)
+    movement = Movement(MovementKind.CHARGE, job.amount, job.currency, now, event.payment_ref, provider.name)
+    done = replace(job, status=JobStatus.DONE, result_ref=event.payment_ref, reason=None)
+    try:
+        repo.settle_fee_checkout(job, done, appt, appt.with_movement(movement), provider.name, event.id, now)
+    except (DuplicateEvent, JobExists):
+        return "duplicate"
+    return "fee_paid"
 
 
 def _card_saved(repo, provider, event: PaymentEvent, now: datetime) -> str:

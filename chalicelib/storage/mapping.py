@@ -291,7 +291,7 @@ def payment_job_to_item(job: PaymentJob) -> PaymentJobItem:
         currency=job.currency, provider=job.provider, created_at=iso_utc(job.created_at),
         payment_ref=job.payment_ref, customer=job.customer, payment_method=job.payment_method,
         status=job.status.value, attempt=job.attempt, claim_id=job.claim_id, lease_until=_iso(job.lease_until),
-        result_ref=job.result_ref, reason=job.reason,
+        result_ref=job.result_ref, reason=job.reason, checkout_ref=job.checkout_ref,
     )
 
 
@@ -303,4 +303,5 @@ def payment_job_from_item(item: PaymentJobItem) -> PaymentJob:
         payment_ref=item.payment_ref, customer=item.customer, payment_method=item.payment_method,
         status=JobStatus(item.status), attempt=int(item.attempt), claim_id=item.claim_id,
         lease_until=_instant(item.lease_until), result_ref=item.result_ref, reason=item.reason,
+        checkout_ref=item.checkout_ref,
     )

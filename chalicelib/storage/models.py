@@ -178,6 +178,7 @@ class PaymentJobItem(Item, discriminator="payment_job"):
     lease_until = UnicodeAttribute(null=True)
     result_ref = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+    checkout_ref = UnicodeAttribute(null=True)
 
 
 class LockItem(Item, discriminator="lock"):

@@ -81,6 +81,29 @@ class PaymentsStore:
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
         tx.commit()
 
+    def save_failed_job(self, before, after, messages: tuple[OutboxMessage, ...] = ()) -> None:
+        """A failed job's follow-up (the checkout sent to the client), while it is still failed."""
+        tx = self._transaction()
+        tx.save(mapping.payment_job_to_item(after), condition=PaymentJobItem.status == before.status.value,
+                on_fail=_job_exists)
+        for message in messages:
+            tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
+        tx.commit()
+
+    def settle_fee_checkout(self, job, done, appt_before: Appointment, appt_after: Appointment, provider: str,
+                            event_id: str, now: datetime) -> None:
+        """The client paid a fee on the checkout they were sent: the job done, the charge on the
+        appointment and the event record, once."""
+        from .repository import _changed
+
+        tx = self._transaction()
+        self._add_event(tx, provider, event_id, "fee_paid", now, job.salon_id, job.appointment_id)
+        tx.save(mapping.payment_job_to_item(done), condition=PaymentJobItem.status == job.status.value,
+                on_fail=_job_exists, priority=2)
+        tx.save(mapping.appointment_to_item(appt_after), condition=money_unchanged(appt_before), on_fail=_changed,
+                priority=1)
+        tx.commit()
+
     def due_payment_jobs(self, day, now: datetime) -> list:
         query = Item.due_index.query(keys.due_pk("payjob", day), Item.gsi2sk <= keys.due_until(now))
         return [mapping.payment_job_from_item(i) for i in query if isinstance(i, PaymentJobItem)]
