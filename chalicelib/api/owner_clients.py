@@ -133,7 +133,14 @@ _CLIENT = {"type": "object", "properties": {
 _APPOINTMENT = {"type": "object", "properties": {
     "id": _string(), "status": _string(), "start": _string(format="date-time"), "end": _string(format="date-time"),
     "service_id": _string(), "service_name": _NULLABLE, "staff_id": _string(), "staff_name": _NULLABLE,
-    "late": {"type": "boolean"}, "cancelled_by": _NULLABLE, "client_note": _string()}}
+    "late": {"type": "boolean"}, "cancelled_by": _NULLABLE, "client_note": _string(),
+    "deposit": {"type": "object", "nullable": True, "properties": {
+        "amount": _string(), "currency": _string(), "paid_at": _string(format="date-time", nullable=True),
+        "expires_at": _string(format="date-time")}},
+    "movements": {"type": "array", "items": {"type": "object", "properties": {
+        "kind": _string(enum=["deposit", "fee", "charge", "refund", "cash", "waived"]), "amount": _string(),
+        "currency": _string(), "at": _string(format="date-time"), "reference": _NULLABLE, "provider": _NULLABLE}}},
+    "owed": _string(description="what the client owes for this appointment, e.g. 10.00")}}
 _MESSAGE = {"type": "object", "properties": {
     "id": _string(), "kind": _string(), "status": _string(), "created_at": _string(format="date-time"),
     "sent_at": _string(format="date-time", nullable=True), "body": _string(), "reason": _NULLABLE}}
