@@ -493,8 +493,9 @@ def test_editing_staff_audits_readable_changes(owner, salon_id):
     assert values.pop("svc_haircut") == "1"
     assert owner.submit("/owner/settings/staff/giulia", **values).status_code == 303
     [entry] = audit(salon_id, "staff_changed")
-    assert entry.details == {"name": "Giulia", "changes": {"services": "Taglio donna, Colore → Colore",
-                                                           "time_off": "(none) → 2026-04-06"}}
+    assert entry.details == {"name": "Giulia", "changes": {
+        "services": "Taglio donna, Colore, Trattamento viso → Colore, Trattamento viso",
+        "time_off": "(none) → 2026-04-06"}}
     assert owner.submit("/owner/settings/staff/giulia/active", active="0").status_code == 303
     [off] = audit(salon_id, "staff_deactivated")
     assert off.details["changes"] == {"active": "yes → no"}
