@@ -123,3 +123,24 @@ def test_nothing_to_collect_on_an_ordinary_booking(api, salon_id, repo, clock, p
     answer = call(owner, "POST", f"/v1/admin/clients/{appt.client_id}/appointments/{appt.id}/money",
                   {"action": "cash"})
     assert answer.status_code == 409 and answer.json_body["error"]["code"] == "no_fee"
+
+
+def test_the_agenda_marks_unpaid_and_paid_deposits(api, salon_id, repo, clock, provider):
+    from chalicelib.services import booking
+    from tests.owner.test_clients import TUESDAY_10
+
+    booked = booking.book(repo, booking.BookingRequest(salon_id=salon_id, service_id="facial", start=TUESDAY_10,
+                                                       name="Anna Rossi", phone="+39 333 123 4567",
+                                                       staff_id="giulia"),
+                          clock["now"], base_url="https://book.example", payments=provider)
+    owner = sign_in(api, salon_id)
+    page = text(owner.get("/owner/agenda?day=2026-03-24"))
+    assert 'data-deposit="unpaid"' in page and "Awaiting the deposit" in page
+    ticket = urlsplit(booked.appointment.deposit.url).path.rsplit("/", 1)[1]
+    raw, headers = provider.completed_event(provider.open_ticket(ticket), clock["now"])
+    assert payments.handle_webhook(repo, provider, "local", raw, headers, clock["now"], "https://book.example") \
+        == "paid"
+    assert 'data-deposit="paid"' in text(owner.get("/owner/agenda?day=2026-03-24"))
+    listed = call(owner, "GET", "/v1/admin/agenda?day=2026-03-24").json_body
+    [entry] = [a for d in listed["days"] for a in d["appointments"] if a["id"] == booked.appointment.id]
+    assert entry["deposit"] == "paid" and entry["status"] == "booked"
