@@ -89,7 +89,8 @@ COMPONENTS = {
     "Payment": {"type": "object", "description": "A deposit: pay at `url` (present until paid) before "
                 "`expires_at`, or the time is released", "properties": {
         "url": _string(format="uri"), "amount": _AMOUNT, "currency": _string(), "expires_at": _string(
-            format="date-time"), "paid": {"type": "boolean"}}},
+            format="date-time"), "paid": {"type": "boolean"},
+        "purpose": _string(enum=["deposit", "card"], description="card: leave a card on file, nothing is charged")}},
     "BookingCreated": {"type": "object", "properties": {
         "booking": BOOKING, "manage_token": _string(), "manage_url": _string(format="uri"),
         "payment": {"$ref": "#/components/schemas/Payment"}}},

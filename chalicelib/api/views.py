@@ -39,7 +39,8 @@ def service_view(service: Service, salon: Salon, catalog: Catalog) -> dict:
 def payment_view(deposit: Deposit, salon: Salon, status: str | None = None) -> dict:
     """The deposit of a booking: where to pay (until paid) and until when the time is held."""
     view = {"amount": format_amount(deposit.amount, deposit.currency), "currency": deposit.currency,
-            "expires_at": local_iso(deposit.expires_at, salon), "paid": deposit.paid}
+            "expires_at": local_iso(deposit.expires_at, salon), "paid": deposit.paid,
+            "purpose": "deposit" if deposit.amount else "card"}
     if not deposit.paid and status in (None, "awaiting_payment"):
         view["url"] = deposit.url
     return view

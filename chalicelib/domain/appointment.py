@@ -126,6 +126,8 @@ class Appointment:
         if self.deposit.paid:
             raise IllegalTransition("This deposit is already paid.", "already_paid")
         paid = self.deposit.settled(payment_ref, now)
+        if not paid.amount:  # a card left on file: nothing was paid
+            return self._move(Status.BOOKED, deposit=paid, due=due)
         movement = Movement(MovementKind.DEPOSIT, paid.amount, paid.currency, now, payment_ref, paid.provider)
         return self._move(Status.BOOKED, deposit=paid, due=due, movements=(*self.movements, movement))
 

@@ -74,6 +74,9 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
     if deposit_amount:  # the one provider call, before the transaction that carries its reference
         deposit, expiry = deposits.open_checkout(payments, salon, service, appointment_id, request.start, client.id,
                                                  deposit_amount, f"{base_url}/manage/{token}", now)
+    elif deposits.needs_card(salon, _on_file(repo, salon, client, is_new), by_salon):  # a card on file first
+        deposit, expiry = deposits.open_card_checkout(payments, salon, service, appointment_id, request.start,
+                                                      client.id, f"{base_url}/manage/{token}", now)
     while True:
         staff = offered[0]
         end = request.start + duration
@@ -116,3 +119,13 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             if not offered:
                 deposits.abandon_checkout(payments, deposit)
                 raise
+
+
+def _on_file(repo, salon, client, is_new: bool):
+    """The stored file of a returning client, read only when the salon may ask for a card (its
+    counters and card decide): one GetItem more for those salons, none for the others."""
+    from ..domain.money import CardOnFile
+
+    if is_new or salon.policy.card_on_file is CardOnFile.NEVER:
+        return client
+    return repo.get_client(salon.id, client.id) or client

@@ -45,6 +45,32 @@ def open_checkout(provider, salon: Salon, service: Service, appointment_id: str,
     return deposit, Due("payment_expiry", expires_at)
 
 
+def needs_card(salon: Salon, client, by_salon: bool) -> bool:
+    """The salon asks this client to leave a card before booking online (never, after the ladder's
+    warning, or always) and none is on file yet."""
+    return not by_salon and client.card is None and salon.policy.requires_card(client.no_show_count)
+
+
+def open_card_checkout(provider, salon: Salon, service: Service, appointment_id: str, start: datetime, client_id: str,
+                       manage_url: str, now: datetime) -> tuple[Deposit, Due]:
+    """A setup-mode checkout: the client leaves a card (nothing is charged) and the booking is
+    held until then like a deposit; the card's webhook books it. Recorded as a deposit of 0."""
+    expires_at = now + timedelta(minutes=salon.policy.deposit_expiry_minutes)
+    request = CheckoutRequest(
+        salon_id=salon.id, appointment_id=appointment_id, appointment_start=iso_utc(start), currency=salon.currency,
+        description=f"{salon.name}: {service.name}", success_url=f"{manage_url}?paid=1",
+        cancel_url=f"{manage_url}?paid=0", expires_at=expires_at, country=salon.country, locale=salon.locale,
+        client_id=client_id)
+    try:
+        checkout = provider.create_card_checkout(request)
+    except ProviderError as error:
+        log.warning("card checkout failed for salon %s: %s", salon.id, error)
+        raise PaymentUnavailable("Online payment is not available right now; nothing was booked. "
+                                 "Please try again in a few minutes or call the salon.") from None
+    deposit = Deposit(0, salon.currency, expires_at, provider.name, checkout.reference, checkout.url)
+    return deposit, Due("payment_expiry", expires_at)
+
+
 def abandon_checkout(provider, deposit: Deposit | None) -> None:
     """The booking did not commit: its checkout must not be payable. Best effort (a payment that
     still arrives names no appointment and is ignored)."""

@@ -36,7 +36,7 @@ def handle_webhook(repo, provider, provider_name: str, raw_body: bytes, headers:
     if event.kind == "deposit_paid":
         outcome = _deposit_paid(repo, provider, event, now, base_url)
     elif event.kind == "card_saved":
-        outcome = _card_saved(repo, provider, event, now)
+        outcome = _card_saved(repo, provider, event, now, base_url)
     else:  # acknowledged and kept once, so support can see what arrived
         outcome = _ignored(repo, provider, event, "nothing to do", now)
     observability.count("PaymentEvents", outcome=outcome.split(":")[0])
@@ -76,6 +76,32 @@ def _deposit_paid(repo, provider, event: PaymentEvent, now: datetime, base_url: 
         return "duplicate"
 
 
+def _card_for_booking(repo, provider, event: PaymentEvent, card: SavedCard, now: datetime, base_url: str) -> str:
+    """The card a booking waited for: on file for the client and the appointment booked, in one
+    transaction with the event record. Only a card-only hold (a deposit of 0) of that salon, for
+    that client, awaiting it, matches."""
+    appt, client = _named_appointment(repo, event)
+    if (appt is None or client is None or appt.client_id != client.id or appt.deposit is None
+            or appt.deposit.amount != 0 or appt.deposit.provider != provider.name):
+        return _ignored(repo, provider, event, "no such appointment", now)
+    if appt.status is not Status.AWAITING_PAYMENT:
+        try:  # left too late or cancelled: the card is still the client's
+            repo.save_card(appt.salon_id, client.id, card, provider.name, event.id, now)
+        except DuplicateEvent:
+            return "duplicate"
+        return "card_saved"
+    salon, catalog = load_salon(repo, appt.salon_id)
+    token = new_manage_token()
+    booked = _paid(salon, appt, replace(event, payment_ref=None), now, token)
+    messages = notify.booking_confirmation(salon, catalog, client, booked, token, base_url, now)
+    try:
+        repo.settle_payment(appt, booked, provider.name, event.id, "card_saved", now, token_hash(token), messages,
+                            card=card)
+    except DuplicateEvent:
+        return "duplicate"
+    return "card_saved"
+
+
 def _fee_paid(repo, provider, event: PaymentEvent, now: datetime) -> str:
     """A fee the client paid on the link they were sent (their bank wanted them to confirm it):
     matched to the failed charge job of that salon, its checkout, amount and currency."""
@@ -106,7 +132,7 @@ def _fee_paid(repo, provider, event: PaymentEvent, now: datetime) -> str:
     return "fee_paid"
 
 
-def _card_saved(repo, provider, event: PaymentEvent, now: datetime) -> str:
+def _card_saved(repo, provider, event: PaymentEvent, now: datetime, base_url: str) -> str:
     """A setup checkout finished: the card is on file for the client the checkout was made for."""
     meta = event.metadata
     try:
@@ -117,6 +143,8 @@ def _card_saved(repo, provider, event: PaymentEvent, now: datetime) -> str:
     if not client_id or len(client_id) > 64 or not event.customer or not event.payment_method:
         return _ignored(repo, provider, event, "no such client", now)
     card = SavedCard(provider.name, event.customer, event.payment_method, now)
+    if meta.get("appointment_id"):  # asked at booking: the card books the held appointment
+        return _card_for_booking(repo, provider, event, card, now, base_url)
     try:
         repo.save_card(salon_id, client_id, card, provider.name, event.id, now)
     except DuplicateEvent:

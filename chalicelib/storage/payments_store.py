@@ -140,7 +140,7 @@ class PaymentsStore:
 
     def settle_payment(self, before: Appointment, after: Appointment, provider: str, event_id: str, outcome: str,
                        now: datetime, token_digest: str | None = None, messages: tuple[OutboxMessage, ...] = (),
-                       relock: bool = False) -> None:
+                       relock: bool = False, card=None) -> None:
         """One transaction: the appointment as the payment leaves it (status and due unchanged
         since read), its new manage link, the texts, the event record (a repeat fails here with
         DuplicateEvent), and, for a late payment of a released hold, its locks taken again
@@ -156,6 +156,10 @@ class PaymentsStore:
             self._put_locks(tx, after, block_starts(after.start, after.occupied_until))
         for message in messages:
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
+        if card is not None:  # a card left on file books the appointment it was asked for
+            tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
+                      actions=[ClientItem.card.set(mapping.card_to_dict(card))],
+                      condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist())
         tx.commit()
 
     def save_card(self, salon_id: str, client_id: str, card, provider: str, event_id: str, now: datetime) -> None:

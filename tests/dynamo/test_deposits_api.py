@@ -198,3 +198,26 @@ def test_a_booking_retried_with_its_key_answers_the_same_payment_link(api, salon
     assert first.status_code == 201 and again.status_code == 200
     assert again.json_body["payment"] == first.json_body["payment"]
     assert again.json_body["manage_token"] == first.json_body["manage_token"]
+
+
+def test_a_salon_that_asks_a_card_holds_the_booking_until_the_card_is_left(api, salon_id, provider, repo):
+    from dataclasses import replace
+
+    from chalicelib.domain.money import CardOnFile
+
+    salon, _ = repo.load_salon(salon_id)
+    repo.save_salon(replace(salon, policy=replace(salon.policy, card_on_file=CardOnFile.ALWAYS)))
+    body = book(api, salon_id).json_body  # a service without a deposit
+    assert body["booking"]["status"] == "awaiting_payment"
+    assert body["payment"]["purpose"] == "card" and body["payment"]["amount"] == "0.00"
+    raw, headers = paid_event(provider, body["payment"]["url"])
+    assert json.loads(raw)["type"] == "setup_intent.succeeded"
+    assert webhook(api, raw, headers).json_body["outcome"] == "card_saved"
+    appt = appointment_of(repo, salon_id, body)
+    assert appt.status.value == "booked" and appt.movements == ()
+    client = repo.get_client(salon_id, appt.client_id)
+    assert client.card.payment_method == "pm_local_card" and client.card.customer.startswith("cus_local_")
+    assert webhook(api, raw, headers).json_body["outcome"] == "duplicate"
+
+    again = book(api, salon_id, start="2026-03-24T15:00:00+01:00").json_body  # the card is on file now
+    assert again["booking"]["status"] == "booked" and "payment" not in again
