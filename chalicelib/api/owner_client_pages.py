@@ -21,7 +21,8 @@ DONE = {"contact": "Contact details saved.", "notes": "Private notes saved.", "c
         "declined": "The card was declined: collect at the desk or waive.",
         "authentication_required": "The bank wants the client to confirm this payment: they were sent a link to "
                                    "pay it.",
-        "cash": "Recorded as paid at the desk.", "waived": "Fee waived."}
+        "cash": "Recorded as paid at the desk.", "waived": "Fee waived.",
+        "refunded": "Refunded: the client gets the money back on their card."}
 STATUS_LABELS = {"awaiting_payment": "Awaiting the deposit", "expired": "Deposit not paid (released)",
                  "held": "Offered (waitlist)", "booked": "Booked", "confirmed": "Confirmed", "arrived": "Arrived",
                  "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
@@ -163,9 +164,10 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
 
 def _money(file: service.ClientFile) -> dict:
     """What the file shows of money: each appointment's movements, what it owes, and the total."""
-    from ..domain.money import format_amount, owed
+    from ..domain.money import format_amount, owed, paid_in
 
     currency = file.salon.currency
     per_appointment = {a.id: owed(a.movements) for a in file.appointments}
     return {"owed": per_appointment, "total": format_amount(sum(per_appointment.values()), currency),
+            "refundable": {a.id: paid_in(a.movements) for a in file.appointments},
             "amount": lambda minor, cur=currency: f"{format_amount(minor, cur)} {cur}"}

@@ -70,9 +70,10 @@ ACCESS_CHANGE = {
     "properties": {"access": _string(enum=["ok", "restricted", "banned"], maxLength=10), "until": schema.DATE},
 }
 MONEY_ACTION = {"type": "object", "additionalProperties": False, "required": ["action"],
-                "properties": {"action": _string(enum=["collect", "cash", "waive"], maxLength=10,
+                "properties": {"action": _string(enum=["collect", "cash", "waive", "refund"], maxLength=10,
                                                  description="collect from the card on file, paid at the desk, "
-                                                             "or waive what is owed")}}
+                                                             "waive what is owed, or refund what was paid "
+                                                             "online")}}
 ERASE_REQUEST = {"type": "object", "additionalProperties": False, "required": ["confirm"],
                  "properties": {"confirm": _string(maxLength=200, description="the client's name, typed")}}
 
@@ -112,7 +113,7 @@ OPENAPI_PATHS: dict = {
         "ClientFeeSettled", [_CLIENT_ID, _APPOINTMENT_ID], "ClientMoneyAction",
         errors={**_BAD, "404": _answer("client_not_found, appointment_not_found"),
                 "409": _answer("no_fee, nothing_owed, revert_window_open, no_card, fee_in_progress, "
-                               "booking_changed")})},
+                               "nothing_to_refund, refund_in_progress, booking_changed")})},
     "/v1/admin/clients/{client_id}/export": {"get": _operation(
         "exportClient", "Everything held about the client (right of access; owner only)", "ClientExport",
         [_CLIENT_ID], errors=_MISSING)},
@@ -168,7 +169,8 @@ OPENAPI_SCHEMAS: dict = {
         "messages_received": {"type": "array", "items": {"type": "object"}},
         "waitlist": {"type": "array", "items": {"type": "object"}}}},
     "ClientFeeSettled": {"type": "object", "properties": {
-        "outcome": _string(enum=["collected", "declined", "authentication_required", "cash", "waived"]),
+        "outcome": _string(enum=["collected", "declined", "authentication_required", "cash", "waived",
+                                 "refunded"]),
         "reason": _string(description="the provider's reason for a declined charge"),
         "appointment": _ref("ClientAppointment")}},
     "ClientMoneyAction": MONEY_ACTION,

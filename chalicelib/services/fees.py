@@ -95,3 +95,24 @@ def settle_by_hand(repo, salon, appt: Appointment, kind: MovementKind, now: date
     after = appt.with_movement(Movement(kind, amount, salon.currency, now))
     repo.record_movement(appt, after)
     return after
+
+
+def refund_by_hand(repo, payments, salon, appt: Appointment, now: datetime) -> PaymentJob:
+    """The owner gives back what the salon holds for the appointment (deposit and charges, less
+    earlier refunds), through a refund job like the automatic one: once, whatever the clicks."""
+    from ..domain.money import paid_in
+
+    amount = paid_in(appt.movements)
+    paid = [m for m in appt.movements if m.kind in (MovementKind.DEPOSIT, MovementKind.CHARGE) and m.reference]
+    if amount <= 0 or not paid:
+        raise IllegalTransition("Nothing was paid online for this appointment.", "nothing_to_refund")
+    source = paid[-1] if paid[-1].amount >= amount else max(paid, key=lambda m: m.amount)
+    job = PaymentJob(id=f"refund-{appt.id}-{len(appt.movements)}", kind=JobKind.REFUND, salon_id=salon.id,
+                     appointment_id=appt.id, appointment_start=appt.start, client_id=appt.client_id,
+                     amount=min(amount, source.amount), currency=source.currency,
+                     provider=source.provider or payments.name, created_at=now, payment_ref=source.reference)
+    try:
+        repo.add_payment_job(job)
+    except JobExists:
+        raise IllegalTransition("This refund is already under way.", "refund_in_progress") from None
+    return payment_jobs.run(repo, payments, job, now, salon)

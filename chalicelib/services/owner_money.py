@@ -8,9 +8,9 @@ from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.money import JobStatus, MovementKind, PaymentJob, format_amount
 from ..payments.base import CheckoutRequest, ProviderError
 from . import fees, notify
-from .owner_clients import checked_client
+from .owner_clients import NotAllowed, checked_client
 
-ACTIONS = ("collect", "cash", "waive")
+ACTIONS = ("collect", "cash", "waive", "refund")
 PAY_LINK_HOURS = 24  # how long the client's link to pay a fee stays open
 
 
@@ -25,11 +25,17 @@ def settle(repo, audit, payments, who, client_id: str, appointment_id: str, acti
            base_url: str) -> Settled:
     if action not in ACTIONS:
         raise InvalidRequest(f"'{action}' is not one of {', '.join(ACTIONS)}.")
+    if action == "refund" and who.role != "owner":
+        raise NotAllowed("Only the owner may give money back.")
     salon, catalog, _, client = checked_client(repo, who, client_id, edit=True)
     appt = repo.client_appointment(salon.id, client.id, appointment_id)
     if appt is None:
         raise NotFound("This client has no such appointment.", "appointment_not_found")
-    if action == "collect":
+    if action == "refund":
+        job = fees.refund_by_hand(repo, payments, salon, appt, now)
+        settled = Settled("refunded" if job.status is JobStatus.DONE else (job.reason or job.status.value),
+                          repo.get_appointment(salon.id, appt.start, appt.id), job)
+    elif action == "collect":
         job = fees.collect_fee(repo, payments, salon, appt, client, now)
         outcome = {"done": "collected"}.get(job.status.value, job.reason or job.status.value)
         if job.status is JobStatus.FAILED and job.reason == "authentication_required":

@@ -144,3 +144,42 @@ def test_the_agenda_marks_unpaid_and_paid_deposits(api, salon_id, repo, clock, p
     listed = call(owner, "GET", "/v1/admin/agenda?day=2026-03-24").json_body
     [entry] = [a for d in listed["days"] for a in d["appointments"] if a["id"] == booked.appointment.id]
     assert entry["deposit"] == "paid" and entry["status"] == "booked"
+
+
+def test_the_owner_refunds_a_paid_deposit_by_hand_once_and_front_desk_may_not(api, salon_id, repo, clock, provider):
+    from chalicelib.auth import roles
+    from chalicelib.services import booking
+    from tests.owner.test_clients import TUESDAY_10
+
+    booked = booking.book(repo, booking.BookingRequest(salon_id=salon_id, service_id="facial", start=TUESDAY_10,
+                                                       name="Anna Rossi", phone="+39 333 123 4567",
+                                                       staff_id="giulia"),
+                          clock["now"], base_url="https://book.example", payments=provider)
+    ticket = urlsplit(booked.appointment.deposit.url).path.rsplit("/", 1)[1]
+    raw, headers = provider.completed_event(provider.open_ticket(ticket), clock["now"])
+    payments.handle_webhook(repo, provider, "local", raw, headers, clock["now"], "https://book.example")
+    appt = booked.appointment
+    url = f"/v1/admin/clients/{appt.client_id}/appointments/{appt.id}/money"
+    desk = sign_in(api, salon_id, role=roles.FRONT_DESK)
+    assert call(desk, "POST", url, {"action": "refund"}).status_code == 403
+    owner = sign_in(api, salon_id)
+    assert 'value="refund"' in text(owner.get(f"/owner/clients/{appt.client_id}"))
+    refunded = call(owner, "POST", url, {"action": "refund"})
+    assert refunded.status_code == 200 and refunded.json_body["outcome"] == "refunded"
+    assert [m["kind"] for m in refunded.json_body["appointment"]["movements"]] == ["deposit", "refund"]
+    again = call(owner, "POST", url, {"action": "refund"})
+    assert again.status_code == 409 and again.json_body["error"]["code"] == "nothing_to_refund"
+    assert len(provider.refunds) == 1
+
+
+def test_the_client_export_lists_the_money(api, fees_salon, repo, clock, provider):
+    appt = no_show(repo, fees_salon, clock)
+    clock["now"] += timedelta(days=1)
+    owner = sign_in(api, fees_salon)
+    call(owner, "POST", f"/v1/admin/clients/{appt.client_id}/appointments/{appt.id}/money", {"action": "cash"})
+    exported = call(owner, "GET", f"/v1/admin/clients/{appt.client_id}/export").json_body
+    [record] = [a for a in exported["appointments"] if a["id"] == appt.id]
+    assert [(m["kind"], m["amount"]) for m in record["movements"]] == [("fee", "40.00"), ("cash", "40.00")]
+    assert record["owed"] == "0.00"
+    csv = owner.get("/owner/exports/appointments.csv?from=2026-03-24&to=2026-03-24")
+    assert "fee 40.00 EUR" in text(csv) and "cash 40.00 EUR" in text(csv)
