@@ -27,8 +27,8 @@ SERVICE = "haircut"
 SALONS = {"small": 10, "large": 10_000}  # label -> appointments seeded
 OPERATIONS = ("availability_1_day", "availability_31_days", "booking", "booking_replay", "manage_view", "cancel",
               "deposit_booking", "deposit_webhook")
-GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3, "deposit_booking": 3,
-         "deposit_webhook": 3}
+GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3, "cancel": 4,
+         "deposit_booking": 3, "deposit_webhook": 3}
 PROVIDER_GOALS = {"deposit_booking": 1, "deposit_webhook": 0}  # payment provider calls
 
 
@@ -104,7 +104,7 @@ def _operations(repo, counter: RequestCounter, salon_id: str) -> tuple[dict[str,
     if not replayed.replayed or replayed.manage_token != booked.manage_token:
         raise RuntimeError("The retried booking was not answered as a replay of the first.")
     with counter.measure() as counts["manage_view"]:
-        manage.view(repo, booked.manage_token)
+        manage.view(repo, booked.manage_token, now)
     with counter.measure() as counts["cancel"]:
         manage.cancel(repo, booked.manage_token, now)
     return counts, _deposit_operations(repo, counter, salon_id, first_day, counts)

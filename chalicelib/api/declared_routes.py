@@ -40,6 +40,9 @@ DECLARED = {
         Route("/owner/login", ("GET",), "login_page"),
         Route("/owner/login", ("POST",), "login_submit", FORM),
         Route("/owner/logout", ("POST",), "logout", FORM),
+        Route("/owner/password", ("GET",), "password_page"),
+        Route("/owner/password", ("POST",), "password_submit", FORM),
+        Route("/v1/admin/me/password", ("POST",), "api_password"),
     ),
     "owner_agenda": (
         Route("/ical/{name}", ("GET",), "staff_feed"),

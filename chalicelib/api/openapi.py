@@ -24,7 +24,9 @@ _AMOUNT = {"type": "string", "example": "20.00"}
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _SALON_ID = {"name": "salon_id", "in": "path", "required": True,
              "schema": {"type": "string", "maxLength": 63, "example": "demo"}}
-_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}}
+_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128},
+          "description": "A manage or claim link's token. A manage link ends 30 days after the appointment, a "
+                         "claim link with its hold; an expired one answers 404 booking_not_found, as an unknown one."}
 
 
 def _errors(*statuses: int) -> dict:
@@ -113,10 +115,10 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import owner_agenda, owner_clients, owner_settings
+    from . import owner_agenda, owner_clients, owner_password, owner_settings
 
     paths, schemas = {}, {}
-    for module in (owner_agenda, owner_clients, owner_settings):
+    for module in (owner_agenda, owner_clients, owner_settings, owner_password):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return paths, schemas

@@ -162,7 +162,7 @@ def short_link(token):
 @_html
 def claim_page(token):
     """A waitlist offer: the held slot and one button to take it."""
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     ctx = _ctx(managed.salon)
     appt = managed.appointment
     if appt.status is not Status.HELD:
@@ -183,7 +183,7 @@ def claim_submit(token):
 @_html
 def manage_view(token):
     q = _query()
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     return _manage_page(managed, token, new=q.get("new") == "1" or q.get("paid") == "1", done=q.get("done"),
                         paid=q.get("paid"))
 
@@ -191,7 +191,7 @@ def manage_view(token):
 @pages.route("/manage/{token}/cancel", methods=["GET"])
 @_html
 def cancel_confirm(token):
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     view = booking_view(managed, now())
     ctx = _ctx(managed.salon)
     if not view.can_change:
@@ -209,7 +209,7 @@ def cancel_submit(token):
     except NotFound:
         raise
     except DomainError as error:  # already cancelled, started, changed meanwhile: show where it stands
-        return _manage_page(manage.view(repository(), token), token, status_of(error), error)
+        return _manage_page(manage.view(repository(), token, now()), token, status_of(error), error)
     return redirect(_ctx().manage_url(token, done="cancelled"))
 
 
@@ -217,7 +217,7 @@ def cancel_submit(token):
 @_html
 def reschedule_page(token):
     q = _query()
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     view, ctx = booking_view(managed, now()), _ctx(managed.salon)
     if not view.can_change or view.service is None:
         return redirect(ctx.manage_url(token))
@@ -263,5 +263,5 @@ def reschedule_submit(token):
             raise
         except DomainError as error:
             problem, status = error, status_of(error)
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     return _move_form(_ctx(managed.salon), managed, token, pick, data.get("start", ""), staff_id, problem, status)

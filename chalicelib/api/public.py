@@ -92,7 +92,7 @@ def create_booking(salon_id):
 @public.route("/v1/bookings/{token}", methods=["GET"])
 @_handled
 def get_booking(token):
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     return _managed_view(managed)
 
 
@@ -115,7 +115,7 @@ def reschedule_booking(token):
 def claim_offer(token):
     """Take a slot the waitlist offered: the claim link becomes the booking's manage link."""
     waitlist_offers.claim(repository(), token, now(), _base())
-    return _managed_view(manage.view(repository(), token))
+    return _managed_view(manage.view(repository(), token, now()))
 
 
 @public.route("/v1/salons/{salon_id}/waitlist", methods=["POST"])

@@ -37,6 +37,7 @@ KINDS = (
     "payment_too_late",
     "deposit_refunded",
     "fee_payment_link",
+    "reply_ambiguous",
 )
 LOCALES = ("en", "it", "pl", "pt", "es", "ru")
 DEFAULT = "en"

@@ -1,16 +1,20 @@
 """Stripe-shaped webhook events (the local provider sends the same shape) -> PaymentEvent."""
-import json
-
+from ..api.http import parse_json
+from ..domain.errors import InvalidRequest
 from .base import InvalidSignature, PaymentEvent
 
 MAX_BODY_BYTES = 256 * 1024  # Stripe's events are a few kilobytes
 
 
 def parse_event(raw_body: bytes) -> PaymentEvent:
-    """Called after the signature was verified. Only what the app acts on is read; the rest is
-    acknowledged as `other`."""
+    """Called after the signature was verified on the raw bytes: the body is then read by the
+    API's bounded parser (size and nesting checked before json.loads). Only what the app acts on
+    is read; the rest is acknowledged as `other`."""
     try:
-        event = json.loads(raw_body)
+        event = parse_json(raw_body, max_bytes=MAX_BODY_BYTES)
+    except InvalidRequest as error:
+        raise InvalidSignature(f"The webhook body is not an event: {error.message}") from None
+    try:
         obj = event["data"]["object"]
         event_id, kind = str(event["id"]), str(event["type"])
     except (ValueError, KeyError, TypeError) as exc:

@@ -89,7 +89,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             appt = replace(appt, status=Status.AWAITING_PAYMENT, due=expiry, deposit=deposit)
             messages = ()
         else:
-            messages = notify.booking_confirmation(salon, catalog, client, appt, token, base_url, now)
+            messages = notify.booking_confirmation(salon, catalog, client, appt, base_url, now)
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,
                                 record_for(appt) if record_for else None, messages, check_access=not by_salon)

@@ -27,38 +27,62 @@ class ManagedBooking:
         return self.salon.free_cancellation_until(self.appointment.start)
 
 
-def _find(repo, token: str) -> tuple[Appointment, str]:
-    digest = token_hash(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
-    appt = repo.appointment_for_token(digest) if digest else None
+def _digest(token: str) -> str | None:
+    return token_hash(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
+
+
+def _not_found() -> NotFound:
+    # An expired link answers exactly as an unknown one: nothing tells a guesser which it was.
+    return NotFound("This booking link is not valid. Check the link in your confirmation.", "booking_not_found")
+
+
+def _find(repo, token: str, now: datetime) -> tuple[Appointment, str]:
+    digest = _digest(token)
+    appt = repo.appointment_for_token(digest, now) if digest else None
     if appt is None:
-        raise NotFound("This booking link is not valid. Check the link in your confirmation.", "booking_not_found")
+        raise _not_found()
     return appt, digest
 
 
-def view(repo, token: str) -> ManagedBooking:
-    appt, _ = _find(repo, token)
+def view(repo, token: str, now: datetime) -> ManagedBooking:
+    appt, _ = _find(repo, token, now)
     salon, catalog = load_salon(repo, appt.salon_id)
     return ManagedBooking(appt, salon, catalog)
 
 
 def cancel(repo, token: str, now: datetime, base_url: str = "", payments=None) -> ManagedBooking:
     """Free before the cutoff; after it allowed, flagged `late` and counted on the client (with
-    the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist."""
-    appt, _ = _find(repo, token)
+    the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist.
+    4 requests: the link, appointment + client (one BatchGetItem), the salon, the transaction."""
+    digest = _digest(token)
+    found = repo.booking_for_token(digest, now) if digest else None
+    if found is None:
+        raise _not_found()
+    appt, client = found
     salon, catalog = load_salon(repo, appt.salon_id)
-    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url, payments=payments)
+    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url, client=client,
+                                   payments=payments)
     return ManagedBooking(cancelled, salon, catalog)
 
 
+_UNREAD = object()
+
+
 def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy, now: datetime,
-                       base_url: str, by_reply: bool = False, payments=None) -> Appointment:
+                       base_url: str, by_reply: bool = False, client=_UNREAD, payments=None) -> Appointment:
     """Shared by the manage link, the SMS reply "2" (`by_reply`) and the owner: one transaction with
-    the texts it causes, then the freed slot is offered to the waitlist. A paid deposit: refunded
-    on a timely cancel (a job in the same transaction, run now through `payments` or else by the
-    sweep), kept toward the fee on a late one (recorded as the fee's movement)."""
+    the texts it causes. The freed slot is offered to the waitlist by the offers sweep: the
+    cancelled appointment enters the offer lane of the due index in that same transaction, so the
+    offer cannot be lost and the cancel does not wait for it. `client`: the file, if already read.
+    A paid deposit: refunded on a timely cancel (a job written in that same transaction, run
+    after it through `payments` or else by the payment-jobs sweep), kept toward the fee on a late
+    one (recorded as the fee's movement)."""
     cancelled = money_of_cancel(salon, appt.cancel(by, now, salon.free_cancellation_until(appt.start)), now)
+    if appt.start > now:
+        cancelled = replace(cancelled, due=schedule.Due("freed", now))
     refund = payment_jobs.refund_for_cancel(cancelled, now)
-    client = repo.get_client(salon.id, appt.client_id)
+    if client is _UNREAD:
+        client = repo.get_client(salon.id, appt.client_id)
     fee = None
     if cancelled.late and salon.policy.late_cancel_fee and client is not None:
         fee = client.fees_owed + salon.policy.late_cancel_fee
@@ -70,7 +94,6 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
     if refund is not None and payments is not None:
         payment_jobs.run(repo, payments, refund, now, salon)
-    waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return cancelled
 
 
@@ -92,13 +115,13 @@ def planned_move(salon, catalog, appt: Appointment, start: datetime, staff_id: s
 def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str | None = None,
                base_url: str = "") -> ManagedBooking:
     """Move to a new start (and optionally another specialist; by default the same one)."""
-    appt, digest = _find(repo, token)
+    appt, digest = _find(repo, token, now)
     salon, catalog = load_salon(repo, appt.salon_id)
     moved = planned_move(salon, catalog, appt, start, staff_id, now)
     if moved == appt:
         return ManagedBooking(appt, salon, catalog)
     client = repo.get_client(salon.id, appt.client_id)
-    messages = notify.booking_confirmation(salon, catalog, client, moved, token, base_url, now) if client else ()
+    messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now) if client else ()
     repo.reschedule(appt, moved, digest, messages)
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return ManagedBooking(moved, salon, catalog)

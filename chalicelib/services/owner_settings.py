@@ -110,7 +110,7 @@ def _salon_values(s: Salon) -> dict[str, str]:
 
 
 def _salon_apply(s: Salon, f: Form) -> Salon:
-    name, phone, timezone = f.text("name"), f.text("phone", 32), f.text("timezone", 64)
+    name, phone, timezone = f.text("name"), f.text("phone", 32, code=InvalidPhone.code), f.text("timezone", 64)
     if timezone and timezone not in time_zones():
         f.fail("timezone", "Unknown time zone: use an IANA name like Europe/Rome or America/Sao_Paulo.")
     locale = f.choice("locale", SUPPORTED_LOCALES)
@@ -123,7 +123,7 @@ def _salon_apply(s: Salon, f: Form) -> Salon:
         try:
             normalize_phone(phone, country)
         except InvalidPhone as error:
-            f.fail("phone", error.message)
+            f.fail("phone", error.message, error.code)
     return replace(s, name=name, phone=phone, timezone=timezone, locale=locale, currency=currency, country=country)
 
 

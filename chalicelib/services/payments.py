@@ -14,7 +14,6 @@ from ..domain import schedule
 from ..domain.appointment import Appointment, Status
 from ..domain.clock import parse_iso_utc
 from ..domain.errors import DomainError, NotFound, SlotTaken
-from ..domain.ids import new_manage_token, token_hash
 from ..domain.money import Movement, MovementKind, SavedCard, format_amount
 from ..payments.base import PaymentEvent
 from ..storage.payments_store import DuplicateEvent
@@ -54,20 +53,18 @@ def _deposit_paid(repo, provider, event: PaymentEvent, now: datetime, base_url: 
         return "duplicate"  # the same payment told twice (another event id for it)
     salon, catalog = load_salon(repo, appt.salon_id)
     names = notify.names(catalog, appt)
-    token = new_manage_token()
     try:
         if appt.status is Status.AWAITING_PAYMENT:
-            paid = _paid(salon, appt, event, now, token)
-            messages = notify.booking_confirmation(salon, catalog, client, paid, token, base_url, now)
-            repo.settle_payment(appt, paid, provider.name, event.id, "paid", now, token_hash(token), messages)
+            paid = _paid(salon, appt, event, now)
+            messages = notify.booking_confirmation(salon, catalog, client, paid, base_url, now)
+            repo.settle_payment(appt, paid, provider.name, event.id, "paid", now, messages)
             observability.count("DepositsPaid", salon=salon.id)
             return "paid"
         if appt.status is Status.EXPIRED:
-            paid = _paid(salon, appt, event, now, token)
-            messages = notify.booking_confirmation(salon, catalog, client, paid, token, base_url, now)
+            paid = _paid(salon, appt, event, now)
+            messages = notify.booking_confirmation(salon, catalog, client, paid, base_url, now)
             try:
-                repo.settle_payment(appt, paid, provider.name, event.id, "paid_late", now, token_hash(token), messages,
-                                    relock=True)
+                repo.settle_payment(appt, paid, provider.name, event.id, "paid_late", now, messages, relock=True)
                 return "paid_late"
             except SlotTaken:
                 pass  # the time went to someone else: refund below
@@ -91,12 +88,10 @@ def _card_for_booking(repo, provider, event: PaymentEvent, card: SavedCard, now:
             return "duplicate"
         return "card_saved"
     salon, catalog = load_salon(repo, appt.salon_id)
-    token = new_manage_token()
-    booked = _paid(salon, appt, replace(event, payment_ref=None), now, token)
-    messages = notify.booking_confirmation(salon, catalog, client, booked, token, base_url, now)
+    booked = _paid(salon, appt, replace(event, payment_ref=None), now)
+    messages = notify.booking_confirmation(salon, catalog, client, booked, base_url, now)
     try:
-        repo.settle_payment(appt, booked, provider.name, event.id, "card_saved", now, token_hash(token), messages,
-                            card=card)
+        repo.settle_payment(appt, booked, provider.name, event.id, "card_saved", now, messages, card=card)
     except DuplicateEvent:
         return "duplicate"
     return "card_saved"
@@ -154,10 +149,11 @@ def _card_saved(repo, provider, event: PaymentEvent, now: datetime, base_url: st
     return "card_saved"
 
 
-def _paid(salon, appt: Appointment, event: PaymentEvent, now: datetime, token: str) -> Appointment:
+def _paid(salon, appt: Appointment, event: PaymentEvent, now: datetime) -> Appointment:
+    """Booked by its payment. The confirmation's manage link is made when the text leaves
+    (services/dispatch.py), so nothing here holds a token."""
     due = schedule.first_due(salon, appt.start, appt.end, now)
-    paid = appt.pay_deposit(event.payment_ref, now, due)
-    return replace(paid, links=(*paid.links, token_hash(token)))
+    return appt.pay_deposit(event.payment_ref, now, due)
 
 
 def _refund_late_payment(repo, provider, salon, client, appt: Appointment, event: PaymentEvent, now: datetime,

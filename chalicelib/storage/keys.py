@@ -125,8 +125,14 @@ def client_message_sk(created: datetime, message_id: str) -> str:
 
 
 def route_pk(e164: str) -> str:
-    """Which salon last wrote to this phone: inbound replies are matched there."""
+    """The salons that wrote to this phone (one item each): inbound replies are matched there."""
     return f"ROUTE#{e164}"
+
+
+def route_sk(salon_id: str) -> str:
+    """One salon's texts to the phone: when it last wrote, the question it left open. (Items
+    with the legacy sort key ROUTE_SK held only "the salon that wrote last".)"""
+    return f"SALON#{salon_id}"
 
 
 # --- accounts (owner side) ---

@@ -18,7 +18,7 @@ from ..domain.money import (
     PaymentJob,
     SavedCard,
 )
-from ..domain.outbox import MessageStatus, OutboxMessage
+from ..domain.outbox import MessageStatus, OutboxMessage, without_tokens
 from ..domain.policy import Ladder, Policy
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
 from ..domain.schedule import Due
@@ -194,8 +194,8 @@ def card_from_dict(data: dict) -> SavedCard:
 
 def appointment_to_item(appt: Appointment) -> AppointmentItem:
     due = appt.due
-    # Holds that end (a waitlist offer, an unpaid deposit) share the offers' lane.
-    lane = "offer" if due and due.kind in ("offer_expiry", "payment_expiry") else "appt"
+    # Holds that end (a waitlist offer, an unpaid deposit) and freed slots share the offers' lane.
+    lane = "offer" if due and due.kind in ("offer_expiry", "payment_expiry", "freed") else "appt"
     return AppointmentItem(
         keys.salon_pk(appt.salon_id), keys.appointment_sk(appt.start, appt.id),
         gsi1pk=keys.client_history_pk(appt.salon_id, appt.client_id),
@@ -272,7 +272,8 @@ def message_to_item(message: OutboxMessage) -> MessageItem:
 def message_from_item(item: MessageItem) -> OutboxMessage:
     return OutboxMessage(
         id=item.message_id, salon_id=item.salon_id, kind=item.kind_of_message, phone=item.phone, locale=item.locale,
-        body=item.body, not_before=parse_iso_utc(item.not_before), created_at=parse_iso_utc(item.created_at),
+        body=without_tokens(item.body), not_before=parse_iso_utc(item.not_before),
+        created_at=parse_iso_utc(item.created_at),
         status=MessageStatus(item.status), client_id=item.client_id, appointment_id=item.appointment_id,
         appointment_start=_instant(item.appointment_start), attempts=int(item.attempts),
         provider_message_id=item.provider_message_id, reason=item.reason, sent_at=_instant(item.sent_at),

@@ -188,6 +188,9 @@ class LockItem(Item, discriminator="lock"):
 class TokenItem(Item, discriminator="token"):
     salon_id = UnicodeAttribute()
     appointment_sk = UnicodeAttribute()
+    # The appointment's client (never changes): a cancel reads appointment and client in one
+    # BatchGetItem. Absent on links written before it was added.
+    client_id = UnicodeAttribute(null=True)
 
 
 class IdempotencyItem(Item, discriminator="idempotency"):
@@ -250,6 +253,10 @@ class CounterItem(Item, discriminator="sms_count"):
 
 class RouteItem(Item, discriminator="route"):
     salon_id = UnicodeAttribute()
+    sent_at = UnicodeAttribute(null=True)  # absent on legacy items (sort key ROUTE)
+    appointment_id = UnicodeAttribute(null=True)  # the open question: which appointment, until when
+    appointment_start = UnicodeAttribute(null=True)
+    question_until = UnicodeAttribute(null=True)
 
 
 def _all_models(base=Item):

@@ -3,12 +3,13 @@ from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from ..domain.clock import iso_utc
+from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.outbox import MessageStatus, OutboxMessage
+from ..domain.replies import REPLY_WINDOW, ReplyRoute
 from . import keys, mapping
-from .models import CounterItem, InboxItem, Item, MessageItem, RouteItem
+from .models import SCHEMA_VERSION, CounterItem, InboxItem, Item, MessageItem, RouteItem
 
-ROUTE_TTL = timedelta(days=120)
+ROUTE_TTL = REPLY_WINDOW + timedelta(days=1)  # the clock decides; DynamoDB's TTL cleans up
 COUNTER_TTL = timedelta(days=3)
 
 
@@ -84,14 +85,25 @@ class OutboxStore:
             return False
 
     # --- replies ----------------------------------------------------------------------------
-    def set_route(self, phone: str, salon_id: str, now: datetime) -> None:
-        RouteItem(keys.route_pk(phone), keys.ROUTE_SK, salon_id=salon_id, expires_at=now + ROUTE_TTL).save()
+    def set_route(self, phone: str, salon_id: str, now: datetime,
+                  question: tuple[str, datetime, datetime] | None = None) -> None:
+        """`salon_id` wrote to `phone` now; `question`: (appointment id, its start, open until) when
+        the text asks for 1/2. A text that asks nothing leaves the salon's open question as it is."""
+        actions = [RouteItem.kind.set(RouteItem), RouteItem.schema_version.set(SCHEMA_VERSION),
+                   RouteItem.salon_id.set(salon_id), RouteItem.sent_at.set(iso_utc(now)),
+                   RouteItem.expires_at.set(max(now + ROUTE_TTL, question[2] if question else now))]
+        if question is not None:
+            appointment_id, start, until = question
+            actions += [RouteItem.appointment_id.set(appointment_id), RouteItem.appointment_start.set(iso_utc(start)),
+                        RouteItem.question_until.set(iso_utc(until))]
+        RouteItem(keys.route_pk(phone), keys.route_sk(salon_id)).update(actions=actions)
 
-    def route_for(self, phone: str) -> str | None:
-        try:
-            return RouteItem.get(keys.route_pk(phone), keys.ROUTE_SK).salon_id
-        except DoesNotExist:
-            return None
+    def reply_routes(self, phone: str) -> list[ReplyRoute]:
+        """Every salon that wrote to `phone` (within the items' TTL; legacy items are skipped)."""
+        return [ReplyRoute(item.salon_id, parse_iso_utc(item.sent_at), item.appointment_id,
+                           parse_iso_utc(item.appointment_start) if item.appointment_start else None,
+                           parse_iso_utc(item.question_until) if item.question_until else None)
+                for item in RouteItem.query(keys.route_pk(phone), consistent_read=True) if item.sent_at]
 
     def add_inbound(self, salon_id: str, message_id: str, phone: str, client_id: str | None, body: str,
                     handled_as: str, now: datetime) -> None:

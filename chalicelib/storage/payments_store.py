@@ -139,10 +139,10 @@ class PaymentsStore:
         tx.commit()
 
     def settle_payment(self, before: Appointment, after: Appointment, provider: str, event_id: str, outcome: str,
-                       now: datetime, token_digest: str | None = None, messages: tuple[OutboxMessage, ...] = (),
-                       relock: bool = False, card=None) -> None:
+                       now: datetime, messages: tuple[OutboxMessage, ...] = (), relock: bool = False,
+                       card=None) -> None:
         """One transaction: the appointment as the payment leaves it (status and due unchanged
-        since read), its new manage link, the texts, the event record (a repeat fails here with
+        since read), the texts (their links are made as they leave), the event record (a repeat fails here with
         DuplicateEvent), and, for a late payment of a released hold, its locks taken again
         (SlotTaken if someone booked the time meanwhile)."""
         from .repository import _changed
@@ -150,8 +150,6 @@ class PaymentsStore:
         tx = self._transaction()
         self._add_event(tx, provider, event_id, outcome, now, before.salon_id, before.id)
         tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=_changed, priority=2)
-        if token_digest:
-            tx.save(self._token_item(after, token_digest))
         if relock:
             self._put_locks(tx, after, block_starts(after.start, after.occupied_until))
         for message in messages:

@@ -40,8 +40,12 @@ from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
 LOCK_TTL = timedelta(days=2)  # a lock outlives its block by this, then DynamoDB drops it
-TOKEN_TTL = timedelta(days=90)  # a manage link works until 90 days after the appointment
+TOKEN_TTL = timedelta(days=30)  # a manage link works until 30 days after the appointment ends
 WAITLIST_TTL = timedelta(days=30)
+
+
+def manage_link_expiry(appt: Appointment) -> datetime:
+    return appt.end + TOKEN_TTL
 
 
 @dataclass(frozen=True)
@@ -160,13 +164,47 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         query = AppointmentItem.query(keys.salon_pk(salon_id), AppointmentItem.sk.between(lower, upper))
         return [mapping.appointment_from_item(item) for item in query]
 
-    def appointment_for_token(self, token_digest: str) -> Appointment | None:
+    def appointment_for_token(self, token_digest: str, now: datetime) -> Appointment | None:
+        """The appointment behind a link that has not expired (None: unknown or expired alike)."""
+        found = self.booking_for_token(token_digest, now, with_client=False)
+        return found[0] if found else None
+
+    def booking_for_token(self, token_digest: str, now: datetime,
+                          with_client: bool = True) -> tuple[Appointment, Client | None] | None:
+        """The appointment behind a live link and, with `with_client`, its client file: one GetItem
+        of the link, then one BatchGetItem of appointment and client (both consistent). A link
+        written before it carried the client id costs a GetItem more."""
+        token = self._live_token(token_digest, now)
+        if token is None:
+            return None
+        wanted = [(keys.salon_pk(token.salon_id), token.appointment_sk)]
+        if with_client and token.client_id:
+            wanted.append((keys.salon_pk(token.salon_id), keys.client_sk(token.client_id)))
+        if len(wanted) == 1:
+            try:
+                found = [AppointmentItem.get(*wanted[0], consistent_read=True)]
+            except DoesNotExist:
+                return None
+        else:
+            found = list(Item.batch_get(wanted, consistent_read=True))
+        appointment = next((mapping.appointment_from_item(i) for i in found if isinstance(i, AppointmentItem)), None)
+        if appointment is None:
+            return None
+        client = next((mapping.client_from_item(i) for i in found if isinstance(i, ClientItem)), None)
+        if with_client and client is None:
+            client = self.get_client(appointment.salon_id, appointment.client_id)
+        return appointment, client
+
+    @staticmethod
+    def _live_token(token_digest: str, now: datetime) -> TokenItem | None:
+        """Expiry is compared with the clock: DynamoDB's TTL only cleans up, days later."""
         try:
             token = TokenItem.get(keys.token_pk(token_digest), keys.TOKEN_SK, consistent_read=True)
-            item = AppointmentItem.get(keys.salon_pk(token.salon_id), token.appointment_sk, consistent_read=True)
         except DoesNotExist:
             return None
-        return mapping.appointment_from_item(item)
+        if token.expires_at is not None and token.expires_at <= now:
+            return None
+        return token
 
     def create_booking(self, appt: Appointment, token_digest: str, client: Client, client_is_new: bool,
                        today: date, now: datetime, idempotency: IdempotencyRecord | None = None,
@@ -219,15 +257,16 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def add_link(self, before: Appointment, after: Appointment, token_digest: str,
-                 messages: tuple[OutboxMessage, ...] = ()) -> None:
-        """A new manage link for an appointment (e.g. in its reminder), with what it causes."""
+                 messages: tuple[OutboxMessage, ...] = (), expires_at: datetime | None = None) -> None:
+        """A link to an appointment (made as a text leaves, or a claim link becoming a manage
+        link), with what it causes; by default it lives as a manage link does."""
         tx = self._transaction()
         tx.save(mapping.appointment_to_item(after), condition=unchanged(before), on_fail=_changed)
-        tx.save(self._token_item(after, token_digest))
+        tx.save(self._token_item(after, token_digest, expires_at))
         self._add_messages(tx, messages)
         tx.commit()
 
-    def reschedule(self, before: Appointment, after: Appointment, token_digest: str,
+    def reschedule(self, before: Appointment, after: Appointment, token_digest: str | None,
                    messages: tuple[OutboxMessage, ...] = ()) -> None:
         """Lock the new blocks and release the old ones in one transaction: the client holds
         one of the two slots at every moment, never neither and never both."""
@@ -240,7 +279,7 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         else:
             tx.delete(mapping.appointment_to_item(before), condition=unchanged, on_fail=_changed, priority=1)
             tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.pk.does_not_exist())
-            for digest in set(after.links) | {token_digest}:
+            for digest in set(after.links) | ({token_digest} if token_digest else set()):
                 tx.save(self._token_item(after, digest))
         self._put_locks(tx, after, sorted(b for _, b in new - old))
         self._delete_locks(tx, before, sorted(b for _, b in old - new))
@@ -269,9 +308,12 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
 
     @staticmethod
-    def _token_item(appt: Appointment, token_digest: str) -> TokenItem:
+    def _token_item(appt: Appointment, token_digest: str, expires_at: datetime | None = None) -> TokenItem:
+        """A link to `appt`; by default a manage link, live until TOKEN_TTL after the end (a
+        claim link passes its hold's end)."""
         return TokenItem(keys.token_pk(token_digest), keys.TOKEN_SK, salon_id=appt.salon_id,
-                         appointment_sk=keys.appointment_sk(appt.start, appt.id), expires_at=appt.end + TOKEN_TTL)
+                         appointment_sk=keys.appointment_sk(appt.start, appt.id), client_id=appt.client_id,
+                         expires_at=expires_at or manage_link_expiry(appt))
 
     @staticmethod
     def _put_locks(tx: Transaction, appt: Appointment, starts) -> None:

@@ -43,7 +43,7 @@ def webhook(api, raw: bytes, headers: dict, provider_name="local"):
 def appointment_of(repo, salon_id, body):
     token = body["manage_token"]
     from chalicelib.domain.ids import token_hash
-    return repo.appointment_for_token(token_hash(token))
+    return repo.appointment_for_token(token_hash(token), MONDAY_MORNING)
 
 
 def test_a_deposit_service_is_booked_awaiting_payment_and_its_slot_leaves_availability(api, salon_id, provider,

@@ -13,6 +13,8 @@ def test_the_package_books_texts_and_signs_in_on_the_lambda_python():
     seen = runtime_smoke.run()
     assert runtime_smoke.problems(seen) == []
     assert seen["python"].startswith(template.LAMBDA_RUNTIME.removeprefix("python") + ".")
+    # Every Python module the package provides came from the bytecode it ships (none compiled at start).
+    assert "public" in seen["areas_loaded"] and seen["imported_from_source"] == []
     confirmation, acknowledgement = seen["texts_sent"]
     # The first slot after the salon's hour of notice (10:30 in Rome), in Italian with Babel's dates.
     assert confirmation.startswith("+39******4567: Studio Smoke: appuntamento prenotato per Taglio donna, "
