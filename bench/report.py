@@ -12,7 +12,8 @@ from .request_counts import GOALS, OPERATIONS, PROVIDER_GOALS, SALONS, SalonResu
 LABELS = {
     "availability_1_day": "availability, 1 day", "availability_31_days": "availability, 31 days",
     "booking": "booking (new client, key)", "booking_replay": "same booking retried", "manage_view": "manage view",
-    "cancel": "cancel", "deposit_booking": "deposit booking (+checkout)", "deposit_webhook": "deposit paid (webhook)",
+    "cancel": "cancel", "waitlist_join": "waitlist join (new client)",
+    "deposit_booking": "deposit booking (+checkout)", "deposit_webhook": "deposit paid (webhook)",
 }
 
 

@@ -24,6 +24,8 @@ class Config:
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None  # tests: a localstripe server
     local_payment_secret: str | None = None  # local provider's signing secret; random per process if unset
+    sms_phone_daily_ceiling: int = 20  # the most texts to one phone a day any salon may set
+    sms_salon_daily_ceiling: int = 2000  # the most texts a day any salon may set
 
     @classmethod
     def from_env(cls, env=None) -> "Config":
@@ -48,4 +50,6 @@ class Config:
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
             stripe_api_base=env.get("STRIPE_API_BASE") or None,
             local_payment_secret=env.get("LOCAL_PAYMENT_SECRET") or None,
+            sms_phone_daily_ceiling=int(env.get("SMS_PHONE_DAILY_CEILING") or 20),
+            sms_salon_daily_ceiling=int(env.get("SMS_SALON_DAILY_CEILING") or 2000),
         )

@@ -17,7 +17,8 @@ functions chalice generates: the runtime (LAMBDA_RUNTIME); the environment varia
 from CloudFormation parameters (one package deploys with other values); the log group; the
 dead-letter queue of the asynchronous functions; and the SNS subscription's topic as a `Fn::Sub`
 of the topic created here (the same ARN as chalice's name-based `Fn::Sub`, plus the dependency
-that creates the topic before the subscription).
+that creates the topic before the subscription). On chalice's RestAPI it sets the stage's
+throttling (rate and burst, CloudFormation parameters).
 """
 import argparse
 import ast
@@ -56,6 +57,11 @@ ENVIRONMENT = {
     "STRIPE_WEBHOOK_SECRET_PARAMETER": ("StripeWebhookSecretParameterName",
                                         {"Ref": "StripeWebhookSecretParameterName"}),
 }
+
+# API Gateway stage throttling (parameters' defaults): far above a few salons' busiest minute, and
+# above a burst of 30 clients at once (a race for one slot), far below the account's 10,000/s.
+API_THROTTLE_RATE = 50
+API_THROTTLE_BURST = 100
 
 # CreateTable arguments whose shape CloudFormation's AWS::DynamoDB::Table shares.
 SAME_IN_CLOUDFORMATION = {
@@ -182,6 +188,8 @@ def render() -> dict:
     if any(function.trigger == "api" for function in functions):
         resources.update(gateway_responses())
     resources.update(alarms(app_name, config, functions))
+    # Both merge into chalice's RestAPI: its gateway responses (above) and the stage throttling.
+    resources.setdefault("RestAPI", {"Properties": {}})["Properties"].update(api_throttling()["Properties"])
     return {
         "Description": DESCRIPTION,
         "Parameters": parameters(config),
@@ -239,6 +247,11 @@ def parameters(config: dict) -> dict:
                        "Description": "Optional: subscribe this address to the alarm topic (confirm the email)."},
         "LogRetentionDays": {"Type": "Number", "Default": 30, "AllowedValues": LOG_RETENTION_DAYS,
                              "Description": "How long the functions' logs are kept."},
+        "ApiThrottleRate": {"Type": "Number", "Default": API_THROTTLE_RATE, "MinValue": 1, "MaxValue": 10000,
+                            "Description": "Requests per second the API stage takes in all, steadily (API Gateway "
+                                           "answers 429 above it, before any function runs)."},
+        "ApiThrottleBurst": {"Type": "Number", "Default": API_THROTTLE_BURST, "MinValue": 1, "MaxValue": 5000,
+                             "Description": "Requests the API stage takes at once above the steady rate."},
     }
 
 
@@ -375,6 +388,16 @@ def alarm_topic(app_name: str) -> dict:
         "AlarmEmailSubscription": {"Type": "AWS::SNS::Subscription", "Condition": "HasAlarmEmail", "Properties": {
             "TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}},
     }
+
+
+def api_throttling() -> dict:
+    """Merged into chalice's RestAPI: stage throttling on every method. It caps what the whole
+    stage costs (functions, DynamoDB, texts) under a flood from anywhere; who may do how much is
+    the application's rate limits' job (domain/rate_limits.py), per address, phone and salon."""
+    return {"Properties": {"MethodSettings": [{
+        "ResourcePath": "/*", "HttpMethod": "*",
+        "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"}, "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"},
+    }]}}
 
 
 def log_group(app_name: str, function: Function) -> dict:

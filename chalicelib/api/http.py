@@ -72,3 +72,8 @@ def base_url(request, configured: str | None) -> str:
     stage = (request.context or {}).get("stage")
     prefix = f"/{stage}" if stage and host.endswith("amazonaws.com") else ""
     return f"{scheme}://{host}{prefix}"
+
+
+def source_address(request) -> str | None:
+    """The caller's address as API Gateway saw it (X-Forwarded-For is not trusted: anyone writes it)."""
+    return ((request.context or {}).get("identity") or {}).get("sourceIp") or None

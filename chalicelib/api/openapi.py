@@ -9,9 +9,11 @@ ERROR_CODES = {
     400: ["invalid_request", "invalid_phone"],
     403: ["booking_restricted"],
     404: ["salon_not_found", "service_not_found", "staff_not_found", "booking_not_found"],
-    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy", "offer_expired"],
+    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy", "offer_expired",
+          "waitlist_full"],
     422: ["slot_not_offered", "idempotency_key_reused"],
     503: ["payment_unavailable"],
+    429: ["rate_limited"],
 }
 WEBHOOK_ERRORS = {
     "400": {"description": "Codes: invalid_signature (missing, wrong or stale Stripe-Signature; whatever the body)",
@@ -20,6 +22,9 @@ WEBHOOK_ERRORS = {
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
 }
 _AMOUNT = {"type": "string", "example": "20.00"}
+# A public write refused by a rate limit says when to try again (docs/api.md: the limits).
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds until the refusing limit's window ends",
+                                "schema": {"type": "integer", "minimum": 1}}}
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _SALON_ID = {"name": "salon_id", "in": "path", "required": True,
@@ -31,7 +36,8 @@ _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "s
 
 def _errors(*statuses: int) -> dict:
     return {str(s): {"description": "Codes: " + ", ".join(ERROR_CODES[s]),
-                     "content": {"application/json": {"schema": _ERROR}}} for s in statuses}
+                     "content": {"application/json": {"schema": _ERROR}},
+                     **({"headers": _RETRY_AFTER} if s == 429 else {})} for s in statuses}
 
 
 def _ok(status: int, ref: str, description: str) -> dict:
@@ -153,18 +159,18 @@ def document() -> dict:
                 "responses": {**_ok(201, "BookingCreated", "Booked; `awaiting_payment` with `payment` when the "
                                                            "service asks a deposit"),
                               **_ok(200, "BookingCreated", "Replay of an earlier request with the same key"),
-                              **_errors(400, 403, 404, 409, 422, 503)}}},
+                              **_errors(400, 403, 404, 409, 422, 429, 503)}}},
             "/v1/bookings/{token}": {"get": {
                 "operationId": "getBooking", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "The booking behind this link"), **_errors(404)}}},
             "/v1/bookings/{token}/cancel": {"post": {
                 "operationId": "cancelBooking", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "Cancelled; `late` after the cutoff"),
-                              **_errors(404, 409)}}},
+                              **_errors(404, 409, 429)}}},
             "/v1/bookings/{token}/reschedule": {"post": {
                 "operationId": "rescheduleBooking", "parameters": token_params,
                 "requestBody": _body("RescheduleRequest"),
-                "responses": {**_ok(200, "ManagedBooking", "Moved"), **_errors(400, 404, 409, 422)}}},
+                "responses": {**_ok(200, "ManagedBooking", "Moved"), **_errors(400, 404, 409, 422, 429)}}},
             "/v1/bookings/{token}/claim": {"post": {
                 "operationId": "claimWaitlistOffer", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "The held slot is now this client's booking"),
@@ -182,7 +188,8 @@ def document() -> dict:
             **admin_paths,
             "/v1/salons/{salon_id}/waitlist": {"post": {
                 "operationId": "joinWaitlist", "parameters": salon_params, "requestBody": _body("WaitlistRequest"),
-                "responses": {**_ok(201, "WaitlistEntry", "On the waitlist"), **_errors(400, 403, 404)}}},
+                "responses": {**_ok(201, "WaitlistEntry", "On the waitlist (a repeated join is answered alike)"),
+                              **_errors(400, 403, 404, 409, 429)}}},
         },
         "components": {"schemas": {**COMPONENTS, **admin_schemas},
                        "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "chairtime_session",

@@ -1,5 +1,6 @@
 """Change one's own password: the page /owner/password and its JSON twin /v1/admin/me/password
 (rules in chalicelib/auth/own_password.py). Routes of the owner_auth area, imported by it."""
+
 from chalice import Response
 
 from ..auth import accounts, own_password, passwords, sessions
@@ -82,7 +83,6 @@ def _retry_after(error: sessions.LoginLocked, instant) -> dict:
 
 
 def _json_body(raw: bytes | None) -> dict:
-    """Through the shared bounded parser (size and nesting checked before json.loads)."""
     return validate(parse_json(raw), PASSWORD_CHANGE)
 
 

@@ -9,13 +9,14 @@ from chalice import Blueprint
 from ..domain.appointment import Status
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
-from ..services import availability, booking, deposits, manage, salons, waitlist_offers
+from ..services import availability, booking, deposits, manage, rate_limit, salons, waitlist_offers
 from ..web import forms, picker
-from ..web.context import Ctx, error_page, status_of
+from ..web.context import Ctx, error_page, status_of, with_retry_after
 from ..web.render import redirect
 from ..web.views import booking_view
 from ..wiring import now, repository
 from ..wiring import payments as payment_provider
+from .http import source_address
 
 pages = Blueprint(__name__)
 log = logging.getLogger(__name__)
@@ -39,6 +40,11 @@ def _html(view):
 
 def _ctx(salon=None) -> Ctx:
     return Ctx(pages.current_request, salon)
+
+
+def _guard() -> rate_limit.RateGuard:
+    """The same rate limits as the JSON API's writes (per address, phone or link, salon)."""
+    return rate_limit.RateGuard(repository(), source_address(pages.current_request), now())
 
 
 def _query() -> dict[str, str]:
@@ -126,7 +132,8 @@ def book_submit(salon_id):
             booked = booking.book(repository(), booking.BookingRequest(
                 salon_id=salon_id, service_id=form.service, start=form.start_at, name=form.name, phone=form.phone,
                 staff_id=form.staff_id, email=form.email or None, notes=form.note, recall_consent=form.recall == "1",
-            ), now(), form.idempotency_key, _ctx().base, payments=payment_provider())
+            ), now(), form.idempotency_key, _ctx().base, payments=payment_provider(),
+                guard=_guard())
             deposit = booked.appointment.deposit
             if deposit is not None and not deposit.paid and deposit.url:
                 return redirect(deposit.url)  # the provider's hosted checkout; it comes back to the manage page
@@ -141,7 +148,8 @@ def book_submit(salon_id):
         return error_page(ctx, problem or NotFound("This salon does not offer that service.", "service_not_found"))
     if problem is not None and problem.code == "idempotency_key_reused":
         form.key = secrets.token_urlsafe(16)  # the key already booked other details: this is a new booking
-    return _booking_form(ctx, catalog, service, form, problem, status_of(problem) if problem else 400)
+    return with_retry_after(_booking_form(ctx, catalog, service, form, problem,
+                                          status_of(problem) if problem else 400), problem)
 
 
 # --- manage link ------------------------------------------------------------------------------------
@@ -205,11 +213,12 @@ def cancel_submit(token):
     if forms.fields(pages.current_request.raw_body).get("confirm") != "1":
         return redirect(_ctx().manage_url(token, "/cancel"))  # only the confirmation page cancels
     try:
-        manage.cancel(repository(), token, now(), _ctx().base, payments=payment_provider())
+        manage.cancel(repository(), token, now(), _ctx().base, payments=payment_provider(), guard=_guard())
     except NotFound:
         raise
-    except DomainError as error:  # already cancelled, started, changed meanwhile: show where it stands
-        return _manage_page(manage.view(repository(), token, now()), token, status_of(error), error)
+    except DomainError as error:  # already cancelled, started, changed meanwhile, too many tries: say so
+        return with_retry_after(_manage_page(manage.view(repository(), token, now()), token, status_of(error), error),
+                                error)
     return redirect(_ctx().manage_url(token, done="cancelled"))
 
 
@@ -257,11 +266,12 @@ def reschedule_submit(token):
     problem, status = None, 400
     if start is not None:
         try:
-            manage.reschedule(repository(), token, start, now(), staff_id, _ctx().base)
+            manage.reschedule(repository(), token, start, now(), staff_id, _ctx().base, guard=_guard())
             return redirect(_ctx().manage_url(token, done="moved"))
         except NotFound:
             raise
         except DomainError as error:
             problem, status = error, status_of(error)
     managed = manage.view(repository(), token, now())
-    return _move_form(_ctx(managed.salon), managed, token, pick, data.get("start", ""), staff_id, problem, status)
+    return with_retry_after(_move_form(_ctx(managed.salon), managed, token, pick, data.get("start", ""), staff_id,
+                                       problem, status), problem)

@@ -7,13 +7,14 @@ from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, Status
 from ..domain.clock import local_today
-from ..domain.errors import BookingRestricted, IdempotencyKeyReused, SlotTaken
+from ..domain.errors import BookingRestricted, IdempotencyKeyReused, RateLimited, SlotTaken
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.salon import Salon
 from ..storage.errors import IdempotentReplay, PhoneTaken
 from ..storage.repository import IdempotencyRecord
-from . import deposits, idempotency, notify
+from . import deposits, idempotency, notify, rate_limit
 from .clients import identify, restricted_message
+from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
 
 
@@ -39,11 +40,13 @@ class Booked:
 
 
 def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | None = None,
-         base_url: str = "", by_salon: bool = False, payments=None) -> Booked:
+         base_url: str = "", by_salon: bool = False, payments=None, guard: RateGuard | None = None) -> Booked:
     """`by_salon`: the owner or front desk books (by phone): the client's online restriction does
     not apply, nor a deposit; the slot must still be one availability offers, and free.
     A service that asks a deposit is booked `awaiting_payment` through `payments` (the provider):
-    the locks are taken now, the appointment's `deposit.url` is where the client pays."""
+    the locks are taken now, the appointment's `deposit.url` is where the client pays. `guard`: the
+    public side's rate limits, charged inside the booking's transaction (a failed booking counts
+    nowhere)."""
     salon, catalog = load_salon(repo, request.salon_id)
     service = require_service(catalog, request.service_id)
     if request.staff_id is not None:
@@ -90,9 +93,11 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             messages = ()
         else:
             messages = notify.booking_confirmation(salon, catalog, client, appt, base_url, now)
+        charges = tuple(guard.charges(salon.id, phone=client.phone)) if guard else ()
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,
-                                record_for(appt) if record_for else None, messages, check_access=not by_salon)
+                                record_for(appt) if record_for else None, messages, check_access=not by_salon,
+                                rate_charges=charges)
             observability.count("Bookings", salon=salon.id)
             return Booked(appt, token, salon)
         except IdempotentReplay as replay:
@@ -106,6 +111,10 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
         except BookingRestricted:
             deposits.abandon_checkout(payments, deposit)
             raise BookingRestricted(restricted_message(salon)) from None
+        except RateLimited as refusal:
+            deposits.abandon_checkout(payments, deposit)
+            rate_limit.refused(refusal, salon.id)
+            raise
         except PhoneTaken:
             # Someone created this client a moment ago (a double click): book as that client.
             client, is_new = identify(repo, salon, request.name, request.phone, request.email)

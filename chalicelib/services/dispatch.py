@@ -4,7 +4,9 @@ Each message is claimed with a conditional update on the state that was read, so
 dispatchers (or a retried Lambda) only one sends it. A claim holds a lease: if the dispatcher
 dies between claim and send, the message is claimed again once the lease is over. Before
 sending, the message is checked again: the sending window, whether it is still true, the
-client's opt-out (ours and the carrier's), the allowed countries and the daily caps.
+client's opt-out (ours and the carrier's), the allowed countries and the daily caps. Texts that
+public actions cause (confirmations) may use only a share of the caps, so the rest always remains
+for reminders and the ladder (domain/policy.py).
 """
 import logging
 from dataclasses import dataclass, field, replace
@@ -16,6 +18,7 @@ from ..domain.clock import days
 from ..domain.errors import DomainError
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.outbox import OutboxMessage
+from ..domain.policy import DEFAULT_CEILINGS, SmsCeilings, daily_caps
 from ..domain.replies import QUESTION_KINDS
 from ..domain.sending_window import can_send_now, next_send_time
 from . import notify
@@ -36,7 +39,8 @@ class DispatchReport:
         return self.outcomes.get(what, 0)
 
 
-def dispatch(repo, sender, now: datetime) -> DispatchReport:
+def dispatch(repo, sender, now: datetime, ceilings: SmsCeilings = DEFAULT_CEILINGS) -> DispatchReport:
+    """`ceilings`: the platform's ceiling on every salon's daily caps (config)."""
     report, salons, today = DispatchReport(), {}, now.date()
     first = min(repo.cursor("outbox", today), today - timedelta(days=1))  # yesterday at least: clocks skew
     stop_at = None
@@ -49,14 +53,14 @@ def dispatch(repo, sender, now: datetime) -> DispatchReport:
                 continue
             if message.salon_id not in salons:
                 salons[message.salon_id] = load_salon(repo, message.salon_id)[0]
-            report.count(_deliver(repo, sender, salons[message.salon_id], claimed, now))
+            report.count(_deliver(repo, sender, salons[message.salon_id], claimed, now, ceilings))
         if len(batch) == BATCH and stop_at is None:
             stop_at = day  # more may be due on this day: read it again next run
     repo.advance_cursor("outbox", stop_at or today)
     return report
 
 
-def _deliver(repo, sender, salon, claimed: OutboxMessage, now: datetime) -> str:
+def _deliver(repo, sender, salon, claimed: OutboxMessage, now: datetime, ceilings: SmsCeilings) -> str:
     policy = salon.policy
     if not can_send_now(now, salon.tz, policy.send_from, policy.send_until):
         later = next_send_time(now, salon.tz, policy.send_from, policy.send_until)
@@ -76,8 +80,9 @@ def _deliver(repo, sender, salon, claimed: OutboxMessage, now: datetime) -> str:
         except DomainError:  # the appointment changed since it was read: look again next run
             return _outcome(repo, claimed, claimed.retry_or_fail("appointment_changed", False, now), "retry")
     local_day = now.astimezone(salon.tz).date()
-    if not repo.consume_sms_quota(salon.id, claimed.phone, local_day, policy.phone_daily_cap,
-                                  policy.salon_daily_cap, now):
+    caps = daily_caps(policy, claimed.kind, ceilings)
+    public = (caps.public_phone, caps.public_salon) if caps.public_phone is not None else None
+    if not repo.consume_sms_quota(salon.id, claimed.phone, local_day, caps.phone, caps.salon, now, public):
         return _outcome(repo, claimed, claimed.retry_or_fail("daily_cap_reached", True, now), "failed")
     try:
         provider_id = sender.send(claimed.phone, body)

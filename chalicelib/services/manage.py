@@ -6,11 +6,12 @@ from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy
 from ..domain.catalog import Catalog
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, RateLimited
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
-from . import notify, payment_jobs, waitlist_offers
+from . import notify, payment_jobs, rate_limit, waitlist_offers
 from .fees import money_of_cancel
+from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
 
 MAX_TOKEN_LENGTH = 128
@@ -50,18 +51,22 @@ def view(repo, token: str, now: datetime) -> ManagedBooking:
     return ManagedBooking(appt, salon, catalog)
 
 
-def cancel(repo, token: str, now: datetime, base_url: str = "", payments=None) -> ManagedBooking:
+def cancel(repo, token: str, now: datetime, base_url: str = "", payments=None,
+           guard: RateGuard | None = None) -> ManagedBooking:
     """Free before the cutoff; after it allowed, flagged `late` and counted on the client (with
     the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist.
-    4 requests: the link, appointment + client (one BatchGetItem), the salon, the transaction."""
+    4 requests: the link, appointment + client (one BatchGetItem), the salon, the transaction.
+    `guard`: the public side's rate limits (per address, per link, per salon); its counters ride in
+    the cancel's own transaction."""
     digest = _digest(token)
     found = repo.booking_for_token(digest, now) if digest else None
     if found is None:
         raise _not_found()
     appt, client = found
     salon, catalog = load_salon(repo, appt.salon_id)
+    charges = tuple(guard.charges(salon.id, link=digest)) if guard is not None else ()
     cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url, client=client,
-                                   payments=payments)
+                                   payments=payments, rate_charges=charges)
     return ManagedBooking(cancelled, salon, catalog)
 
 
@@ -69,14 +74,15 @@ _UNREAD = object()
 
 
 def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy, now: datetime,
-                       base_url: str, by_reply: bool = False, client=_UNREAD, payments=None) -> Appointment:
+                       base_url: str, by_reply: bool = False, client=_UNREAD, payments=None,
+                       rate_charges: tuple = ()) -> Appointment:
     """Shared by the manage link, the SMS reply "2" (`by_reply`) and the owner: one transaction with
-    the texts it causes. The freed slot is offered to the waitlist by the offers sweep: the
-    cancelled appointment enters the offer lane of the due index in that same transaction, so the
-    offer cannot be lost and the cancel does not wait for it. `client`: the file, if already read.
-    A paid deposit: refunded on a timely cancel (a job written in that same transaction, run
-    after it through `payments` or else by the payment-jobs sweep), kept toward the fee on a late
-    one (recorded as the fee's movement)."""
+    the texts it causes (and, from the manage link, the rate limits' counters). The freed slot is
+    offered to the waitlist by the offers sweep: the cancelled appointment enters the offer lane of
+    the due index in that same transaction, so the offer cannot be lost and the cancel does not
+    wait for it. `client`: the file, if already read. A paid deposit: refunded on a timely cancel
+    (a job written in that same transaction, run after it through `payments` or else by the
+    payment-jobs sweep), kept toward the fee on a late one (recorded as the fee's movement)."""
     cancelled = money_of_cancel(salon, appt.cancel(by, now, salon.free_cancellation_until(appt.start)), now)
     if appt.start > now:
         cancelled = replace(cancelled, due=schedule.Due("freed", now))
@@ -89,8 +95,12 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) if client else ()
     if by_reply and client is not None and not messages:  # with confirmations off, the reply still gets an answer
         messages = (notify.message(salon, client, "reply_cancelled", now, start=appt.start, late=cancelled.late),)
-    repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages,
-                jobs=(refund,) if refund else ())
+    try:
+        repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages,
+                    jobs=(refund,) if refund else (), rate_charges=rate_charges)
+    except RateLimited as refusal:
+        rate_limit.refused(refusal, salon.id)
+        raise
     observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
     if refund is not None and payments is not None:
         payment_jobs.run(repo, payments, refund, now, salon)
@@ -113,8 +123,9 @@ def planned_move(salon, catalog, appt: Appointment, start: datetime, staff_id: s
 
 
 def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str | None = None,
-               base_url: str = "") -> ManagedBooking:
-    """Move to a new start (and optionally another specialist; by default the same one)."""
+               base_url: str = "", guard: RateGuard | None = None) -> ManagedBooking:
+    """Move to a new start (and optionally another specialist; by default the same one).
+    `guard`: the public side's rate limits (per address, per link, per salon)."""
     appt, digest = _find(repo, token, now)
     salon, catalog = load_salon(repo, appt.salon_id)
     moved = planned_move(salon, catalog, appt, start, staff_id, now)
@@ -122,6 +133,11 @@ def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str |
         return ManagedBooking(appt, salon, catalog)
     client = repo.get_client(salon.id, appt.client_id)
     messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now) if client else ()
-    repo.reschedule(appt, moved, digest, messages)
+    try:
+        repo.reschedule(appt, moved, digest, messages,
+                        rate_charges=tuple(guard.charges(salon.id, link=digest)) if guard is not None else ())
+    except RateLimited as refusal:
+        rate_limit.refused(refusal, salon.id)
+        raise
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return ManagedBooking(moved, salon, catalog)

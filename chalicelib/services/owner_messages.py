@@ -89,7 +89,7 @@ def add_to_waitlist(repo, accounts, me, values: dict[str, str], now: datetime):
     try:
         entry = waitlist.join(repo, waitlist.WaitlistRequest(
             salon_id=me.salon_id, service_id=service_id, first_day=first, last_day=last, name=name, phone=phone,
-            staff_id=staff_id), now)
+            staff_id=staff_id), now, by_salon=True)
     except DomainError as error:
         raise FieldErrors({_FIELD_OF.get(error.code, "date_to"): error.message},
                           error.code if isinstance(error, InvalidPhone) else None) from None

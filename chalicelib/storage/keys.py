@@ -110,6 +110,11 @@ def sms_count_sk(day: date, e164: str | None = None) -> str:
     return f"SMSCOUNT#{day.isoformat()}" + (f"#{e164}" if e164 else "")
 
 
+def sms_public_count_sk(day: date, e164: str | None = None) -> str:
+    """The share of a day's texts that public actions caused (confirmations), salon or phone."""
+    return sms_count_sk(day, e164) + "#public"
+
+
 def clients_pk(salon_id: str) -> str:
     """GSI1 partition of a salon's clients, sorted by folded name (search by name prefix)."""
     return f"SALON#{salon_id}#CLIENTS"
@@ -208,3 +213,17 @@ def payment_event_pk(provider: str, event_id: str) -> str:
 def payment_job_sk(job_id: str) -> str:
     """A refund or charge of the salon: `PAYJOB#<job id>` (the id names the appointment)."""
     return f"PAYJOB#{job_id}"
+
+
+# --- rate limits (public side) ---
+RATE_PREFIX = "RATE#"
+
+
+def rate_pk(action: str, scope: str, subject_digest: str) -> str:
+    """One subject's counters for one action: `RATE#write#address#<digest>`."""
+    return f"RATE#{action}#{scope}#{subject_digest}"
+
+
+def rate_sk(window_seconds: int, window_start: datetime) -> str:
+    """One window of one length (a minute and an hour can start at the same instant)."""
+    return f"RATE#{window_seconds}#{iso_utc(window_start)}"

@@ -251,6 +251,10 @@ class CounterItem(Item, discriminator="sms_count"):
     count = NumberAttribute(default=0)
 
 
+class RateCounterItem(Item, discriminator="rate_count"):
+    count = NumberAttribute(default=0)
+
+
 class RouteItem(Item, discriminator="route"):
     salon_id = UnicodeAttribute()
     sent_at = UnicodeAttribute(null=True)  # absent on legacy items (sort key ROUTE)

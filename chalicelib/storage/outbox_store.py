@@ -66,13 +66,18 @@ class OutboxStore:
 
     # --- quotas: stop SMS pumping ---------------------------------------------------------
     def consume_sms_quota(self, salon_id: str, phone: str, day: date, phone_cap: int, salon_cap: int,
-                          now: datetime) -> bool:
-        """Count one message against the phone's and the salon's daily caps; False when either
-        is used up (nothing is counted then)."""
+                          now: datetime, public_caps: tuple[int, int] | None = None) -> bool:
+        """Count one message against the phone's and the salon's daily caps, and for a text a public
+        action caused (`public_caps`: phone, salon) against that share of them too; False when one
+        is used up (nothing is counted then). One transaction."""
         salon_pk = keys.salon_pk(salon_id)
         expires = now + COUNTER_TTL
         tx = self._transaction()
-        for sk, cap in ((keys.sms_count_sk(day, phone), phone_cap), (keys.sms_count_sk(day), salon_cap)):
+        counters = [(keys.sms_count_sk(day, phone), phone_cap), (keys.sms_count_sk(day), salon_cap)]
+        if public_caps is not None:
+            counters += [(keys.sms_public_count_sk(day, phone), public_caps[0]),
+                         (keys.sms_public_count_sk(day), public_caps[1])]
+        for sk, cap in counters:
             tx.update(CounterItem(salon_pk, sk),
                       actions=[CounterItem.count.add(1), CounterItem.kind.set(CounterItem),
                                CounterItem.expires_at.set(expires)],

@@ -35,6 +35,7 @@ from .models import (
 )
 from .outbox_store import OutboxStore
 from .payments_store import PaymentsStore
+from .rate_store import RateStore, add_charges
 from .settings_store import SettingsStore
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
@@ -87,13 +88,19 @@ def _changed(reason) -> IllegalTransition:
     return IllegalTransition("This appointment was changed a moment ago. Reload it and try again.", "booking_changed")
 
 
+def _waitlist_entry(item: WaitlistItem) -> WaitlistEntry:
+    return WaitlistEntry(id=item.entry_id, salon_id=item.salon_id, service_id=item.service_id, staff_id=item.staff_id,
+                         client_id=item.client_id, first_day=date.fromisoformat(item.first_day),
+                         last_day=date.fromisoformat(item.last_day))
+
+
 def _replay(reason) -> IdempotentReplay:
     item = IdempotencyItem.from_raw_data(reason.raw_item)
     appointment = mapping.appointment_from_item(AppointmentItem.from_raw_data(item.response["appointment"]))
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, PaymentsStore):
+class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, PaymentsStore, RateStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py; the
     owner side's reads and writes in agenda_store.py, clients_store.py and settings_store.py."""
 
@@ -208,10 +215,15 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
 
     def create_booking(self, appt: Appointment, token_digest: str, client: Client, client_is_new: bool,
                        today: date, now: datetime, idempotency: IdempotencyRecord | None = None,
-                       messages: tuple[OutboxMessage, ...] = (), check_access: bool = True) -> None:
-        """One transaction: appointment, manage token, one lock per block, the client and the
-        idempotency record. Raises IdempotentReplay, BookingRestricted, PhoneTaken or SlotTaken."""
+                       messages: tuple[OutboxMessage, ...] = (), check_access: bool = True,
+                       rate_charges: tuple = ()) -> None:
+        """One transaction: appointment, manage token, one lock per block, the client, the
+        idempotency record and the rate-limit counters (domain/rate_limits.py). Raises
+        IdempotentReplay, BookingRestricted, RateLimited, PhoneTaken or SlotTaken."""
         tx = self._transaction()
+        # A retry of a booking that went through is answered (replay wins); a full counter
+        # refuses before a taken slot is reported.
+        add_charges(tx, rate_charges, priority=1)
         if idempotency is not None:
             tx.save(IdempotencyItem(keys.idempotency_pk(appt.salon_id, idempotency.key_digest), keys.IDEMPOTENCY_SK,
                                     request_hash=idempotency.request_hash,
@@ -238,10 +250,12 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def cancel(self, before: Appointment, after: Appointment, count_late: bool, fee: Decimal | None = None,
-               messages: tuple[OutboxMessage, ...] = (), jobs=()) -> None:
+               messages: tuple[OutboxMessage, ...] = (), jobs=(), rate_charges: tuple = ()) -> None:
         """Cancel and free the chair in one transaction: the locks go with the status change,
-        the appointment leaves the due index, a late cancel is counted (with its fee)."""
+        the appointment leaves the due index, a late cancel is counted (with its fee), and so are
+        the public side's rate limits (a full counter: RateLimited)."""
         tx = self._transaction()
+        add_charges(tx, rate_charges, priority=1)
         tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.status == before.status.value,
                 on_fail=_changed)
         self._delete_locks(tx, before, block_starts(before.start, before.occupied_until))
@@ -267,13 +281,15 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def reschedule(self, before: Appointment, after: Appointment, token_digest: str | None,
-                   messages: tuple[OutboxMessage, ...] = ()) -> None:
+                   messages: tuple[OutboxMessage, ...] = (), rate_charges: tuple = ()) -> None:
         """Lock the new blocks and release the old ones in one transaction: the client holds
-        one of the two slots at every moment, never neither and never both."""
+        one of the two slots at every moment, never neither and never both. `rate_charges`: the
+        public side's rate limits, counted with the move (a full counter: RateLimited)."""
         old = {(before.staff_id, b) for b in block_starts(before.start, before.occupied_until)}
         new = {(after.staff_id, b) for b in block_starts(after.start, after.occupied_until)}
         unchanged = AppointmentItem.status == before.status.value
         tx = self._transaction()
+        add_charges(tx, rate_charges, priority=2)  # above a taken slot (0) and a changed appointment (1)
         if before.start == after.start:  # same key (another specialist): overwrite in place
             tx.save(mapping.appointment_to_item(after), condition=unchanged, on_fail=_changed, priority=1)
         else:
@@ -294,6 +310,47 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
                      last_day=entry.last_day.isoformat(), created_at=iso_utc(now),
                      expires_at=datetime.combine(entry.last_day, time.min, UTC) + WAITLIST_TTL,
                      ).save(condition=WaitlistItem.pk.does_not_exist())
+
+    def waiting_entries_of_client(self, salon_id: str, client_id: str, today: date,
+                                  lookback_days: int) -> list[WaitlistEntry]:
+        """The client's entries still waiting (or offered) on `today` or later. An entry starts at
+        most the horizon after the day it was made, so one Query from `today - lookback` finds them."""
+        query = WaitlistItem.query(
+            keys.salon_pk(salon_id), WaitlistItem.sk.between(keys.waitlist_bound(today - timedelta(days=lookback_days)),
+                                                             keys.WAITLIST_PREFIX + "~"),
+            filter_condition=(WaitlistItem.client_id == client_id) & WaitlistItem.status.is_in("waiting", "offered")
+            & (WaitlistItem.last_day >= today.isoformat()), consistent_read=True)
+        return [_waitlist_entry(item) for item in query]
+
+    def widen_waitlist_entry(self, before: WaitlistEntry, after: WaitlistEntry, now: datetime) -> bool:
+        """Give an entry the days (and staff) of `after`, keeping its id, status and offers. The
+        first day is in the key: a new first day moves the item (Delete + Put in one transaction).
+        False when the entry changed or left meanwhile."""
+        try:
+            item = WaitlistItem.get(keys.salon_pk(before.salon_id), keys.waitlist_sk(before.first_day, before.id),
+                                    consistent_read=True)
+        except DoesNotExist:
+            return False
+        if (item.first_day, item.last_day, item.staff_id) != (before.first_day.isoformat(),
+                                                              before.last_day.isoformat(), before.staff_id):
+            return False
+        moved = WaitlistItem.from_raw_data(item.serialize())
+        moved.sk = keys.waitlist_sk(after.first_day, after.id)
+        moved.first_day, moved.last_day, moved.staff_id = after.first_day.isoformat(), after.last_day.isoformat(), \
+            after.staff_id
+        moved.expires_at = datetime.combine(after.last_day, time.min, UTC) + WAITLIST_TTL
+        unchanged_item = WaitlistItem.last_day == item.last_day
+        tx = self._transaction()
+        if moved.sk != item.sk:
+            tx.delete(item, condition=unchanged_item, on_fail=_changed)
+            tx.save(moved, condition=WaitlistItem.pk.does_not_exist())
+        else:
+            tx.save(moved, condition=unchanged_item, on_fail=_changed)
+        try:
+            tx.commit()
+        except IllegalTransition:
+            return False
+        return True
 
     # --- helpers -------------------------------------------------------------------------
     @staticmethod

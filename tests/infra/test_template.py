@@ -322,6 +322,24 @@ def test_memory_timeouts_and_runtime(packaged, stage):
         "a dispatcher must end before the lease of the message it claimed")
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_api_stage_is_throttled(packaged, stage):
+    from chalicelib.domain import rate_limits
+
+    sam = packaged[stage]
+    api = sam["Resources"]["RestAPI"]["Properties"]
+    assert api["StageName"] and api["DefinitionBody"]["paths"]  # chalice's own properties survive the merge
+    assert api["MethodSettings"] == [{
+        "ResourcePath": "/*", "HttpMethod": "*",
+        "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"}, "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"}}]
+    rate, burst = (sam["Parameters"][name]["Default"] for name in ("ApiThrottleRate", "ApiThrottleBurst"))
+    assert burst >= 30  # thirty clients racing for one slot pass the gateway and get the app's answer
+    per_address_minute = next(limit.max for limit in rate_limits.PUBLIC_WRITE.limits
+                              if limit.scope == rate_limits.ADDRESS and limit.window == rate_limits.MINUTE)
+    assert rate * 60 > per_address_minute  # the gateway stops floods, not what one address may do
+    assert rate <= 1000 and burst <= 2000  # well under the account's 10,000/s, shared by every API in it
+
+
 def test_the_wheelhouse_targets_the_runtime():
     assert package.PYTHON_VERSION == template.LAMBDA_RUNTIME.removeprefix("python")
     assert "boto3" not in package.requirement_names() and "botocore" not in package.requirement_names()
