@@ -12,8 +12,8 @@ ERROR_CODES = {
     409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy", "offer_expired",
           "waitlist_full"],
     422: ["slot_not_offered", "idempotency_key_reused"],
-    503: ["payment_unavailable"],
     429: ["rate_limited"],
+    503: ["payment_unavailable"],
 }
 WEBHOOK_ERRORS = {
     "400": {"description": "Codes: invalid_signature (missing, wrong or stale Stripe-Signature; whatever the body)",
