@@ -7,13 +7,14 @@ from infra.package import mb
 
 from . import sweep_reads
 from .counting import Counted
-from .request_counts import GOALS, OPERATIONS, SALONS, SalonResult
+from .request_counts import GOALS, OPERATIONS, PROVIDER_GOALS, SALONS, SalonResult
 
 LABELS = {
     "availability_1_day": "availability, 1 day", "availability_31_days": "availability, 31 days",
     "booking": "booking (new client, key)", "booking_replay": "same booking retried", "manage_view": "manage view",
     "cancel": "cancel", "waitlist_join": "waitlist join (new client)",
     "client_area_home": "client area home, 200 past",
+    "deposit_booking": "deposit booking (+checkout)", "deposit_webhook": "deposit paid (webhook)",
 }
 
 
@@ -34,8 +35,9 @@ def _goals(counts: dict[str, SalonResult]) -> dict[str, bool]:
     return {op: all(result.counts[op].total <= goal for result in counts.values()) for op, goal in GOALS.items()}
 
 
-JOB_LABELS = {"reminder_sweep": "reminder sweep", "noshow_sweep": "no-show sweep", "dispatcher": "dispatcher"}
-JOB_ORDER = ("reminder_sweep", "noshow_sweep", "dispatcher")
+JOB_LABELS = {"reminder_sweep": "reminder sweep", "noshow_sweep": "no-show sweep", "dispatcher": "dispatcher",
+              "deposit_expiry_sweep": "deposit expiry"}
+JOB_ORDER = ("reminder_sweep", "noshow_sweep", "deposit_expiry_sweep", "dispatcher")
 READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"})
 
 
@@ -57,7 +59,8 @@ def _sweeps_json(sweeps: dict, met: bool) -> dict:
     return {
         "due": sweeps["due"], "salons": sweeps["salons"], "due_salons": sweeps["due_salons"], "sizes": sizes,
         "runs_utc": {job: getattr(timeline, f"{run}_run").isoformat() for job, run in
-                     (("reminder_sweep", "reminder"), ("dispatcher", "dispatch"), ("noshow_sweep", "noshow"))}
+                     (("reminder_sweep", "reminder"), ("dispatcher", "dispatch"), ("noshow_sweep", "noshow"),
+                      ("deposit_expiry_sweep", "deposit"))}
         if timeline else None,
         "goal": {"same_for_all_sizes": True, "met": met and all(not r.skipped for r in sweeps["results"]),
                  "same_for_sizes_run": met, "sizes_run": [r.size for r in sweeps["results"] if not r.skipped],
@@ -75,6 +78,8 @@ def _json(counts, speed, imports, package, sweeps, goals, elapsed) -> dict:
             } for label, result in counts.items()
         },
         "dynamodb_goals": {op: {"max_requests": GOALS[op], "met": met} for op, met in goals.items()},
+        "payment_provider_calls": {op: {"calls": {label: r.provider_calls[op] for label, r in counts.items()},
+                                        "goal": goal} for op, goal in PROVIDER_GOALS.items()},
         "availability_compute": {k: ({m: round(v, 3) for m, v in val.items()} if isinstance(val, dict) else val)
                                  for k, val in speed.items()},
         "import_time": {"runs": imports["runs"], "app_s": round(imports["app_s"], 4),
@@ -103,13 +108,15 @@ def _sweep_lines(sweeps: dict) -> list[str]:
     ran = [r for r in results if not r.skipped]
     met = sweep_reads.same_for_all(results)
     out = [f"4. Items read by the scheduled sweeps (DynamoDB Local, a fresh table per size, {sweeps['salons']} salons)",
-           f"   due in every table: {due['reminders']} reminders and {due['noshow_checks']} no-show checks "
+           f"   due in every table: {due['reminders']} reminders, {due['noshow_checks']} no-show checks and "
+           f"{due['unpaid_deposits']} unpaid deposits "
            f"(in {sweeps['due_salons']} salons), each for a client of its own"]
     if ran:
         tz, timeline = ZoneInfo(sweeps["timezone"]), ran[0].timeline
         out.append(f"   lane cursors at {timeline.day}; reminder sweep {timeline.reminder_run.astimezone(tz):%H:%M}, "
                    f"dispatcher {timeline.dispatch_run.astimezone(tz):%H:%M}, "
-                   f"no-show sweep {timeline.noshow_run.astimezone(tz):%H:%M} ({sweeps['timezone']})")
+                   f"no-show sweep {timeline.noshow_run.astimezone(tz):%H:%M}, "
+                   f"deposit expiry {timeline.deposit_run.astimezone(tz):%H:%M} ({sweeps['timezone']})")
     out.append("   items: ScannedCount of each Query + 1 per GetItem that found its item (botocore after-call); "
                "requests: API calls")
     head = "".join(f"{JOB_LABELS[job]:<20}" for job in JOB_ORDER)
@@ -201,6 +208,10 @@ def print_report(counts: dict[str, SalonResult], speed: dict, imports: dict, pac
     retried = {op: r.counts[op].retries for r in counts.values() for op in OPERATIONS if r.counts[op].retries}
     if retried:
         out.append(f"   note: HTTP retries (not in the counts above): {retried}")
+    for op, goal in PROVIDER_GOALS.items():
+        made = [r.provider_calls[op] for r in counts.values()]
+        out.append(f"   payment provider calls, {LABELS[op]}: {' / '.join(map(str, made))}   goal <= {goal}  "
+                   f"{_verdict(all(n <= goal for n in made))}")
     out.append("")
     out.append(f"2. Pure availability: free_slots, {speed['staff']} staff, {speed['days']} days, "
                f"{speed['appointments']} appointments, service {speed['service']} ({speed['runs']} runs)")

@@ -11,6 +11,9 @@ bench's clock: past appointments are done (no due time); future ones from the th
 their reminder, so the due index holds thousands of items on later days that no sweep may read.
 The two swept days hold only the due appointments.
 
+Fifty deposit bookings (ten in each of the same salons) await payment, their holds ending that
+afternoon: the offers sweep releases them (lane `offer`, the lane of waitlist holds).
+
 The lanes' cursors are set to the swept day first, as a deployed system running every few
 minutes leaves them; each job then reads yesterday's and today's bucket of its lane. The day
 (Tuesday after the clock's Monday, Rome time):
@@ -64,7 +67,8 @@ HISTORY_DAYS = 365  # one year back and one year ahead, as in bench/seed.py
 WRITERS = 4  # batch_write threads while seeding
 SEED_BUDGET_S = 200.0  # seconds of seeding for the whole figure
 SLACK = timedelta(minutes=5)
-JOBS = ("reminder_sweep", "dispatcher", "noshow_sweep")
+DEPOSITS_PER_SALON = 10  # awaiting payment, their hold ending on the swept day
+JOBS = ("reminder_sweep", "dispatcher", "noshow_sweep", "deposit_expiry_sweep")
 
 
 @dataclass
@@ -88,13 +92,16 @@ class Timeline:
     reminder_run: datetime
     dispatch_run: datetime
     noshow_run: datetime
+    deposit_run: datetime
 
 
 def expected_work() -> dict[str, dict]:
     reminders, noshows = DUE_SALONS * REMINDERS_PER_SALON, DUE_SALONS * NOSHOWS_PER_SALON
     return {"reminder_sweep": {"read": reminders, "reminder queued": reminders, "errors": 0},
             "dispatcher": {"sent": reminders},
-            "noshow_sweep": {"read": noshows, "no_show": noshows, "errors": 0}}
+            "noshow_sweep": {"read": noshows, "no_show": noshows, "errors": 0},
+            "deposit_expiry_sweep": {"read": DUE_SALONS * DEPOSITS_PER_SALON,
+                                     "expired": DUE_SALONS * DEPOSITS_PER_SALON, "errors": 0}}
 
 
 def _salon_ids() -> list[str]:
@@ -132,6 +139,28 @@ def _due_appointments(day: date) -> tuple[list[Appointment], list[Client]]:
     return appointments, clients
 
 
+def _unpaid_deposits(day: date, expiry: datetime) -> tuple[list[Appointment], list]:
+    """Ten deposit bookings awaiting payment in each due salon, two days after `day` (clear of the
+    other due work), all holding their slot until `expiry`; with their lock items."""
+    from chalicelib.domain.blocks import block_starts
+    from chalicelib.domain.money import Deposit
+    from chalicelib.storage import keys
+    from chalicelib.storage.models import LockItem
+
+    appointments, locks = [], []
+    for salon_id in _salon_ids()[:DUE_SALONS]:
+        salon, catalog = _catalog(salon_id)
+        on = day + timedelta(days=2)
+        for appt in schedule.appointments(salon, catalog, on, on, DEPOSITS_PER_SALON, NOW,
+                                          seed=f"bench:deposit:{salon_id}", cancel_rate=0):
+            deposit = Deposit(2000, salon.currency, expiry, "local", f"cs_bench_{appt.id}", "https://bench/pay")
+            held = replace(appt, status=Status.AWAITING_PAYMENT, due=Due("payment_expiry", expiry), deposit=deposit)
+            appointments.append(held)
+            locks.extend(LockItem(keys.lock_pk(salon_id, held.staff_id), keys.lock_sk(start), appointment_id=held.id)
+                         for start in block_starts(held.start, held.occupied_until))
+    return appointments, locks
+
+
 def _bulk_appointments(salon_id: str, total: int, day: date) -> list[Appointment]:
     """About `total` appointments over the two years around NOW, none on the swept day or the day
     after; future booked ones carry their reminder (on later days' buckets), the rest no due time."""
@@ -167,22 +196,30 @@ def _seed(repo, size: int, day: date, result: SizeResult) -> Timeline:
     for salon_id, share in zip(_salon_ids(), schedule.spread(size - len(due), SALONS)):
         demo.seed(repo, salon_id)
         bulk.extend(_bulk_appointments(salon_id, share, day))
-    everything = bulk + due
+    from datetime import time
+
+    from chalicelib.domain.clock import local_to_utc
+
+    deposit_expiry = local_to_utc(day, time(16, 0), _catalog(_salon_ids()[0])[0].tz)  # the holds end at 16:00
+    unpaid, locks = _unpaid_deposits(day, deposit_expiry)
+    everything = bulk + due + unpaid
     _write([appointment_to_item(appt) for appt in everything], AppointmentItem)
+    _write(locks, type(locks[0]))
     _write([client_to_item(appt.salon_id, client, NOW) for appt, client in zip(due, clients)], ClientItem)
     result.appointments = len(everything)
     result.in_due_index = sum(1 for appt in everything if appt.due is not None)
-    for lane in ("appt", "outbox"):
+    for lane in ("appt", "outbox", "offer"):
         repo.advance_cursor(lane, day)
     reminders = [a.due.at for a in due if a.due.kind == "reminder"]
     noshows = [a.due.at for a in due if a.due.kind == "noshow"]
     timeline = Timeline(day, max(reminders) + SLACK, max(reminders) + SLACK + timedelta(minutes=1),
-                        max(noshows) + SLACK)
+                        max(noshows) + SLACK, deposit_expiry + SLACK)
     salon, _ = _catalog(_salon_ids()[0])
     policy = salon.policy
     if not (timeline.dispatch_run < min(noshows) and can_send_now(timeline.dispatch_run, salon.tz, policy.send_from,
                                                                   policy.send_until)
-            and {t.date() for t in (timeline.reminder_run, timeline.dispatch_run, timeline.noshow_run)} == {day}):
+            and {t.date() for t in (timeline.reminder_run, timeline.dispatch_run, timeline.noshow_run,
+                                    timeline.deposit_run)} == {day}):
         raise RuntimeError(f"The sweep times do not fit the swept day as this figure assumes: {timeline}")
     return timeline
 
@@ -209,6 +246,11 @@ def _jobs(repo, counter: RequestCounter, timeline: Timeline, result: SizeResult)
         report = sweeps.sweep_appointments(repo, timeline.noshow_run, base_url)
     result.outcomes["noshow_sweep"] = {"read": report.read, **report.done, "errors": report.errors}
     result.sent = len(sender.sent)
+    from chalicelib.payments.local import LocalProvider
+
+    with counter.measure() as result.counts["deposit_expiry_sweep"]:
+        report = sweeps.sweep_offers(repo, timeline.deposit_run, base_url, LocalProvider("bench-secret"))
+    result.outcomes["deposit_expiry_sweep"] = {"read": report.read, **report.done, "errors": report.errors}
 
 
 def _measure_size(dynamodb: DynamoDBLocal, counter: RequestCounter, size: int, day: date, progress) -> SizeResult:
@@ -261,7 +303,8 @@ def measure(progress=lambda message: None, sizes=SIZES) -> dict:
         wiring.reset()
         dynamodb.stop()
     return {"results": results, "expected": expected_work(), "timezone": _catalog(_salon_ids()[0])[0].timezone,
-            "due": {"reminders": DUE_SALONS * REMINDERS_PER_SALON, "noshow_checks": DUE_SALONS * NOSHOWS_PER_SALON},
+            "due": {"reminders": DUE_SALONS * REMINDERS_PER_SALON, "noshow_checks": DUE_SALONS * NOSHOWS_PER_SALON,
+                    "unpaid_deposits": DUE_SALONS * DEPOSITS_PER_SALON},
             "salons": SALONS, "due_salons": DUE_SALONS}
 
 

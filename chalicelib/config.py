@@ -17,6 +17,13 @@ class Config:
     sms_opt_out_list: str | None = None  # EUM opt-out list name ("Default" when unset)
     session_secret_parameter: str | None = None  # SSM parameter holding the session signing key
     session_secret: str | None = None  # local stack and tests only
+    payment_provider: str = "local"  # local | stripe (chalicelib/payments)
+    stripe_secret_key_parameter: str | None = None  # SSM SecureString names (AWS)
+    stripe_webhook_secret_parameter: str | None = None
+    stripe_secret_key: str | None = None  # the values themselves: tests and a developer's stack only
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None  # tests: a localstripe server
+    local_payment_secret: str | None = None  # local provider's signing secret; random per process if unset
     sms_phone_daily_ceiling: int = 20  # the most texts to one phone a day any salon may set
     sms_salon_daily_ceiling: int = 2000  # the most texts a day any salon may set
 
@@ -36,6 +43,13 @@ class Config:
             sms_opt_out_list=env.get("SMS_OPT_OUT_LIST") or None,
             session_secret_parameter=env.get("SESSION_SECRET_PARAMETER") or None,
             session_secret=env.get("SESSION_SECRET") or None,
+            payment_provider=env.get("PAYMENT_PROVIDER", "local"),
+            stripe_secret_key_parameter=env.get("STRIPE_SECRET_KEY_PARAMETER") or None,
+            stripe_webhook_secret_parameter=env.get("STRIPE_WEBHOOK_SECRET_PARAMETER") or None,
+            stripe_secret_key=env.get("STRIPE_SECRET_KEY") or None,
+            stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
+            stripe_api_base=env.get("STRIPE_API_BASE") or None,
+            local_payment_secret=env.get("LOCAL_PAYMENT_SECRET") or None,
             sms_phone_daily_ceiling=int(env.get("SMS_PHONE_DAILY_CEILING") or 20),
             sms_salon_daily_ceiling=int(env.get("SMS_SALON_DAILY_CEILING") or 2000),
         )

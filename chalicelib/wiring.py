@@ -33,7 +33,25 @@ def set_sender(value) -> None:
 
 
 _sender_override = None
+_payments_override = None
 _clock = None
+
+
+@lru_cache(maxsize=1)
+def _configured_payments():
+    from .payments.factory import provider_from_config
+
+    return provider_from_config(config())
+
+
+def payments():
+    """The payment provider chosen by config (local or stripe); tests may set their own."""
+    return _payments_override if _payments_override is not None else _configured_payments()
+
+
+def set_payments(value) -> None:
+    global _payments_override
+    _payments_override = value
 
 
 def now():
@@ -67,8 +85,10 @@ def base_url() -> str:
 
 def reset() -> None:
     """Forget the cached collaborators (tests that change the environment)."""
-    global _sender_override
+    global _sender_override, _payments_override
     config.cache_clear()
     repository.cache_clear()
     sender.cache_clear()
+    _configured_payments.cache_clear()
     _sender_override = None
+    _payments_override = None

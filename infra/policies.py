@@ -34,10 +34,10 @@ SMS_VOICE_SEND_RESOURCES = ["phone-number/*", "pool/*", "sender-id/*", "configur
 GRANTS = {
     # The API sends one text itself: the client's sign-in code, asked for a second ago (see
     # docs/decisions.md); every other text leaves through the dispatcher.
-    "api_handler": ("table", "session_secret", "sms"),
+    "api_handler": ("table", "session_secret", "sms", "stripe_secrets"),
     "dispatch_outbox": ("table", "sms", "dead_letters"),
     "sweep_appointments": ("table", "dead_letters"),
-    "sweep_waitlist_offers": ("table", "dead_letters"),
+    "sweep_waitlist_offers": ("table", "stripe_secrets", "dead_letters"),
     "inbound_sms": ("table", "dead_letters"),
 }
 
@@ -54,6 +54,10 @@ def _statements(kind: str, app_name: str, env: dict) -> list[dict]:
     if kind == "session_secret":
         return [{"Sid": "SessionSecret", "Effect": "Allow", "Action": "ssm:GetParameter",
                  "Resource": f"arn:aws:ssm:*:*:parameter/{env['SESSION_SECRET_PARAMETER'].lstrip('/')}"}]
+    if kind == "stripe_secrets":  # the payment provider's keys (chalicelib/payments/factory.py)
+        return [{"Sid": "StripeSecrets", "Effect": "Allow", "Action": "ssm:GetParameter",
+                 "Resource": [f"arn:aws:ssm:*:*:parameter/{env[name].lstrip('/')}"
+                              for name in ("STRIPE_SECRET_KEY_PARAMETER", "STRIPE_WEBHOOK_SECRET_PARAMETER")]}]
     if kind == "sms":
         return [
             # Publish with PhoneNumber has no resource (a phone number is not an ARN): SNS wants "*".

@@ -52,6 +52,10 @@ ENVIRONMENT = {
     "SMS_ORIGINATION_IDENTITY": ("SmsOriginationIdentity", {"Ref": "SmsOriginationIdentity"}),
     "SMS_CONFIGURATION_SET": ("SmsConfigurationSet", {"Ref": "SmsConfigurationSet"}),
     "SMS_OPT_OUT_LIST": ("SmsOptOutList", {"Ref": "SmsOptOutList"}),
+    "PAYMENT_PROVIDER": ("PaymentProvider", {"Ref": "PaymentProvider"}),
+    "STRIPE_SECRET_KEY_PARAMETER": ("StripeSecretKeyParameterName", {"Ref": "StripeSecretKeyParameterName"}),
+    "STRIPE_WEBHOOK_SECRET_PARAMETER": ("StripeWebhookSecretParameterName",
+                                        {"Ref": "StripeWebhookSecretParameterName"}),
 }
 
 # API Gateway stage throttling (parameters' defaults): far above a few salons' busiest minute, and
@@ -213,6 +217,15 @@ def parameters(config: dict) -> dict:
         "PublicBaseUrl": {"Type": "String", "Default": "", "AllowedPattern": "(https://[^\\s]+)?",
                           "Description": "Base of the links in texts and pages, e.g. https://book.example.com. "
                                          "Required when texts are really sent."},
+        "PaymentProvider": {"Type": "String", "Default": "local", "AllowedValues": ["local", "stripe"],
+                            "Description": "stripe (deposits and fees through the salon's Stripe account), or local "
+                                           "(the app's own test checkout page)."},
+        "StripeSecretKeyParameterName": {
+            "Type": "String", "AllowedPattern": "/[a-zA-Z0-9_.\\-/]+",
+            "Description": "SSM SecureString with the Stripe secret (or restricted) key (docs/deploy.md)."},
+        "StripeWebhookSecretParameterName": {
+            "Type": "String", "AllowedPattern": "/[a-zA-Z0-9_.\\-/]+",
+            "Description": "SSM SecureString with the signing secret of the Stripe webhook endpoint."},
         "SmsProvider": {"Type": "String", "Default": "local", "AllowedValues": ["local", "sns", "eum"],
                         "Description": "local (texts only logged), sns, or eum (AWS End User Messaging SMS)."},
         "SmsSenderId": {"Type": "String", "Default": "", "AllowedPattern": "[a-zA-Z0-9]{0,11}",

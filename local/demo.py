@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from chalicelib.domain.catalog import Service, Staff
+from chalicelib.domain.money import DepositKind, DepositRule
 from chalicelib.domain.salon import Salon, parse_weekly_hours
 
 DEMO_HOURS = {day: ["09:00-13:00", "14:00-19:00"] for day in ("tue", "wed", "thu", "fri", "sat")}
@@ -17,9 +18,11 @@ def demo_salon(salon_id: str = "demo") -> tuple[Salon, list[Service], list[Staff
         Service("haircut", "Taglio donna", 30, 0, Decimal("28.00")),
         Service("manicure", "Manicure", 45, 15, Decimal("25.00")),
         Service("color", "Colore", 60, 15, Decimal("55.00")),
+        # Booked online only with a 20 EUR deposit, paid on the provider's checkout.
+        Service("facial", "Trattamento viso", 60, 0, Decimal("70.00"), deposit=DepositRule(DepositKind.FIXED, 2000)),
     ]
     staff = [
-        Staff("giulia", "Giulia", ("haircut", "color")),
+        Staff("giulia", "Giulia", ("haircut", "color", "facial")),
         Staff("marco", "Marco", ("haircut", "manicure", "color")),
     ]
     return salon, services, staff

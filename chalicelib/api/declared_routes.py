@@ -8,6 +8,7 @@ DECLARED = {
         Route("/v1/bookings/{token}/cancel", ("POST",), "cancel_booking"),
         Route("/v1/bookings/{token}/claim", ("POST",), "claim_offer"),
         Route("/v1/bookings/{token}/reschedule", ("POST",), "reschedule_booking"),
+        Route("/v1/payments/{provider}/webhook", ("POST",), "payment_webhook"),
         Route("/v1/salons/{salon_id}", ("GET",), "get_salon"),
         Route("/v1/salons/{salon_id}/availability", ("GET",), "get_availability"),
         Route("/v1/salons/{salon_id}/bookings", ("POST",), "create_booking"),
@@ -30,6 +31,10 @@ DECLARED = {
         Route("/manage/{token}/reschedule", ("GET",), "reschedule_page"),
         Route("/manage/{token}/reschedule", ("POST",), "reschedule_submit", FORM),
         Route("/robots.txt", ("GET",), "robots_txt"),
+    ),
+    "pay_pages": (
+        Route("/pay/local/{ticket}", ("GET",), "local_checkout"),
+        Route("/pay/local/{ticket}", ("POST",), "local_checkout_submit", FORM),
     ),
     "owner_auth": (
         Route("/owner", ("GET",), "home"),
@@ -74,6 +79,7 @@ DECLARED = {
         Route("/owner/clients", ("GET",), "clients_page"),
         Route("/owner/clients/{client_id}", ("GET",), "client_page"),
         Route("/owner/clients/{client_id}/access", ("POST",), "save_access", FORM),
+        Route("/owner/clients/{client_id}/appointments/{appointment_id}/money", ("POST",), "settle_fee", FORM),
         Route(
             "/owner/clients/{client_id}/appointments/{appointment_id}/revert-no-show",
             ("POST",),
@@ -93,6 +99,7 @@ DECLARED = {
         Route("/v1/admin/clients/{client_id}", ("GET",), "api_file"),
         Route("/v1/admin/clients/{client_id}", ("PATCH",), "api_update"),
         Route("/v1/admin/clients/{client_id}/access", ("POST",), "api_access"),
+        Route("/v1/admin/clients/{client_id}/appointments/{appointment_id}/money", ("POST",), "api_settle_fee"),
         Route(
             "/v1/admin/clients/{client_id}/appointments/{appointment_id}/revert-no-show",
             ("POST",),

@@ -14,6 +14,7 @@ STATUS = {
     errors.IllegalTransition: 409,
     errors.SlotNotOffered: 422,
     errors.IdempotencyKeyReused: 422,
+    errors.PaymentUnavailable: 503,
     errors.RateLimited: 429,
 }
 

@@ -12,13 +12,14 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _NESTING = re.compile(r"[\[\]{}]")
 
 
-def parse_json(raw: bytes | str | None, empty=None):
+def parse_json(raw: bytes | str | None, empty=None, max_bytes: int = MAX_BODY_BYTES):
     """A request body -> its JSON value, `empty` for a blank body. Every body the API reads comes
     through here: its size and its nesting are checked before json.loads, which would recurse once
-    per `[` (10,000 of them end in RecursionError, a 500)."""
+    per `[` (10,000 of them end in RecursionError, a 500). `max_bytes`: a larger bound for a body
+    another service writes (a payment provider's signed event)."""
     raw = raw or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise InvalidRequest(f"The request body is too large (at most {MAX_BODY_BYTES} bytes).")
+    if len(raw) > max_bytes:
+        raise InvalidRequest(f"The request body is too large (at most {max_bytes} bytes).")
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:

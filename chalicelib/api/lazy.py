@@ -23,6 +23,7 @@ AREAS = (
     ("public", "chalicelib.api.public", "public"),
     ("docs", "chalicelib.api.openapi", "docs"),
     ("pages", "chalicelib.api.pages", "pages"),
+    ("pay_pages", "chalicelib.api.pay_pages", "pay_pages"),
     ("owner_auth", "chalicelib.api.owner_auth", "owner_auth"),
     ("owner_agenda", "chalicelib.api.owner_agenda", "owner_agenda"),
     ("owner_clients", "chalicelib.api.owner_clients", "owner_clients"),

@@ -13,7 +13,15 @@ ERROR_CODES = {
           "waitlist_full"],
     422: ["slot_not_offered", "idempotency_key_reused"],
     429: ["rate_limited"],
+    503: ["payment_unavailable"],
 }
+WEBHOOK_ERRORS = {
+    "400": {"description": "Codes: invalid_signature (missing, wrong or stale Stripe-Signature; whatever the body)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "404": {"description": "Codes: provider_not_found",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+}
+_AMOUNT = {"type": "string", "example": "20.00"}
 # A public write refused by a rate limit says when to try again (docs/api.md: the limits).
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds until the refusing limit's window ends",
                                 "schema": {"type": "integer", "minimum": 1}}}
@@ -55,7 +63,8 @@ BOOKING = {
     "type": "object", "required": ["id", "status", "start", "end", "service_id", "staff_id"],
     "properties": {
         "id": _string(),
-        "status": _string(enum=["held", "booked", "confirmed", "arrived", "completed", "cancelled", "no_show"]),
+        "status": _string(enum=["held", "awaiting_payment", "expired", "booked", "confirmed", "arrived", "completed",
+                                "cancelled", "no_show"]),
         "start": _string(format="date-time"), "end": _string(format="date-time"), "service_id": _string(),
         "staff_id": _string(), "late": {"type": "boolean"}, "service_name": _string(nullable=True),
         "staff_name": _string(nullable=True),
@@ -74,7 +83,10 @@ COMPONENTS = {
     "Services": {"type": "object", "properties": {"services": {"type": "array", "items": {
         "type": "object", "properties": {"id": _string(), "name": _string(), "duration_minutes": {"type": "integer"},
                                          "price": _string(example="35.00"), "currency": _string(),
-                                         "staff_ids": {"type": "array", "items": _string()}}}}}},
+                                         "staff_ids": {"type": "array", "items": _string()},
+                                         "deposit": {"type": "object", "description": "only when the service "
+                                                     "asks a deposit to book online",
+                                                     "properties": {"amount": _AMOUNT, "currency": _string()}}}}}}},
     "Staff": {"type": "object", "properties": {"staff": {"type": "array", "items": {
         "type": "object", "properties": {"id": _string(), "name": _string(),
                                          "service_ids": {"type": "array", "items": _string()}}}}}},
@@ -82,11 +94,22 @@ COMPONENTS = {
         "type": "object", "properties": {"start": _string(format="date-time"), "end": _string(format="date-time"),
                                          "staff_id": _string()}}}}},
     "Booking": BOOKING,
+    "Payment": {"type": "object", "description": "A deposit: pay at `url` (present until paid) before "
+                "`expires_at`, or the time is released", "properties": {
+        "url": _string(format="uri"), "amount": _AMOUNT, "currency": _string(), "expires_at": _string(
+            format="date-time"), "paid": {"type": "boolean"},
+        "purpose": _string(enum=["deposit", "card"], description="card: leave a card on file, nothing is charged")}},
     "BookingCreated": {"type": "object", "properties": {
-        "booking": BOOKING, "manage_token": _string(), "manage_url": _string(format="uri")}},
+        "booking": BOOKING, "manage_token": _string(), "manage_url": _string(format="uri"),
+        "payment": {"$ref": "#/components/schemas/Payment"}}},
     "ManagedBooking": {"type": "object", "properties": {
         "booking": BOOKING, "salon": {"type": "object", "additionalProperties": _string()},
-        "free_cancellation_until": _string(format="date-time")}},
+        "free_cancellation_until": _string(format="date-time"),
+        "payment": {"$ref": "#/components/schemas/Payment"}}},
+    "WebhookReceived": {"type": "object", "properties": {
+        "received": {"type": "boolean"},
+        "outcome": _string(description="paid, paid_late, refunded, fee_paid, card_saved, duplicate, "
+                                       "ignored: <why>")}},
     "WaitlistEntry": {"type": "object", "properties": {"waitlist_entry": {"type": "object", "properties": {
         "id": _string(), "service_id": _string(), "staff_id": _string(nullable=True),
         "date_from": _string(format="date"), "date_to": _string(format="date"), "status": _string()}}}},
@@ -133,9 +156,10 @@ def document() -> dict:
                 "parameters": salon_params + [{"name": "Idempotency-Key", "in": "header", "required": False,
                                                "schema": {"type": "string", "maxLength": 200}}],
                 "requestBody": _body("BookingRequest"),
-                "responses": {**_ok(201, "BookingCreated", "Booked"),
+                "responses": {**_ok(201, "BookingCreated", "Booked; `awaiting_payment` with `payment` when the "
+                                                           "service asks a deposit"),
                               **_ok(200, "BookingCreated", "Replay of an earlier request with the same key"),
-                              **_errors(400, 403, 404, 409, 422, 429)}}},
+                              **_errors(400, 403, 404, 409, 422, 429, 503)}}},
             "/v1/bookings/{token}": {"get": {
                 "operationId": "getBooking", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "The booking behind this link"), **_errors(404)}}},
@@ -151,6 +175,16 @@ def document() -> dict:
                 "operationId": "claimWaitlistOffer", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "The held slot is now this client's booking"),
                               **_errors(404, 409)}}},
+            "/v1/payments/{provider}/webhook": {"post": {
+                "operationId": "paymentWebhook",
+                "summary": "The payment provider's signed events (Stripe's scheme: Stripe-Signature)",
+                "parameters": [{"name": "provider", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": ["stripe", "local"]}},
+                               {"name": "Stripe-Signature", "in": "header", "required": True,
+                                "schema": {"type": "string", "maxLength": 1000}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {**_ok(200, "WebhookReceived", "Verified; a repeat changes nothing"),
+                              **WEBHOOK_ERRORS}}},
             **admin_paths,
             "/v1/salons/{salon_id}/waitlist": {"post": {
                 "operationId": "joinWaitlist", "parameters": salon_params, "requestBody": _body("WaitlistRequest"),

@@ -109,7 +109,9 @@ _APPOINTMENT_VIEW = {"type": "object", "required": ["id", "status", "start", "en
     "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
     "service_id": _STRING, "service_name": {"type": "string", "nullable": True}, "staff_id": _STRING,
     "staff_name": {"type": "string", "nullable": True}, "late": {"type": "boolean"},
-    "path": {"type": "string", "description": "Append /arrived, /no-show, ... to act on it"}}}
+    "path": {"type": "string", "description": "Append /arrived, /no-show, ... to act on it"},
+    "deposit": {"type": "string", "nullable": True, "enum": ["paid", "unpaid", None],
+                "description": "the deposit asked at booking, if any"}}}
 OPENAPI_SCHEMAS: dict = {
     "AgendaAppointmentAnswer": {"type": "object", "properties": {"appointment": _APPOINTMENT_VIEW}},
     "Agenda": {"type": "object", "properties": {

@@ -25,7 +25,8 @@ def _json(body: dict, status: int = 200, **headers) -> Response:
 
 def _appointment(appt, salon, catalog) -> dict:
     path = f"/v1/admin/appointments/{start_key(appt.start)}/{appt.id}"
-    return {**views.booking_view(appt, salon, catalog), "path": path}
+    deposit = None if appt.deposit is None else ("paid" if appt.deposit.paid else "unpaid")
+    return {**views.booking_view(appt, salon, catalog), "path": path, "deposit": deposit}
 
 
 def _entry(entry: agenda_service.Entry, salon, catalog) -> dict:

@@ -7,7 +7,7 @@ from ..services import exports
 from ..services import owner_clients as service
 from ..wiring import now, repository
 from .http import parse_json
-from .owner_clients import ACCESS_CHANGE, CLIENT_PATCH, ERASE_REQUEST, guard, owner_clients, refusing
+from .owner_clients import ACCESS_CHANGE, CLIENT_PATCH, ERASE_REQUEST, MONEY_ACTION, guard, owner_clients, refusing
 from .schema import validate
 
 
@@ -63,6 +63,20 @@ def api_revert_no_show(client_id, appointment_id):
     changed = service.revert_no_show(repository(), accounts(), guard.principal(), client_id, appointment_id, now())
     return {**_changed(changed), "appointment": exports.appointment_record(changed.appointment, changed.salon,
                                                                             changed.catalog)}
+
+
+@owner_clients.route("/v1/admin/clients/{client_id}/appointments/{appointment_id}/money", methods=["POST"])
+@guard.require(roles.CLIENTS, api=True)
+@refusing(api=True)
+def api_settle_fee(client_id, appointment_id):
+    from ..services import owner_money
+    from ..wiring import base_url, payments
+
+    settled = owner_money.settle(repository(), accounts(), payments(), guard.principal(), client_id, appointment_id,
+                                 _body(MONEY_ACTION)["action"], now(), base_url())
+    file = service.open_file(repository(), guard.principal(), client_id)
+    return {"outcome": settled.outcome, "reason": settled.job.reason if settled.job else None,
+            "appointment": exports.appointment_record(settled.appointment, file.salon, file.catalog)}
 
 
 @owner_clients.route("/v1/admin/clients/{client_id}/export", methods=["GET"])

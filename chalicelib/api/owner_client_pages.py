@@ -16,8 +16,15 @@ from .owner_clients import guard, owner_clients, refusing
 FORM = "application/x-www-form-urlencoded"
 DONE = {"contact": "Contact details saved.", "notes": "Private notes saved.", "consent": "Consent saved.",
         "access": "Online booking updated.", "reverted": "No-show reverted: the counters are back.",
-        "erased": "The client's personal data was erased. The appointments stay, for the statistics."}
-STATUS_LABELS = {"held": "Offered (waitlist)", "booked": "Booked", "confirmed": "Confirmed", "arrived": "Arrived",
+        "erased": "The client's personal data was erased. The appointments stay, for the statistics.",
+        "collected": "Fee collected from the card on file.",
+        "declined": "The card was declined: collect at the desk or waive.",
+        "authentication_required": "The bank wants the client to confirm this payment: they were sent a link to "
+                                   "pay it.",
+        "cash": "Recorded as paid at the desk.", "waived": "Fee waived.",
+        "refunded": "Refunded: the client gets the money back on their card."}
+STATUS_LABELS = {"awaiting_payment": "Awaiting the deposit", "expired": "Deposit not paid (released)",
+                 "held": "Offered (waitlist)", "booked": "Booked", "confirmed": "Confirmed", "arrived": "Arrived",
                  "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
 LANGUAGES = {"en": "English", "it": "Italiano", "pl": "Polski", "pt": "Português", "es": "Español", "ru": "Русский"}
 ACCESS_LABELS = {"ok": "Can book online", "restricted": "Restricted: phone bookings only",
@@ -88,6 +95,28 @@ def revert_no_show(client_id, appointment_id):
                                                                                    appointment_id, now()))
 
 
+@owner_clients.route("/owner/clients/{client_id}/appointments/{appointment_id}/money", methods=["POST"],
+                     content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def settle_fee(client_id, appointment_id):
+    """Collect the fee from the card on file, paid at the desk, or waive (services/owner_money.py)."""
+    from ..services import owner_money
+    from ..wiring import base_url, payments
+
+    outcome = {}
+
+    def action(repo, who):
+        outcome["done"] = owner_money.settle(repo, accounts(), payments(), who, client_id, appointment_id,
+                                             _form().get("action", ""), now(), base_url()).outcome
+
+    response = _change(client_id, "money", action)
+    if "done" in outcome:  # the redirect says what happened
+        root = app_root(owner_clients.current_request)
+        return redirect(f"{root}/owner/clients/{quote(client_id, safe='')}?done={outcome['done']}#appointments")
+    return response
+
+
 def _readable(e164: str) -> str:
     """+393331234567 -> +39 333 123 4567, the way people read it back on the phone."""
     import phonenumbers
@@ -128,6 +157,17 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
     tomorrow = local_today(now(), tz) + timedelta(days=1)
     return owner_page(owner_clients.current_request, "owner/clients/file.html", status, me=guard.principal(),
                       salon_name=salon.name, file=file, client=file.client, rights=file.rights, when=when,
-                      catalog=file.catalog, currency=salon.currency, status_labels=STATUS_LABELS,
+                      catalog=file.catalog, currency=salon.currency, status_labels=STATUS_LABELS, money=_money(file),
                       access_labels=ACCESS_LABELS, languages=LANGUAGES, tomorrow=tomorrow.isoformat(), phone=_readable,
                       **{"typed": None, "failed": None, "done": None, "problem": None, **context})
+
+
+def _money(file: service.ClientFile) -> dict:
+    """What the file shows of money: each appointment's movements, what it owes, and the total."""
+    from ..domain.money import format_amount, owed, paid_in
+
+    currency = file.salon.currency
+    per_appointment = {a.id: owed(a.movements) for a in file.appointments}
+    return {"owed": per_appointment, "total": format_amount(sum(per_appointment.values()), currency),
+            "refundable": {a.id: paid_in(a.movements) for a in file.appointments},
+            "amount": lambda minor, cur=currency: f"{format_amount(minor, cur)} {cur}"}

@@ -69,6 +69,11 @@ ACCESS_CHANGE = {
     "type": "object", "additionalProperties": False, "required": ["access"],
     "properties": {"access": _string(enum=["ok", "restricted", "banned"], maxLength=10), "until": schema.DATE},
 }
+MONEY_ACTION = {"type": "object", "additionalProperties": False, "required": ["action"],
+                "properties": {"action": _string(enum=["collect", "cash", "waive", "refund"], maxLength=10,
+                                                 description="collect from the card on file, paid at the desk, "
+                                                             "waive what is owed, or refund what was paid "
+                                                             "online")}}
 ERASE_REQUEST = {"type": "object", "additionalProperties": False, "required": ["confirm"],
                  "properties": {"confirm": _string(maxLength=200, description="the client's name, typed")}}
 
@@ -103,6 +108,12 @@ OPENAPI_PATHS: dict = {
         [_CLIENT_ID, _APPOINTMENT_ID],
         errors={"404": _answer("client_not_found, appointment_not_found"),
                 "409": _answer("illegal_transition (not a no-show), booking_changed")})},
+    "/v1/admin/clients/{client_id}/appointments/{appointment_id}/money": {"post": _operation(
+        "settleFee", "What the appointment owes: collect it from the card on file, paid at the desk, or waived",
+        "ClientFeeSettled", [_CLIENT_ID, _APPOINTMENT_ID], "ClientMoneyAction",
+        errors={**_BAD, "404": _answer("client_not_found, appointment_not_found"),
+                "409": _answer("no_fee, nothing_owed, revert_window_open, no_card, fee_in_progress, "
+                               "nothing_to_refund, refund_in_progress, booking_changed")})},
     "/v1/admin/clients/{client_id}/export": {"get": _operation(
         "exportClient", "Everything held about the client (right of access; owner only)", "ClientExport",
         [_CLIENT_ID], errors=_MISSING)},
@@ -123,7 +134,14 @@ _CLIENT = {"type": "object", "properties": {
 _APPOINTMENT = {"type": "object", "properties": {
     "id": _string(), "status": _string(), "start": _string(format="date-time"), "end": _string(format="date-time"),
     "service_id": _string(), "service_name": _NULLABLE, "staff_id": _string(), "staff_name": _NULLABLE,
-    "late": {"type": "boolean"}, "cancelled_by": _NULLABLE, "client_note": _string()}}
+    "late": {"type": "boolean"}, "cancelled_by": _NULLABLE, "client_note": _string(),
+    "deposit": {"type": "object", "nullable": True, "properties": {
+        "amount": _string(), "currency": _string(), "paid_at": _string(format="date-time", nullable=True),
+        "expires_at": _string(format="date-time")}},
+    "movements": {"type": "array", "items": {"type": "object", "properties": {
+        "kind": _string(enum=["deposit", "fee", "charge", "refund", "cash", "waived"]), "amount": _string(),
+        "currency": _string(), "at": _string(format="date-time"), "reference": _NULLABLE, "provider": _NULLABLE}}},
+    "owed": _string(description="what the client owes for this appointment, e.g. 10.00")}}
 _MESSAGE = {"type": "object", "properties": {
     "id": _string(), "kind": _string(), "status": _string(), "created_at": _string(format="date-time"),
     "sent_at": _string(format="date-time", nullable=True), "body": _string(), "reason": _NULLABLE}}
@@ -150,6 +168,12 @@ OPENAPI_SCHEMAS: dict = {
         "messages_sent": {"type": "array", "items": _ref("ClientMessage")},
         "messages_received": {"type": "array", "items": {"type": "object"}},
         "waitlist": {"type": "array", "items": {"type": "object"}}}},
+    "ClientFeeSettled": {"type": "object", "properties": {
+        "outcome": _string(enum=["collected", "declined", "authentication_required", "cash", "waived",
+                                 "refunded"]),
+        "reason": _string(description="the provider's reason for a declined charge"),
+        "appointment": _ref("ClientAppointment")}},
+    "ClientMoneyAction": MONEY_ACTION,
     "ClientPatch": CLIENT_PATCH,
     "ClientAccessChange": ACCESS_CHANGE,
     "ClientEraseRequest": ERASE_REQUEST,

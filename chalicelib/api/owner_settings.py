@@ -75,10 +75,13 @@ _POLICIES = {
     "late_cancel_fee": _s(nullable=True, example="10.00"), "no_show_fee": _s(nullable=True, example="20.00"),
     "allowed_countries": {"type": "array", "items": _s(example="IT")}, "phone_daily_cap": _i(),
     "salon_daily_cap": _i(), "waitlist_hold_minutes": _i(), "staff_see_notes": {"type": "boolean"},
+    "deposit_expiry_minutes": _i(), "card_on_file": _s(enum=["never", "after_warning", "always"]),
 }
 _SERVICE = {"name": _s(maxLength=100), "duration_minutes": _i(minimum=5, maximum=480),
             "buffer_minutes": _i(minimum=0, maximum=240), "price": _s(example="35.00"),
-            "recall_days": _i(nullable=True), "active": {"type": "boolean"}}
+            "recall_days": _i(nullable=True), "active": {"type": "boolean"},
+            "deposit_kind": _s(enum=["none", "fixed", "percent"]),
+            "deposit_value": _s(example="20.00", description="fixed: the amount; percent: 1 to 100")}
 _STAFF = {"name": _s(maxLength=100), "service_ids": {"type": "array", "items": _s()},
           "hours": {**_WEEK, "nullable": True, "description": "Own weekly hours (clipped to the salon's); null: "
                                                               "the salon's"},

@@ -16,7 +16,8 @@ SERVICES, STAFF = "/owner/settings/services", "/owner/settings/staff"
 
 def service_json(s: Service) -> dict:
     return {"id": s.id, "name": s.name, "duration_minutes": s.duration_minutes, "buffer_minutes": s.buffer_minutes,
-            "price": str(s.price), "recall_days": s.recall_days, "active": s.active}
+            "price": str(s.price), "recall_days": s.recall_days, "active": s.active,
+            **catalog_settings.deposit_values(s.deposit)}
 
 
 def staff_json(s: Staff) -> dict:

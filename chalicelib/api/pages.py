@@ -9,12 +9,13 @@ from chalice import Blueprint, Response
 from ..domain.appointment import Status
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
-from ..services import availability, booking, manage, rate_limit, salons, waitlist_offers
+from ..services import availability, booking, deposits, manage, rate_limit, salons, waitlist_offers
 from ..web import forms, picker
 from ..web.context import Ctx, error_page, status_of, with_retry_after
 from ..web.render import redirect
 from ..web.views import booking_view
 from ..wiring import now, repository
+from ..wiring import payments as payment_provider
 from .http import source_address
 
 pages = Blueprint(__name__)
@@ -131,7 +132,8 @@ def _booking_form(ctx: Ctx, catalog, service, form: forms.BookingForm, problem=N
                              day=ctx.fmt.local(start).date().isoformat() if start else None)
     # A re-shown form holds what the client typed: keep it out of caches.
     return ctx.page("form.html", status, private=bool(form.name or form.phone), service=service, staff=staff,
-                    start=start, form=form, problem=problem, slots_url=slots_url, limits=forms.MAX_LENGTHS)
+                    start=start, form=form, problem=problem, slots_url=slots_url, limits=forms.MAX_LENGTHS,
+                    deposit=deposits.deposit_asked(ctx.salon, service, by_salon=False))
 
 
 @pages.route("/book/{salon_id}", methods=["POST"], content_types=[FORM])
@@ -148,7 +150,11 @@ def book_submit(salon_id):
             booked = booking.book(repository(), booking.BookingRequest(
                 salon_id=salon_id, service_id=form.service, start=form.start_at, name=form.name, phone=form.phone,
                 staff_id=form.staff_id, email=form.email or None, notes=form.note, recall_consent=form.recall == "1",
-            ), now(), form.idempotency_key, _ctx().base, guard=_guard())
+            ), now(), form.idempotency_key, _ctx().base, payments=payment_provider(),
+                guard=_guard())
+            deposit = booked.appointment.deposit
+            if deposit is not None and not deposit.paid and deposit.url:
+                return redirect(deposit.url)  # the provider's hosted checkout; it comes back to the manage page
             return redirect(_ctx(booked.salon).manage_url(booked.manage_token, new="1"))
         except DomainError as error:
             problem = error
@@ -204,7 +210,8 @@ def claim_submit(token):
 def manage_view(token):
     q = _query()
     managed = manage.view(repository(), token, now())
-    return _manage_page(managed, token, new=q.get("new") == "1", done=q.get("done"))
+    return _manage_page(managed, token, new=q.get("new") == "1" or q.get("paid") == "1", done=q.get("done"),
+                        paid=q.get("paid"))
 
 
 @pages.route("/manage/{token}/cancel", methods=["GET"])
@@ -224,7 +231,7 @@ def cancel_submit(token):
     if forms.fields(pages.current_request.raw_body).get("confirm") != "1":
         return redirect(_ctx().manage_url(token, "/cancel"))  # only the confirmation page cancels
     try:
-        manage.cancel(repository(), token, now(), _ctx().base, guard=_guard())
+        manage.cancel(repository(), token, now(), _ctx().base, payments=payment_provider(), guard=_guard())
     except NotFound:
         raise
     except DomainError as error:  # already cancelled, started, changed meanwhile, too many tries: say so

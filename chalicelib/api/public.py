@@ -3,8 +3,9 @@
 from chalice import Blueprint, Response
 
 from ..domain.errors import DomainError
-from ..services import availability, booking, manage, rate_limit, salons, waitlist, waitlist_offers
+from ..services import availability, booking, manage, payments, rate_limit, salons, waitlist, waitlist_offers
 from ..wiring import config, now, repository
+from ..wiring import payments as payment_provider
 from . import errors, schema, views
 from .http import base_url, idempotency_key, json_body, query, source_address
 
@@ -84,9 +85,11 @@ def create_booking(salon_id):
         salon_id=salon_id, service_id=body["service_id"], start=body["start"], staff_id=body.get("staff_id"),
         name=client["name"], phone=client["phone"], email=client.get("email"), notes=body.get("notes", ""),
         recall_consent=client.get("recall_consent", False),
-    ), now(), key, _base(), guard=_guard())
+    ), now(), key, _base(), payments=payment_provider(), guard=_guard())
     answer = {"booking": views.booking_view(booked.appointment, booked.salon), "manage_token": booked.manage_token,
               "manage_url": _manage_url(booked.manage_token)}
+    if booked.appointment.deposit is not None and not booked.appointment.deposit.paid:
+        answer["payment"] = views.payment_view(booked.appointment.deposit, booked.salon)
     return Response(body=answer, status_code=200 if booked.replayed else 201,
                     headers={"Idempotent-Replayed": "true"} if booked.replayed else {})
 
@@ -101,7 +104,8 @@ def get_booking(token):
 @public.route("/v1/bookings/{token}/cancel", methods=["POST"])
 @_handled
 def cancel_booking(token):
-    return _managed_view(manage.cancel(repository(), token, now(), _base(), guard=_guard()))
+    return _managed_view(manage.cancel(repository(), token, now(), _base(), payments=payment_provider(),
+                                       guard=_guard()))
 
 
 @public.route("/v1/bookings/{token}/reschedule", methods=["POST"])
@@ -141,10 +145,24 @@ def join_waitlist(salon_id):
     }}, status_code=201)
 
 
+@public.route("/v1/payments/{provider}/webhook", methods=["POST"])
+@_handled
+def payment_webhook(provider):
+    """The payment provider's signed events: 400 invalid_signature before anything else is read."""
+    request = public.current_request
+    outcome = payments.handle_webhook(repository(), payment_provider(), provider, request.raw_body or b"",
+                                      dict(request.headers), now(), _base())
+    return {"received": True, "outcome": outcome}
+
+
 def _managed_view(managed: manage.ManagedBooking) -> dict:
     salon = managed.salon
-    return {
+    answer = {
         "booking": views.booking_view(managed.appointment, salon, managed.catalog),
         "salon": {"id": salon.id, "name": salon.name, "phone": salon.phone, "timezone": salon.timezone},
         "free_cancellation_until": views.local_iso(managed.free_cancellation_until, salon),
     }
+    deposit = managed.appointment.deposit
+    if deposit is not None:
+        answer["payment"] = views.payment_view(deposit, salon, managed.appointment.status.value)
+    return answer

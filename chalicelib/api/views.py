@@ -5,6 +5,7 @@ from datetime import datetime
 from ..domain.appointment import Appointment
 from ..domain.availability import Slot
 from ..domain.catalog import Catalog, Service, Staff
+from ..domain.money import Deposit, DepositKind, format_amount
 from ..domain.salon import Salon, format_weekly_hours
 
 
@@ -25,10 +26,24 @@ def salon_view(salon: Salon) -> dict:
 
 
 def service_view(service: Service, salon: Salon, catalog: Catalog) -> dict:
-    return {
+    view = {
         "id": service.id, "name": service.name, "duration_minutes": service.duration_minutes,
         "price": str(service.price), "currency": salon.currency, "staff_ids": catalog.staff_ids_for(service.id),
     }
+    if service.deposit.kind is not DepositKind.NONE:
+        amount = service.deposit.amount(service.price, salon.currency)
+        view["deposit"] = {"amount": format_amount(amount, salon.currency), "currency": salon.currency}
+    return view
+
+
+def payment_view(deposit: Deposit, salon: Salon, status: str | None = None) -> dict:
+    """The deposit of a booking: where to pay (until paid) and until when the time is held."""
+    view = {"amount": format_amount(deposit.amount, deposit.currency), "currency": deposit.currency,
+            "expires_at": local_iso(deposit.expires_at, salon), "paid": deposit.paid,
+            "purpose": "deposit" if deposit.amount else "card"}
+    if not deposit.paid and status in (None, "awaiting_payment"):
+        view["url"] = deposit.url
+    return view
 
 
 def staff_view(staff: Staff, catalog: Catalog) -> dict:

@@ -1,12 +1,17 @@
 """The appointment and its state machine.
 
+    awaiting_payment ──► expired ──(paid late, slot still free)──┐
+      │   └──(deposit paid)─────────────────────────────────────┤
+      │                                                         ▼
     held ──► booked ──► confirmed ──► arrived ──► completed
       │        │  │         │  │          ▲
       │        │  └─────────┼──┴──► no_show (reverted by the owner: arrived)
       └────────┴────────────┴─────► cancelled (by client or salon; a client's is `late` after the cutoff)
 
 `held` is a freed slot offered to a waitlisted client: it keeps its locks until claimed or
-expired.
+expired. `awaiting_payment` is a booking of a service that asks a deposit: it keeps its locks
+until the deposit is paid (`booked`) or its time runs out (`expired`, locks released); the client
+may also cancel it. Money movements (domain/money.py) are records on the appointment.
 
 Every move not drawn here is refused with IllegalTransition.
 """
@@ -15,11 +20,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .errors import IllegalTransition
+from .money import Deposit, Movement, MovementKind
 from .schedule import Due
 
 
 class Status(StrEnum):
     HELD = "held"
+    AWAITING_PAYMENT = "awaiting_payment"
+    EXPIRED = "expired"
     BOOKED = "booked"
     CONFIRMED = "confirmed"
     ARRIVED = "arrived"
@@ -35,6 +43,8 @@ class CancelledBy(StrEnum):
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.HELD: frozenset({Status.BOOKED, Status.CANCELLED}),
+    Status.AWAITING_PAYMENT: frozenset({Status.BOOKED, Status.EXPIRED, Status.CANCELLED}),
+    Status.EXPIRED: frozenset({Status.BOOKED}),  # paid after expiry while the slot was still free
     Status.BOOKED: frozenset({Status.CONFIRMED, Status.ARRIVED, Status.CANCELLED, Status.NO_SHOW}),
     Status.CONFIRMED: frozenset({Status.ARRIVED, Status.CANCELLED, Status.NO_SHOW}),
     Status.ARRIVED: frozenset({Status.COMPLETED}),
@@ -44,7 +54,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 # Statuses that hold the chair: they keep their slot locks.
-HOLDS_SLOT = frozenset({Status.HELD, Status.BOOKED, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED})
+HOLDS_SLOT = frozenset({Status.HELD, Status.AWAITING_PAYMENT, Status.BOOKED, Status.CONFIRMED, Status.ARRIVED,
+                        Status.COMPLETED})
 
 
 def _started() -> IllegalTransition:
@@ -69,6 +80,8 @@ class Appointment:
     due: Due | None = None  # when a sweep must look at it next (reminder, no-show check)
     links: tuple[str, ...] = ()  # SHA-256 digests of the manage links that open it
     waitlist_entry: str | None = None  # a hold: the waitlist entry it was offered to
+    deposit: Deposit | None = None  # asked at booking (domain/money.py)
+    movements: tuple[Movement, ...] = ()  # every money movement, oldest first
 
     @property
     def occupied_until(self) -> datetime:
@@ -105,11 +118,32 @@ class Appointment:
         """A waitlisted client takes the slot held for them."""
         return self._move(Status.BOOKED)
 
+    def pay_deposit(self, payment_ref: str | None, now: datetime, due: Due | None) -> "Appointment":
+        """The provider says the deposit is paid: the appointment is booked, with its sweep times
+        (`due`) and the deposit recorded as a movement."""
+        if self.deposit is None:
+            raise IllegalTransition("This appointment asks no deposit.")
+        if self.deposit.paid:
+            raise IllegalTransition("This deposit is already paid.", "already_paid")
+        paid = self.deposit.settled(payment_ref, now)
+        if not paid.amount:  # a card left on file: nothing was paid
+            return self._move(Status.BOOKED, deposit=paid, due=due)
+        movement = Movement(MovementKind.DEPOSIT, paid.amount, paid.currency, now, payment_ref, paid.provider)
+        return self._move(Status.BOOKED, deposit=paid, due=due, movements=(*self.movements, movement))
+
+    def expire(self) -> "Appointment":
+        """Unpaid at the deposit's expiry: the hold is released."""
+        return self._move(Status.EXPIRED, due=None)
+
+    def with_movement(self, movement: Movement) -> "Appointment":
+        return replace(self, movements=(*self.movements, movement))
+
     def cancel(self, by: CancelledBy, now: datetime, free_until: datetime) -> "Appointment":
         """A client's cancel after `free_until` is allowed but flagged late; the salon's never is."""
         if by is CancelledBy.CLIENT and now >= self.start:
             raise _started()
-        late = by is CancelledBy.CLIENT and now > free_until
+        # An unpaid deposit booking dropped by its client cost the salon nothing: never late.
+        late = by is CancelledBy.CLIENT and now > free_until and self.status is not Status.AWAITING_PAYMENT
         return self._move(Status.CANCELLED, cancelled_by=by, late=late, due=None)
 
     def moved_to(self, start: datetime, end: datetime, staff_id: str, now: datetime) -> "Appointment":

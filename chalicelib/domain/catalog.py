@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from .money import DepositRule
 from .salon import TimeRange
 
 MAX_SPAN_MINUTES = 8 * 60  # duration + buffer; keeps a reschedule inside one transaction
@@ -17,6 +18,7 @@ class Service:
     price: Decimal = Decimal("0")
     active: bool = True
     recall_days: int | None = None  # a nudge this many days after a completed appointment
+    deposit: DepositRule = DepositRule()  # asked when a client books online (none by default)
 
     @property
     def span_minutes(self) -> int:

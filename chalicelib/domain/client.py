@@ -5,6 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import InvalidPhone
+from .money import SavedCard
 
 
 class Access(StrEnum):
@@ -31,6 +32,7 @@ class Client:
     sms_opt_out: bool = False  # answered STOP: never messaged until they opt back in
     recall_consent: bool = False  # agreed to recall nudges
     erased_at: datetime | None = None  # personal data erased on request; counters and appointments kept
+    card: SavedCard | None = None  # on file at the payment provider: fees can be collected off-session
 
     @property
     def erased(self) -> bool:

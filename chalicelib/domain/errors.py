@@ -49,6 +49,12 @@ class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
 
 
+class PaymentUnavailable(DomainError):
+    """The payment provider could not be reached: nothing was booked or charged; try again."""
+
+    code = "payment_unavailable"
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
 

@@ -3,6 +3,8 @@ from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 
+from .money import CardOnFile
+
 
 @dataclass(frozen=True)
 class Ladder:
@@ -28,7 +30,15 @@ class Policy:
     phone_daily_cap: int = 6  # messages to one phone per day
     salon_daily_cap: int = 300  # messages per salon per day
     waitlist_hold_minutes: int = 30
+    deposit_expiry_minutes: int = 15  # an unpaid deposit booking holds its slot this long
+    card_on_file: CardOnFile = CardOnFile.NEVER  # when a client must leave a card to book online
     staff_see_notes: bool = False  # the staff role may read clients' private notes (roles.can staff_notes)
+
+    def requires_card(self, no_show_count: int) -> bool:
+        """Whether a client with this many no-shows must leave a card on file to book online."""
+        if self.card_on_file is CardOnFile.ALWAYS:
+            return True
+        return self.card_on_file is CardOnFile.AFTER_WARNING and no_show_count >= self.ladder.warn_at
 
     def sms_countries(self, salon_country: str) -> tuple[str, ...]:
         return self.allowed_countries or (salon_country,)

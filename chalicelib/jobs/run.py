@@ -20,8 +20,9 @@ def sweep_appointments(now: datetime) -> dict:
 
 
 def sweep_offers(now: datetime) -> dict:
-    report = sweeps.sweep_offers(wiring.repository(), now, wiring.base_url())
-    return {"read": report.read, **report.done, "errors": report.errors}
+    report = sweeps.sweep_offers(wiring.repository(), now, wiring.base_url(), wiring.payments())
+    jobs = sweeps.sweep_payment_jobs(wiring.repository(), now, wiring.payments())
+    return {"read": report.read, **report.done, "errors": report.errors, "payment_jobs": jobs}
 
 
 def run_all(now: datetime) -> dict:

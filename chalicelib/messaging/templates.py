@@ -34,6 +34,9 @@ KINDS = (
     "reply_confirmed",
     "reply_cancelled",
     "reply_unknown",
+    "payment_too_late",
+    "deposit_refunded",
+    "fee_payment_link",
     "reply_ambiguous",
     "sign_in_code",
 )
@@ -45,7 +48,8 @@ MIN_SALON_NAME = 12  # characters a shortened salon name keeps, the ellipsis inc
 
 _DIR = Path(__file__).parent / "texts"
 _HAS_LATE = frozenset({"cancellation_confirmation", "reply_cancelled"})
-_PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url", "code")
+_PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url", "code", "amount",
+          "pay_url")
 
 
 @cache

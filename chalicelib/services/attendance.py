@@ -10,7 +10,7 @@ from ..domain.client import Access
 from ..domain.clock import local_to_utc, local_today
 from ..domain.errors import IllegalTransition, NotFound
 from ..domain.salon import Salon
-from . import notify
+from . import fees, notify
 
 RECALL_TIME = time(10, 0)
 
@@ -38,7 +38,7 @@ def mark_no_show(repo, salon: Salon, catalog, appt: Appointment, now: datetime, 
     client = repo.get_client(salon.id, appt.client_id)
     if client is None:
         raise NotFound("The client of this appointment no longer exists.", "client_not_found")
-    missed = appt.mark_no_show()
+    missed = fees.money_of_no_show(salon, appt.mark_no_show(), now)
     day = appt.start.astimezone(salon.tz).date()
     step = ladder.step_for([*client.no_show_days, day], local_today(now, salon.tz), salon.policy.ladder)
     updated = replace(client, no_show_count=client.no_show_count + 1, no_show_days=(*client.no_show_days, day))
@@ -81,7 +81,7 @@ def revert_no_show(repo, salon: Salon, appt: Appointment, now: datetime) -> Appo
         restored = replace(restored, access=Access(undo["access"]),
                            restricted_until=date.fromisoformat(until) if until else None,
                            fees_owed=Decimal(undo.get("fees_owed", str(client.fees_owed))))
-    arrived = appt.revert_no_show()
+    arrived = fees.without_no_show_fee(appt.revert_no_show())
     repo.revert_no_show(appt, arrived, restored)
     return arrived
 

@@ -5,14 +5,14 @@ from datetime import datetime, timedelta
 
 from .. import observability
 from ..domain import availability, schedule
-from ..domain.appointment import Appointment
+from ..domain.appointment import Appointment, Status
 from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, IdempotencyKeyReused, RateLimited, SlotTaken
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.salon import Salon
 from ..storage.errors import IdempotentReplay, PhoneTaken
 from ..storage.repository import IdempotencyRecord
-from . import idempotency, notify, rate_limit
+from . import deposits, idempotency, notify, rate_limit
 from .clients import identify, restricted_message
 from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
@@ -40,10 +40,13 @@ class Booked:
 
 
 def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | None = None,
-         base_url: str = "", by_salon: bool = False, guard: RateGuard | None = None) -> Booked:
+         base_url: str = "", by_salon: bool = False, payments=None, guard: RateGuard | None = None) -> Booked:
     """`by_salon`: the owner or front desk books (by phone): the client's online restriction does
-    not apply; the slot must still be one availability offers, and free. `guard`: the public
-    side's rate limits, charged inside the booking's transaction (a failed booking counts nowhere)."""
+    not apply, nor a deposit; the slot must still be one availability offers, and free.
+    A service that asks a deposit is booked `awaiting_payment` through `payments` (the provider):
+    the locks are taken now, the appointment's `deposit.url` is where the client pays. `guard`: the
+    public side's rate limits, charged inside the booking's transaction (a failed booking counts
+    nowhere)."""
     salon, catalog = load_salon(repo, request.salon_id)
     service = require_service(catalog, request.service_id)
     if request.staff_id is not None:
@@ -68,15 +71,28 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
 
     today = local_today(now, salon.tz)
     duration = timedelta(minutes=service.duration_minutes)
+    appointment_id = new_id()
+    deposit_amount = deposits.deposit_asked(salon, service, by_salon)
+    deposit = None
+    if deposit_amount:  # the one provider call, before the transaction that carries its reference
+        deposit, expiry = deposits.open_checkout(payments, salon, service, appointment_id, request.start, client.id,
+                                                 deposit_amount, f"{base_url}/manage/{token}", now)
+    elif deposits.needs_card(salon, _on_file(repo, salon, client, is_new), by_salon):  # a card on file first
+        deposit, expiry = deposits.open_card_checkout(payments, salon, service, appointment_id, request.start,
+                                                      client.id, f"{base_url}/manage/{token}", now)
     while True:
         staff = offered[0]
         end = request.start + duration
         appt = Appointment(
-            id=new_id(), salon_id=salon.id, service_id=service.id, staff_id=staff.id, client_id=client.id,
+            id=appointment_id, salon_id=salon.id, service_id=service.id, staff_id=staff.id, client_id=client.id,
             start=request.start, end=end, buffer_minutes=service.buffer_minutes, notes=request.notes, created_at=now,
             due=schedule.first_due(salon, request.start, end, now), links=(token_hash(token),),
         )
-        messages = notify.booking_confirmation(salon, catalog, client, appt, base_url, now)
+        if deposit is not None:  # confirmed by the payment, not now
+            appt = replace(appt, status=Status.AWAITING_PAYMENT, due=expiry, deposit=deposit)
+            messages = ()
+        else:
+            messages = notify.booking_confirmation(salon, catalog, client, appt, base_url, now)
         charges = tuple(guard.charges(salon.id, phone=client.phone)) if guard else ()
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,
@@ -85,6 +101,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             observability.count("Bookings", salon=salon.id)
             return Booked(appt, token, salon)
         except IdempotentReplay as replay:
+            deposits.abandon_checkout(payments, deposit)  # the first answer's checkout stands
             if replay.request_hash != fingerprint:
                 raise IdempotencyKeyReused(
                     "This Idempotency-Key was already used for a different booking. Use a new key for a new booking.",
@@ -92,15 +109,32 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             token = idempotency.unseal(replay.sealed_token, salon.id, idempotency_key)
             return Booked(replay.appointment, token, salon, replayed=True)
         except BookingRestricted:
+            deposits.abandon_checkout(payments, deposit)
             raise BookingRestricted(restricted_message(salon)) from None
         except RateLimited as refusal:
+            deposits.abandon_checkout(payments, deposit)
             rate_limit.refused(refusal, salon.id)
             raise
         except PhoneTaken:
             # Someone created this client a moment ago (a double click): book as that client.
             client, is_new = identify(repo, salon, request.name, request.phone, request.email)
             client = replace(client, recall_consent=request.recall_consent)
+            if deposit is not None:  # the checkout names the client: open it again for this one
+                deposits.abandon_checkout(payments, deposit)
+                deposit, expiry = deposits.open_checkout(payments, salon, service, appointment_id, request.start,
+                                                         client.id, deposit_amount, f"{base_url}/manage/{token}", now)
         except SlotTaken:
             offered.pop(0)  # "anyone": try the next specialist free at that time
             if not offered:
+                deposits.abandon_checkout(payments, deposit)
                 raise
+
+
+def _on_file(repo, salon, client, is_new: bool):
+    """The stored file of a returning client, read only when the salon may ask for a card (its
+    counters and card decide): one GetItem more for those salons, none for the others."""
+    from ..domain.money import CardOnFile
+
+    if is_new or salon.policy.card_on_file is CardOnFile.NEVER:
+        return client
+    return repo.get_client(salon.id, client.id) or client

@@ -14,6 +14,7 @@ from ..domain.catalog import Catalog
 from ..domain.client import Client
 from ..domain.clock import iso_utc, local_today
 from ..domain.errors import IllegalTransition, InvalidRequest
+from ..domain.money import format_amount, owed
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..storage.mapping import fold_name
@@ -23,13 +24,14 @@ from .salons import load_salon
 MAX_RANGE_DAYS = 366  # a year of appointments stays far below Lambda's 6 MB answer
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ERASED_NAME = "Erased client"
-UPCOMING = (Status.HELD, Status.BOOKED, Status.CONFIRMED)
+UPCOMING = (Status.HELD, Status.AWAITING_PAYMENT, Status.BOOKED, Status.CONFIRMED)
 
 CLIENT_COLUMNS = ("client_id", "name", "phone", "email", "locale", "no_shows", "late_cancels", "fees_owed",
                   "online_booking", "restricted_until", "recall_consent", "sms_opt_out", "notes", "allergies",
                   "erased_at")
 APPOINTMENT_COLUMNS = ("appointment_id", "date", "start", "end", "status", "service", "staff", "client_id",
-                       "client_name", "client_phone", "late_cancel", "cancelled_by", "client_note")
+                       "client_name", "client_phone", "late_cancel", "cancelled_by", "client_note", "deposit", "owed",
+                       "money")
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,22 @@ def appointment_record(appt: Appointment, salon: Salon, catalog: Catalog) -> dic
         "service_id": appt.service_id, "service_name": service.name if service else None,
         "staff_id": appt.staff_id, "staff_name": staff.name if staff else None, "late": appt.late,
         "cancelled_by": appt.cancelled_by.value if appt.cancelled_by else None, "client_note": appt.notes,
+        **money_record(appt, salon),
+    }
+
+
+def money_record(appt: Appointment, salon: Salon) -> dict:
+    """The appointment's money for the books: amounts, dates and provider references, no names."""
+    deposit = appt.deposit
+    return {
+        "deposit": None if deposit is None else {
+            "amount": format_amount(deposit.amount, deposit.currency), "currency": deposit.currency,
+            "paid_at": _local(deposit.paid_at, salon) if deposit.paid_at else None,
+            "expires_at": _local(deposit.expires_at, salon)},
+        "movements": [{"kind": m.kind.value, "amount": format_amount(m.amount, m.currency), "currency": m.currency,
+                       "at": _local(m.at, salon), "reference": m.reference, "provider": m.provider}
+                      for m in appt.movements],
+        "owed": format_amount(owed(appt.movements), salon.currency),
     }
 
 
@@ -181,7 +199,11 @@ def _appointment_row(appt: Appointment, salon: Salon, catalog: Catalog, client: 
     return (appt.id, start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"), appt.status.value,
             service.name if service else appt.service_id, staff.name if staff else appt.staff_id, appt.client_id,
             client.name if client else "", client.phone if client else "", _yes(appt.late),
-            appt.cancelled_by.value if appt.cancelled_by else "", appt.notes)
+            appt.cancelled_by.value if appt.cancelled_by else "", appt.notes,
+            format_amount(appt.deposit.amount, appt.deposit.currency) if appt.deposit else "",
+            format_amount(owed(appt.movements), salon.currency),
+            "; ".join(f"{m.kind.value} {format_amount(m.amount, m.currency)} {m.currency} {iso_utc(m.at)}"
+                      + (f" {m.reference}" if m.reference else "") for m in appt.movements))
 
 
 def _midnight(day: date, salon: Salon) -> datetime:

@@ -9,7 +9,8 @@ from ..domain.catalog import Catalog
 from ..domain.errors import NotFound, RateLimited
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
-from . import notify, rate_limit, waitlist_offers
+from . import notify, payment_jobs, rate_limit, waitlist_offers
+from .fees import money_of_cancel
 from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
 
@@ -50,7 +51,8 @@ def view(repo, token: str, now: datetime) -> ManagedBooking:
     return ManagedBooking(appt, salon, catalog)
 
 
-def cancel(repo, token: str, now: datetime, base_url: str = "", guard: RateGuard | None = None) -> ManagedBooking:
+def cancel(repo, token: str, now: datetime, base_url: str = "", payments=None,
+           guard: RateGuard | None = None) -> ManagedBooking:
     """Free before the cutoff; after it allowed, flagged `late` and counted on the client (with
     the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist.
     4 requests: the link, appointment + client (one BatchGetItem), the salon, the transaction.
@@ -64,7 +66,7 @@ def cancel(repo, token: str, now: datetime, base_url: str = "", guard: RateGuard
     salon, catalog = load_salon(repo, appt.salon_id)
     charges = tuple(guard.charges(salon.id, link=digest)) if guard is not None else ()
     cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url, client=client,
-                                   rate_charges=charges)
+                                   payments=payments, rate_charges=charges)
     return ManagedBooking(cancelled, salon, catalog)
 
 
@@ -72,16 +74,19 @@ _UNREAD = object()
 
 
 def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy, now: datetime,
-                       base_url: str, by_reply: bool = False, client=_UNREAD,
+                       base_url: str, by_reply: bool = False, client=_UNREAD, payments=None,
                        rate_charges: tuple = ()) -> Appointment:
     """Shared by the manage link, the SMS reply "2" (`by_reply`) and the owner: one transaction with
     the texts it causes (and, from the manage link, the rate limits' counters). The freed slot is
     offered to the waitlist by the offers sweep: the cancelled appointment enters the offer lane of
     the due index in that same transaction, so the offer cannot be lost and the cancel does not
-    wait for it. `client`: the file, if already read."""
-    cancelled = appt.cancel(by, now, salon.free_cancellation_until(appt.start))
+    wait for it. `client`: the file, if already read. A paid deposit: refunded on a timely cancel
+    (a job written in that same transaction, run after it through `payments` or else by the
+    payment-jobs sweep), kept toward the fee on a late one (recorded as the fee's movement)."""
+    cancelled = money_of_cancel(salon, appt.cancel(by, now, salon.free_cancellation_until(appt.start)), now)
     if appt.start > now:
         cancelled = replace(cancelled, due=schedule.Due("freed", now))
+    refund = payment_jobs.refund_for_cancel(cancelled, now)
     if client is _UNREAD:
         client = repo.get_client(salon.id, appt.client_id)
     fee = None
@@ -91,11 +96,14 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     if by_reply and client is not None and not messages:  # with confirmations off, the reply still gets an answer
         messages = (notify.message(salon, client, "reply_cancelled", now, start=appt.start, late=cancelled.late),)
     try:
-        repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages, rate_charges=rate_charges)
+        repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages,
+                    jobs=(refund,) if refund else (), rate_charges=rate_charges)
     except RateLimited as refusal:
         rate_limit.refused(refusal, salon.id)
         raise
     observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
+    if refund is not None and payments is not None:
+        payment_jobs.run(repo, payments, refund, now, salon)
     return cancelled
 
 

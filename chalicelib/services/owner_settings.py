@@ -13,6 +13,7 @@ from functools import cache
 from ..domain.catalog import Catalog
 from ..domain.client import normalize_phone
 from ..domain.errors import InvalidPhone, InvalidRequest, NotFound
+from ..domain.money import CardOnFile
 from ..domain.policy import DEFAULT_CEILINGS, Ladder, Policy, SmsCeilings, above_ceilings
 from ..domain.salon import SUPPORTED_LOCALES, WEEKDAYS, Salon, TimeRange
 from .owner_settings_fields import Form, changes, from_json
@@ -156,7 +157,8 @@ def policy_values(p: Policy) -> dict[str, str]:
             "restrict_days": str(p.ladder.restrict_days), **money,
             "allowed_countries": ", ".join(p.allowed_countries), "phone_daily_cap": str(p.phone_daily_cap),
             "salon_daily_cap": str(p.salon_daily_cap), "waitlist_hold_minutes": str(p.waitlist_hold_minutes),
-            "staff_see_notes": "1" if p.staff_see_notes else ""}
+            "staff_see_notes": "1" if p.staff_see_notes else "",
+            "deposit_expiry_minutes": str(p.deposit_expiry_minutes), "card_on_file": p.card_on_file.value}
 
 
 def _policies_apply(s: Salon, f: Form) -> Salon:
@@ -179,7 +181,12 @@ def _policies_apply(s: Salon, f: Form) -> Salon:
         allowed_countries=tuple(allowed), phone_daily_cap=f.integer("phone_daily_cap", 1, 100),
         salon_daily_cap=f.integer("salon_daily_cap", 1, 100_000),
         waitlist_hold_minutes=f.integer("waitlist_hold_minutes", 5, 24 * 60),
-        staff_see_notes=f.flag("staff_see_notes")))
+        staff_see_notes=f.flag("staff_see_notes"),
+        # Forms from before the money settings existed keep the stored values.
+        deposit_expiry_minutes=f.integer("deposit_expiry_minutes", 5, 24 * 60) if f.raw("deposit_expiry_minutes")
+        else s.policy.deposit_expiry_minutes,
+        card_on_file=CardOnFile(f.choice("card_on_file", [c.value for c in CardOnFile]) or "never")
+        if f.raw("card_on_file") else s.policy.card_on_file))
 
 
 SECTIONS: dict[str, Section] = {

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from ..domain.catalog import MAX_SPAN_MINUTES, Catalog, Service, Staff, TimeOff
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.ids import new_id
+from ..domain.money import DepositKind, DepositRule, format_amount, to_minor
 from ..domain.salon import WEEKDAYS, Salon, TimeRange
 from . import owner_agenda_feed
 from .owner_settings import hours_from_json, hours_values, read_hours
@@ -37,15 +38,46 @@ def find_staff(catalog: Catalog, staff_id: str) -> Staff:
 
 # --- services -------------------------------------------------------------------------------------
 
-SERVICE_FIELDS = ("name", "duration_minutes", "buffer_minutes", "price", "recall_days")
+SERVICE_FIELDS = ("name", "duration_minutes", "buffer_minutes", "price", "recall_days", "deposit_kind",
+                  "deposit_value")
 
 
 def service_values(service: Service | None) -> dict[str, str]:
     if service is None:
-        return {"name": "", "duration_minutes": "30", "buffer_minutes": "0", "price": "", "recall_days": ""}
+        return {"name": "", "duration_minutes": "30", "buffer_minutes": "0", "price": "", "recall_days": "",
+                "deposit_kind": "none", "deposit_value": ""}
     return {"name": service.name, "duration_minutes": str(service.duration_minutes),
             "buffer_minutes": str(service.buffer_minutes), "price": str(service.price),
-            "recall_days": "" if service.recall_days is None else str(service.recall_days)}
+            "recall_days": "" if service.recall_days is None else str(service.recall_days),
+            **deposit_values(service.deposit)}
+
+
+# The salons' currencies (EUR, PLN, BRL, RUB...) all have 2 decimals; a fixed deposit is kept in
+# those minor units, like the prices the form already takes with 2 decimals.
+CENTS = "EUR"
+
+
+def deposit_values(rule: DepositRule) -> dict[str, str]:
+    """A fixed deposit reads as an amount ("20.00"), a percent as a whole number ("30")."""
+    if rule.kind is DepositKind.FIXED:
+        return {"deposit_kind": "fixed", "deposit_value": format_amount(rule.value, CENTS)}
+    if rule.kind is DepositKind.PERCENT:
+        return {"deposit_kind": "percent", "deposit_value": str(rule.value)}
+    return {"deposit_kind": "none", "deposit_value": ""}
+
+
+def _read_deposit(form: Form) -> DepositRule:
+    kind = form.choice("deposit_kind", [k.value for k in DepositKind]) if form.raw("deposit_kind") else "none"
+    if kind == "fixed":
+        amount = form.money("deposit_value")
+        if amount is None or amount <= 0:
+            form.fail("deposit_value", "Enter the deposit, e.g. 20.00.")
+            return DepositRule()
+        return DepositRule(DepositKind.FIXED, to_minor(amount, CENTS))
+    if kind == "percent":
+        percent = form.integer("deposit_value", 1, 100)
+        return DepositRule(DepositKind.PERCENT, percent) if percent and 1 <= percent <= 100 else DepositRule()
+    return DepositRule()
 
 
 def _read_service(base: Service, form: Form) -> Service:
@@ -56,7 +88,8 @@ def _read_service(base: Service, form: Form) -> Service:
     if not form.raw("price"):
         form.fail("price", "Fill this in (0 for free).")
     service = replace(base, name=form.text("name"), duration_minutes=duration, buffer_minutes=buffer,
-                      price=form.money("price"), recall_days=form.integer("recall_days", 1, 3 * 365, optional=True))
+                      price=form.money("price"), recall_days=form.integer("recall_days", 1, 3 * 365, optional=True),
+                      deposit=_read_deposit(form))
     form.done()
     return service
 

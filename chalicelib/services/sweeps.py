@@ -9,7 +9,7 @@ from ..domain import schedule
 from ..domain.appointment import Appointment, Status
 from ..domain.clock import days
 from ..domain.errors import DomainError
-from . import attendance, notify, waitlist_offers
+from . import attendance, deposits, notify, payment_jobs, waitlist_offers
 from .salons import load_salon
 
 log = logging.getLogger(__name__)
@@ -92,12 +92,17 @@ def _remind(repo, salon, catalog, appt: Appointment, now: datetime, base_url: st
     return "reminder queued"
 
 
-def sweep_offers(repo, now: datetime, base_url: str) -> SweepReport:
+def sweep_offers(repo, now: datetime, base_url: str, payments=None) -> SweepReport:
+    """Holds that ended: waitlist offers not claimed, deposits not paid (`payments`: the provider,
+    whose checkout is stopped too)."""
     salons = _Salons(repo)
 
     def handle(held: Appointment) -> str:
         if held.due is not None and held.due.kind == "freed":
             return _offer_freed(repo, salons, held, now, base_url)
+        if held.status is Status.AWAITING_PAYMENT:
+            salon, catalog = salons(held.salon_id)
+            return deposits.expire_unpaid(repo, payments, salon, catalog, held, now, base_url)
         if held.status is not Status.HELD:
             repo.update_appointment(held, replace(held, due=None))
             return "claimed"
@@ -106,6 +111,11 @@ def sweep_offers(repo, now: datetime, base_url: str) -> SweepReport:
         return "offered to the next" if offered else "released"
 
     return _run_lane(repo, "offer", now, handle)
+
+
+def sweep_payment_jobs(repo, now: datetime, payments) -> dict:
+    """Refunds and charges left pending or with an ended lease (services/payment_jobs.py)."""
+    return payment_jobs.sweep(repo, payments, now, _Salons(repo))
 
 
 def _offer_freed(repo, salons, cancelled: Appointment, now: datetime, base_url: str) -> str:

@@ -151,6 +151,7 @@ class ClientsStore:
             ClientItem.name.set(erased_name), ClientItem.phone.set(""), ClientItem.email.remove(),
             ClientItem.notes.set(""), ClientItem.allergies.set(""), ClientItem.recall_consent.set(False),
             ClientItem.erased_at.set(iso_utc(now)), ClientItem.gsi1pk.remove(), ClientItem.gsi1sk.remove(),
+            ClientItem.card.remove(),  # the provider's ids of their card go with the person
         ], condition=ClientItem.erased_at.does_not_exist() & (ClientItem.phone == client.phone),
             on_fail=_client_changed)
         tx.commit()

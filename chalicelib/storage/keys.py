@@ -201,6 +201,20 @@ def client_name_prefix(folded_prefix: str) -> str:
     return folded_prefix
 
 
+# --- payments ---
+PAYMENT_EVENT_SK = "PAYEVENT"
+
+
+def payment_event_pk(provider: str, event_id: str) -> str:
+    """A provider's webhook event, once: `PAYEVENT#<provider>#<event id>`."""
+    return f"PAYEVENT#{provider}#{event_id}"
+
+
+def payment_job_sk(job_id: str) -> str:
+    """A refund or charge of the salon: `PAYJOB#<job id>` (the id names the appointment)."""
+    return f"PAYJOB#{job_id}"
+
+
 # --- rate limits (public side) ---
 RATE_PREFIX = "RATE#"
 

@@ -6,12 +6,24 @@ from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff, TimeOff
 from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
+from ..domain.money import (
+    CardOnFile,
+    Deposit,
+    DepositKind,
+    DepositRule,
+    JobKind,
+    JobStatus,
+    Movement,
+    MovementKind,
+    PaymentJob,
+    SavedCard,
+)
 from ..domain.outbox import MessageStatus, OutboxMessage, without_tokens
 from ..domain.policy import Ladder, Policy
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
 from ..domain.schedule import Due
 from . import keys
-from .models import AppointmentItem, ClientItem, MessageItem, SalonItem, ServiceItem, StaffItem
+from .models import AppointmentItem, ClientItem, MessageItem, PaymentJobItem, SalonItem, ServiceItem, StaffItem
 
 
 def _iso(instant: datetime | None) -> str | None:
@@ -34,6 +46,7 @@ def policy_to_dict(policy: Policy) -> dict:
         "allowed_countries": list(policy.allowed_countries), "phone_daily_cap": policy.phone_daily_cap,
         "salon_daily_cap": policy.salon_daily_cap, "waitlist_hold_minutes": policy.waitlist_hold_minutes,
         "staff_see_notes": policy.staff_see_notes,
+        "deposit_expiry_minutes": policy.deposit_expiry_minutes, "card_on_file": policy.card_on_file.value,
     }
 
 
@@ -60,6 +73,8 @@ def policy_from_dict(data: dict | None) -> Policy:
         salon_daily_cap=int(data.get("salon_daily_cap", default.salon_daily_cap)),
         waitlist_hold_minutes=int(data.get("waitlist_hold_minutes", default.waitlist_hold_minutes)),
         staff_see_notes=bool(data.get("staff_see_notes", default.staff_see_notes)),
+        deposit_expiry_minutes=int(data.get("deposit_expiry_minutes", default.deposit_expiry_minutes)),
+        card_on_file=CardOnFile(data.get("card_on_file") or default.card_on_file.value),
     )
 
 
@@ -94,6 +109,8 @@ def service_to_item(salon_id: str, service: Service) -> ServiceItem:
         service_id=service.id, name=service.name, duration_minutes=service.duration_minutes,
         buffer_minutes=service.buffer_minutes, price=str(service.price), active=service.active,
         recall_days=service.recall_days,
+        deposit=None if service.deposit.kind is DepositKind.NONE
+        else {"kind": service.deposit.kind.value, "value": service.deposit.value},
     )
 
 
@@ -102,6 +119,8 @@ def service_from_item(item: ServiceItem) -> Service:
         id=item.service_id, name=item.name, duration_minutes=int(item.duration_minutes),
         buffer_minutes=int(item.buffer_minutes), price=Decimal(item.price), active=item.active,
         recall_days=int(item.recall_days) if item.recall_days is not None else None,
+        deposit=DepositRule(DepositKind(item.deposit["kind"]), int(item.deposit["value"])) if item.deposit
+        else DepositRule(),
     )
 
 
@@ -146,6 +165,7 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         notes=client.notes, allergies=client.allergies, created_at=iso_utc(now),
         no_show_days=[d.isoformat() for d in client.no_show_days], fees_owed=str(client.fees_owed),
         sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent, erased_at=_iso(client.erased_at),
+        card=card_to_dict(client.card) if client.card else None,
     )
 
 
@@ -159,12 +179,23 @@ def client_from_item(item: ClientItem) -> Client:
         no_show_days=tuple(date.fromisoformat(d) for d in (item.no_show_days or [])),
         fees_owed=Decimal(item.fees_owed or "0"), sms_opt_out=bool(item.sms_opt_out),
         recall_consent=bool(item.recall_consent), erased_at=_instant(item.erased_at),
+        card=card_from_dict(item.card) if item.card else None,
     )
+
+
+def card_to_dict(card: SavedCard) -> dict:
+    return {"provider": card.provider, "customer": card.customer, "payment_method": card.payment_method,
+            "saved_at": iso_utc(card.saved_at)}
+
+
+def card_from_dict(data: dict) -> SavedCard:
+    return SavedCard(data["provider"], data["customer"], data["payment_method"], parse_iso_utc(data["saved_at"]))
 
 
 def appointment_to_item(appt: Appointment) -> AppointmentItem:
     due = appt.due
-    lane = "offer" if due and due.kind in ("offer_expiry", "freed") else "appt"
+    # Holds that end (a waitlist offer, an unpaid deposit) and freed slots share the offers' lane.
+    lane = "offer" if due and due.kind in ("offer_expiry", "payment_expiry", "freed") else "appt"
     return AppointmentItem(
         keys.salon_pk(appt.salon_id), keys.appointment_sk(appt.start, appt.id),
         gsi1pk=keys.client_history_pk(appt.salon_id, appt.client_id),
@@ -178,6 +209,9 @@ def appointment_to_item(appt: Appointment) -> AppointmentItem:
         gsi2sk=keys.due_sk(due.at, appt.salon_id, appt.id) if due else None,
         due_kind=due.kind if due else None, due_at=_iso(due.at) if due else None,
         links=list(appt.links), waitlist_entry=appt.waitlist_entry,
+        deposit=deposit_to_dict(appt.deposit) if appt.deposit else None,
+        movements=[movement_to_dict(m) for m in appt.movements] or None,
+        movement_count=len(appt.movements) or None,
     )
 
 
@@ -191,7 +225,31 @@ def appointment_from_item(item: AppointmentItem) -> Appointment:
         created_at=parse_iso_utc(item.created_at) if item.created_at else None,
         due=Due(item.due_kind, parse_iso_utc(item.due_at)) if item.due_kind and item.due_at else None,
         links=tuple(item.links or ()), waitlist_entry=item.waitlist_entry,
+        deposit=deposit_from_dict(item.deposit) if item.deposit else None,
+        movements=tuple(movement_from_dict(m) for m in item.movements or ()),
     )
+
+
+def deposit_to_dict(deposit: Deposit) -> dict:
+    return {"amount": deposit.amount, "currency": deposit.currency, "expires_at": iso_utc(deposit.expires_at),
+            "provider": deposit.provider, "checkout_ref": deposit.checkout_ref, "url": deposit.url,
+            "payment_ref": deposit.payment_ref, "paid_at": _iso(deposit.paid_at)}
+
+
+def deposit_from_dict(data: dict) -> Deposit:
+    return Deposit(amount=int(data["amount"]), currency=data["currency"], expires_at=parse_iso_utc(data["expires_at"]),
+                   provider=data["provider"], checkout_ref=data.get("checkout_ref"), url=data.get("url"),
+                   payment_ref=data.get("payment_ref"), paid_at=_instant(data.get("paid_at")))
+
+
+def movement_to_dict(movement: Movement) -> dict:
+    return {"kind": movement.kind.value, "amount": movement.amount, "currency": movement.currency,
+            "at": iso_utc(movement.at), "reference": movement.reference, "provider": movement.provider}
+
+
+def movement_from_dict(data: dict) -> Movement:
+    return Movement(MovementKind(data["kind"]), int(data["amount"]), data["currency"], parse_iso_utc(data["at"]),
+                    data.get("reference"), data.get("provider"))
 
 
 def message_to_item(message: OutboxMessage) -> MessageItem:
@@ -220,4 +278,31 @@ def message_from_item(item: MessageItem) -> OutboxMessage:
         appointment_start=_instant(item.appointment_start), attempts=int(item.attempts),
         provider_message_id=item.provider_message_id, reason=item.reason, sent_at=_instant(item.sent_at),
         lease_until=_instant(item.lease_until), claim_id=item.claim_id,
+    )
+
+
+def payment_job_to_item(job: PaymentJob) -> PaymentJobItem:
+    attention = job.next_attention
+    return PaymentJobItem(
+        keys.salon_pk(job.salon_id), keys.payment_job_sk(job.id),
+        gsi2pk=keys.due_pk("payjob", attention.date()) if attention else None,
+        gsi2sk=keys.due_sk(attention, job.salon_id, job.id) if attention else None,
+        job_id=job.id, job_kind=job.kind.value, salon_id=job.salon_id, appointment_id=job.appointment_id,
+        appointment_start=iso_utc(job.appointment_start), client_id=job.client_id, amount=job.amount,
+        currency=job.currency, provider=job.provider, created_at=iso_utc(job.created_at),
+        payment_ref=job.payment_ref, customer=job.customer, payment_method=job.payment_method,
+        status=job.status.value, attempt=job.attempt, claim_id=job.claim_id, lease_until=_iso(job.lease_until),
+        result_ref=job.result_ref, reason=job.reason, checkout_ref=job.checkout_ref,
+    )
+
+
+def payment_job_from_item(item: PaymentJobItem) -> PaymentJob:
+    return PaymentJob(
+        id=item.job_id, kind=JobKind(item.job_kind), salon_id=item.salon_id, appointment_id=item.appointment_id,
+        appointment_start=parse_iso_utc(item.appointment_start), client_id=item.client_id, amount=int(item.amount),
+        currency=item.currency, provider=item.provider, created_at=parse_iso_utc(item.created_at),
+        payment_ref=item.payment_ref, customer=item.customer, payment_method=item.payment_method,
+        status=JobStatus(item.status), attempt=int(item.attempt), claim_id=item.claim_id,
+        lease_until=_instant(item.lease_until), result_ref=item.result_ref, reason=item.reason,
+        checkout_ref=item.checkout_ref,
     )

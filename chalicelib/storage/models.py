@@ -80,6 +80,7 @@ class ServiceItem(Item, discriminator="service"):
     price = UnicodeAttribute()  # decimal text, never float
     active = BooleanAttribute(default=True)
     recall_days = NumberAttribute(null=True)
+    deposit = JSONAttribute(null=True)  # {"kind": "fixed"|"percent", "value": int}; absent: none
 
 
 class StaffItem(Item, discriminator="staff"):
@@ -112,6 +113,7 @@ class ClientItem(Item, discriminator="client"):
     erased_at = UnicodeAttribute(null=True)  # set by erasure; the item then leaves the name index
     marketing_consent = BooleanAttribute(null=True)  # the client's area: offers and news (absent: no)
     erasure_requested_at = UnicodeAttribute(null=True)  # the client's area: "delete my data", for the salon
+    card = JSONAttribute(null=True)  # card on file: the provider's customer and payment method ids
 
 
 class PhoneItem(Item, discriminator="phone"):
@@ -140,6 +142,45 @@ class AppointmentItem(Item, discriminator="appointment"):
     waitlist_entry = UnicodeAttribute(null=True)
     # What a no-show changed, so the owner's revert can restore it exactly.
     undo = JSONAttribute(null=True)
+    deposit = JSONAttribute(null=True)  # the deposit asked (amount in minor units, expiry, references)
+    movements = JSONAttribute(null=True)  # money movements, oldest first
+    movement_count = NumberAttribute(null=True)  # len(movements): a condition that no movement came meanwhile
+
+
+class PaymentEventItem(Item, discriminator="payment_event"):
+    """A provider's webhook event seen once: a repeat finds it and changes nothing."""
+
+    provider = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    outcome = UnicodeAttribute()  # paid | refunded | ignored: ...
+    salon_id = UnicodeAttribute(null=True)
+    appointment_id = UnicodeAttribute(null=True)
+    received_at = UnicodeAttribute()
+
+
+class PaymentJobItem(Item, discriminator="payment_job"):
+    """A refund or an off-session charge, claimed by one worker at a time (domain/money.py PaymentJob)."""
+
+    job_id = UnicodeAttribute()
+    job_kind = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    appointment_start = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    payment_ref = UnicodeAttribute(null=True)
+    customer = UnicodeAttribute(null=True)
+    payment_method = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    attempt = NumberAttribute(default=1)
+    claim_id = UnicodeAttribute(null=True)
+    lease_until = UnicodeAttribute(null=True)
+    result_ref = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    checkout_ref = UnicodeAttribute(null=True)
 
 
 class LockItem(Item, discriminator="lock"):

@@ -34,6 +34,7 @@ from .models import (
     WaitlistItem,
 )
 from .outbox_store import OutboxStore
+from .payments_store import PaymentsStore
 from .rate_store import RateStore, add_charges
 from .settings_store import SettingsStore
 from .sweep_store import SweepStore, unchanged
@@ -99,7 +100,7 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, RateStore):
+class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, PaymentsStore, RateStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py; the
     owner side's reads and writes in agenda_store.py, clients_store.py and settings_store.py."""
 
@@ -249,7 +250,7 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def cancel(self, before: Appointment, after: Appointment, count_late: bool, fee: Decimal | None = None,
-               messages: tuple[OutboxMessage, ...] = (), rate_charges: tuple = ()) -> None:
+               messages: tuple[OutboxMessage, ...] = (), jobs=(), rate_charges: tuple = ()) -> None:
         """Cancel and free the chair in one transaction: the locks go with the status change,
         the appointment leaves the due index, a late cancel is counted (with its fee), and so are
         the public side's rate limits (a full counter: RateLimited)."""
@@ -265,6 +266,8 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
             tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
                       actions=actions, condition=ClientItem.pk.exists())
         self._add_messages(tx, messages)
+        for job in jobs:  # a deposit's refund, written with the cancel (payments_store.py runs it)
+            tx.save(mapping.payment_job_to_item(job), condition=Item.pk.does_not_exist())
         tx.commit()
 
     def add_link(self, before: Appointment, after: Appointment, token_digest: str,

@@ -95,5 +95,14 @@ class Formatter:
 
         return format_currency(amount, self.currency, locale=self.locale)
 
+    def money_minor(self, minor: int, currency: str | None = None) -> str:
+        """An amount kept in minor units (deposits, fees collected): 2000 -> '20,00 €'."""
+        from ..domain.money import format_amount
+
+        currency = currency or self.currency
+        from babel.numbers import format_currency
+
+        return format_currency(Decimal(format_amount(minor, currency)), currency, locale=self.locale)
+
     def minutes(self, minutes: int) -> str:
         return self.texts("minutes", minutes=minutes)

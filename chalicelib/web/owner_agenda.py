@@ -8,7 +8,8 @@ from .i18n import Formatter, Texts
 
 KEY_FORMAT = "%Y%m%dT%H%M%SZ"  # an appointment's start in its URL: no ':' or '+' to escape
 
-STATUS_LABELS = {"held": "Held for the waitlist", "booked": "Booked", "confirmed": "Confirmed",
+STATUS_LABELS = {"held": "Held for the waitlist", "awaiting_payment": "Awaiting the deposit",
+                 "expired": "Deposit not paid", "booked": "Booked", "confirmed": "Confirmed",
                  "arrived": "Arrived", "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
 ACTION_LABELS = {"arrived": "Arrived", "completed": "Completed", "no_show": "No-show",
                  "revert_no_show": "Undo no-show", "cancel": "Cancel", "move": "Move"}

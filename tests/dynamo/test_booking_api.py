@@ -210,7 +210,10 @@ def test_thirty_one_days_of_availability_in_one_answer(api, salon_id):
 
 def test_public_catalog_lists_services_and_staff(api, salon_id):
     services = api.http.get(f"/v1/salons/{salon_id}/services").json_body["services"]
-    assert {s["id"]: s["duration_minutes"] for s in services} == {"haircut": 30, "manicure": 45, "color": 60}
+    assert {s["id"]: s["duration_minutes"] for s in services} == {"haircut": 30, "manicure": 45, "color": 60,
+                                                                   "facial": 60}
+    assert next(s for s in services if s["id"] == "facial")["deposit"] == {"amount": "20.00", "currency": "EUR"}
+    assert all("deposit" not in s for s in services if s["id"] != "facial")
     assert next(s for s in services if s["id"] == "manicure")["staff_ids"] == ["marco"]
     staff = api.http.get(f"/v1/salons/{salon_id}/staff").json_body["staff"]
     assert {s["id"] for s in staff} == {"giulia", "marco"}

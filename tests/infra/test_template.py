@@ -25,6 +25,10 @@ NOT_SET_ON_AWS = {
     "AWS_DEFAULT_REGION": "Lambda sets it (a reserved name)",
     "DYNAMODB_ENDPOINT": "DynamoDB Local only: on AWS it would point the app at nothing",
     "SESSION_SECRET": "local stack and tests only: AWS reads SESSION_SECRET_PARAMETER from SSM",
+    "STRIPE_SECRET_KEY": "tests only: AWS reads STRIPE_SECRET_KEY_PARAMETER from SSM",
+    "STRIPE_WEBHOOK_SECRET": "tests only: AWS reads STRIPE_WEBHOOK_SECRET_PARAMETER from SSM",
+    "STRIPE_API_BASE": "tests only: a localstripe server",
+    "LOCAL_PAYMENT_SECRET": "local stack and tests only: the local payment provider's signing secret",
 }
 # Actions that have no resource to name (a phone number is not an ARN; an origination identity
 # may be shared from another account), so `"Resource": "*"` is the only way to grant them.
@@ -157,6 +161,8 @@ def test_the_policy_has_no_wildcard_action_and_touches_only_the_stage_resources(
     env = stage_env(stage)
     table_arn = f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}"
     secret_arn = f"arn:aws:ssm:*:*:parameter/{env['SESSION_SECRET_PARAMETER'].lstrip('/')}"
+    stripe_arns = sorted(f"arn:aws:ssm:*:*:parameter/{env[name].lstrip('/')}"
+                         for name in ("STRIPE_SECRET_KEY_PARAMETER", "STRIPE_WEBHOOK_SECRET_PARAMETER"))
     for statement in policy_file(stage, function)["Statement"]:
         assert statement["Effect"] == "Allow"
         assert "NotAction" not in statement and "NotResource" not in statement
@@ -168,7 +174,7 @@ def test_the_policy_has_no_wildcard_action_and_touches_only_the_stage_resources(
             assert all(a.startswith("dynamodb:") for a in actions)
             assert sorted(resources) == sorted([table_arn, f"{table_arn}/index/*"])
         if any(a.startswith("ssm:") for a in actions):
-            assert actions == ["ssm:GetParameter"] and resources == [secret_arn]
+            assert actions == ["ssm:GetParameter"] and sorted(resources) in ([secret_arn], stripe_arns)
         if any(a.startswith("sms-voice:") for a in actions):
             assert all(r.startswith("arn:aws:sms-voice:") for r in resources), statement
         if any(a.startswith("sqs:") for a in actions):
@@ -196,7 +202,9 @@ def test_the_code_reading_finds_the_calls_that_matter():
         assert {"sns:Publish", "sms-voice:SendTextMessage"} <= needs[function], function
     for function in set(FUNCTION_NAMES) - {"dispatch_outbox", "api_handler"}:
         assert not {a for a in needs[function] if a.startswith(sending)}, function
-    assert {f for f, actions in needs.items() if "ssm:GetParameter" in actions} == {"api_handler"}
+    # the session secret (API) and the payment provider's keys (API, and the offers sweep that expires checkouts)
+    assert {f for f, actions in needs.items() if "ssm:GetParameter" in actions} == {"api_handler",
+                                                                                   "sweep_waitlist_offers"}
     entries = code.lambda_entries()["api_handler"]
     reached = code.reachable(entries)
     assert ("chalicelib.storage.settings_store", "SettingsStore") in reached

@@ -13,6 +13,9 @@ from chalicelib import wiring
 from chalicelib.api.declared_routes import DECLARED
 from chalicelib.api.lazy import FORM as FORM_TYPES
 from chalicelib.auth import roles
+from chalicelib.domain.clock import iso_utc
+from chalicelib.payments.base import CheckoutRequest
+from chalicelib.payments.local import LocalProvider
 from chalicelib.services import booking
 from chalicelib.web.owner_agenda import start_key
 from tests.conftest import MONDAY_MORNING
@@ -76,22 +79,30 @@ def routes():
 
 @pytest.fixture
 def scene(api, salon_id, fixed_now):
-    """A salon with one appointment, its client and manage token, an owner signed in, another user."""
+    """A salon with one appointment, its client and manage token, an owner signed in, another user,
+    and the local payment provider with a checkout ticket of that appointment (its page is served)."""
+    payments = LocalProvider("hostile-input-secret")
+    wiring.set_payments(payments)
     booked = booking.book(wiring.repository(), booking.BookingRequest(
         salon_id=salon_id, service_id="color", start=TUESDAY_10, name="Anna Rossi", phone="+39 333 123 4567",
         staff_id="giulia"), wiring.now(), base_url="https://book.example")
     appt = booked.appointment
+    checkout = payments.create_deposit_checkout(CheckoutRequest(
+        salon_id=salon_id, appointment_id=appt.id, appointment_start=iso_utc(appt.start), currency="EUR",
+        description="Color", success_url="https://book.example/m/x", cancel_url="https://book.example/m/x",
+        expires_at=wiring.now() + timedelta(minutes=15), country="IT", amount=2000, client_id=appt.client_id))
     owner = make_user(salon_id)
     other = make_user(salon_id, roles.FRONT_DESK)
     browser = Browser(api)
     assert browser.sign_in(owner.email).status_code == 303
-    return {
+    yield {
         "browser": browser, "csrf": hidden(browser.get("/owner"), "csrf"),
         "path": {"salon_id": salon_id, "token": booked.manage_token, "start": start_key(appt.start),
                  "appointment_id": appt.id, "client_id": appt.client_id, "staff_id": "giulia",
                  "service_id": "color", "user_id": other.id, "first_day": "2026-03-24", "entry_id": "x1",
-                 "name": "nothing.ics"},
+                 "name": "nothing.ics", "provider": "local", "ticket": checkout.url.rsplit("/", 1)[1]},
     }
+    wiring.set_payments(None)
 
 
 def fill(path: str, values: dict[str, str]) -> str:

@@ -493,8 +493,9 @@ def test_editing_staff_audits_readable_changes(owner, salon_id):
     assert values.pop("svc_haircut") == "1"
     assert owner.submit("/owner/settings/staff/giulia", **values).status_code == 303
     [entry] = audit(salon_id, "staff_changed")
-    assert entry.details == {"name": "Giulia", "changes": {"services": "Taglio donna, Colore → Colore",
-                                                           "time_off": "(none) → 2026-04-06"}}
+    assert entry.details == {"name": "Giulia", "changes": {
+        "services": "Taglio donna, Colore, Trattamento viso → Colore, Trattamento viso",
+        "time_off": "(none) → 2026-04-06"}}
     assert owner.submit("/owner/settings/staff/giulia/active", active="0").status_code == 303
     [off] = audit(salon_id, "staff_deactivated")
     assert off.details["changes"] == {"active": "yes → no"}
@@ -521,7 +522,7 @@ def test_settings_as_json_read_and_patch(api, owner, salon_id):
     assert body["salon"]["timezone"] == "Europe/Rome" and body["booking"]["slot_minutes"] == 15
     assert body["hours"]["hours"]["tue"] == ["09:00-13:00", "14:00-19:00"] and body["policies"]["warn_at"] == 2
     assert body["policies"]["staff_see_notes"] is False and body["policies"]["late_cancel_fee"] is None
-    assert {s["id"] for s in body["services"]} == {"haircut", "manicure", "color"}
+    assert {s["id"] for s in body["services"]} == {"haircut", "manicure", "color", "facial"}
     patched = owner.json("PATCH", "/v1/admin/settings/hours", {"hours": {"tue": ["10:00-11:00"]}})
     assert patched.status_code == 200 and patched.json_body["hours"] == {"tue": ["10:00-11:00"]}
     assert slots(api, salon_id) == ["10:00", "10:15", "10:30"]

@@ -6,20 +6,29 @@ import pytest
 
 from chalicelib.domain.appointment import TRANSITIONS, Appointment, CancelledBy, Status
 from chalicelib.domain.errors import IllegalTransition
+from chalicelib.domain.money import Deposit
 
 START = datetime(2026, 3, 24, 9, 0, tzinfo=UTC)
 BEFORE = START - timedelta(days=2)
 
 
+DEPOSIT = Deposit(2000, "EUR", BEFORE + timedelta(minutes=15), "local", "cs_1")
+
+
 def appointment(status: Status) -> Appointment:
-    return Appointment("a1", "demo", "color", "giulia", "c1", START, START + timedelta(hours=1), 15, status)
+    return Appointment("a1", "demo", "color", "giulia", "c1", START, START + timedelta(hours=1), 15, status,
+                       deposit=DEPOSIT)
 
 
 def move(appt: Appointment, to: Status) -> Appointment:
+    if to is Status.BOOKED and appt.status in (Status.AWAITING_PAYMENT, Status.EXPIRED):
+        return appt.pay_deposit("pi_1", BEFORE, None)
     if to is Status.BOOKED:
         return appt.claim()
-    if to is Status.HELD:
-        raise IllegalTransition("nothing becomes held: a hold is created as such")
+    if to in (Status.HELD, Status.AWAITING_PAYMENT):
+        raise IllegalTransition("nothing becomes held or awaiting payment: each is created as such")
+    if to is Status.EXPIRED:
+        return appt.expire()
     if to is Status.CONFIRMED:
         return appt.confirm()
     if to is Status.ARRIVED:
@@ -107,3 +116,24 @@ def test_only_active_appointments_can_be_moved():
         appointment(Status.CANCELLED).moved_to(new_start, new_start + timedelta(hours=1), "marco", BEFORE)
     with pytest.raises(IllegalTransition):
         appointment(Status.BOOKED).moved_to(new_start, new_start + timedelta(hours=1), "marco", START)
+
+
+def test_a_paid_deposit_books_the_appointment_and_records_the_movement():
+    paid = appointment(Status.AWAITING_PAYMENT).pay_deposit("pi_1", BEFORE, None)
+    assert paid.status is Status.BOOKED and paid.deposit.paid_at == BEFORE and paid.deposit.payment_ref == "pi_1"
+    assert [(m.kind.value, m.amount, m.reference) for m in paid.movements] == [("deposit", 2000, "pi_1")]
+    with pytest.raises(IllegalTransition):
+        paid.pay_deposit("pi_2", BEFORE, None)  # a second payment event never pays twice
+
+
+def test_an_unpaid_deposit_expires_and_only_a_payment_can_revive_it():
+    expired = appointment(Status.AWAITING_PAYMENT).expire()
+    assert expired.status is Status.EXPIRED and expired.due is None
+    assert TRANSITIONS[Status.EXPIRED] == {Status.BOOKED}
+    assert expired.pay_deposit("pi_1", BEFORE, None).status is Status.BOOKED
+
+
+def test_cancelling_an_unpaid_deposit_booking_is_never_late():
+    cutoff = START - timedelta(hours=24)
+    cancelled = appointment(Status.AWAITING_PAYMENT).cancel(CancelledBy.CLIENT, cutoff + timedelta(hours=1), cutoff)
+    assert cancelled.status is Status.CANCELLED and cancelled.late is False

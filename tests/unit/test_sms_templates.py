@@ -18,6 +18,8 @@ FIELDS = {
     "claim_url": "https://book.example/claim/TOKEN",
     "book_url": "https://book.example/book/demo",
     "hold_minutes": 30,
+    "amount": "20.00 EUR",
+    "pay_url": "https://checkout.example/pay/TOKEN",
     "until": date(2026, 4, 7),
     "late": False,
     "code": "123456",
