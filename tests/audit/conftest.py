@@ -31,6 +31,7 @@ PASSWORD = "an-audit-owner-password-2026"
 # Monday 13 April 2026, 10:00 in Rome; the demo salon opens Tuesday to Saturday.
 MONDAY = datetime(2026, 4, 13, 8, 0, tzinfo=UTC)
 WEDNESDAY_10 = datetime(2026, 4, 15, 8, 0, tzinfo=UTC)
+LAST_TUESDAY_10 = datetime(2026, 4, 7, 8, 0, tzinfo=UTC)  # the signed-in client's past appointment
 CANCELLED_AT = MONDAY + timedelta(hours=1)
 PAGES_AT = CANCELLED_AT + timedelta(minutes=5)  # inside the waitlist offer's hold
 
@@ -47,9 +48,12 @@ class Site:
     values: dict[str, str]
     owner: object  # a Playwright browser context signed in as the salon's owner
     guest: object  # one that is not
+    client: object  # one signed in to the client's area as the client of the seeded bookings
     html_files: dict[str, Path] = field(default_factory=dict)
 
     def context_for(self, name: str):
+        if name in {n for n, _ in pages.CLIENT}:
+            return self.client
         signed_in = name in {n for n, _ in pages.OWNER} and name not in pages.SIGNED_OUT
         return self.owner if signed_in else self.guest
 
@@ -57,16 +61,20 @@ class Site:
         return self.base + path.format(**{k: urllib.parse.quote(v, safe="") for k, v in self.values.items()})
 
 
-def _book(repo, start, name, phone):
+CLIENT_PHONE = "+39 333 123 4567"
+
+
+def _book(repo, start, name, phone, now=MONDAY):
     return booking.book(repo, booking.BookingRequest(salon_id=SALON, service_id="color", start=start, name=name,
-                                                     phone=phone, staff_id="giulia"), MONDAY, base_url=BASE)
+                                                     phone=phone, staff_id="giulia"), now, base_url=BASE)
 
 
 def _seed(repo) -> dict[str, str]:
-    """The salon, a booking to manage, a cancelled one whose slot is offered to the waitlist, and an
-    owner; the values the page list's placeholders need."""
+    """The salon, a booking to manage (its client's earlier one is past), a cancelled one whose slot
+    is offered to the waitlist, and an owner; the values the page list's placeholders need."""
     seed(repo, SALON)
-    kept = _book(repo, WEDNESDAY_10 + timedelta(hours=2), "Anna Rossi", "+39 333 123 4567")
+    _book(repo, LAST_TUESDAY_10, "Anna Rossi", CLIENT_PHONE, now=LAST_TUESDAY_10 - timedelta(days=6))
+    kept = _book(repo, WEDNESDAY_10 + timedelta(hours=2), "Anna Rossi", CLIENT_PHONE)
     freed = _book(repo, WEDNESDAY_10, "Bruna Verdi", "+39 333 765 4321")
     waitlist.join(repo, waitlist.WaitlistRequest(
         salon_id=SALON, service_id="color", first_day=WEDNESDAY_10.date(), last_day=WEDNESDAY_10.date(),
@@ -81,6 +89,7 @@ def _seed(repo) -> dict[str, str]:
     return {
         "salon": SALON, "token": kept.manage_token, "claim": link_token(sent_text(sender, offer), "claim"),
         "day": WEDNESDAY_10.date().isoformat(), "start": appt.start.isoformat(), "start_key": start_key(appt.start),
+        "other_start": (WEDNESDAY_10 + timedelta(hours=5)).isoformat(),
         "appointment": appt.id, "client": appt.client_id, "user": user.id,
     }
 
@@ -106,7 +115,8 @@ def site(live_server, dynamodb_local, browser):
     wiring.reset()
     wiring.set_clock(lambda: PAGES_AT)
     values = _seed(wiring.repository())
-    owner, guest = (browser.new_context(viewport={"width": 375, "height": 740}, bypass_csp=True) for _ in range(2))
+    owner, guest, client = (browser.new_context(viewport={"width": 375, "height": 740}, bypass_csp=True)
+                            for _ in range(3))
     tab = owner.new_page()
     tab.goto(f"{live_server}/owner/login")
     tab.fill("input[name=email]", "owner@audit.example")
@@ -114,16 +124,34 @@ def site(live_server, dynamodb_local, browser):
     tab.locator("form button[type=submit]").first.click()
     tab.wait_for_url(re.compile(r".*/owner$"))
     tab.close()
+    _client_signs_in(client, live_server)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield Site(live_server, values, owner, guest)
-    owner.close()
-    guest.close()
+    yield Site(live_server, values, owner, guest, client)
+    for context in (owner, guest, client):
+        context.close()
     wiring.set_clock(None)
     wiring.reset()
 
 
+def _client_signs_in(context, live_server: str) -> None:
+    """The client's area's own sign-in: a phone, then the code the local SMS provider received."""
+    sms = LocalSender()
+    wiring.set_sender(sms)
+    tab = context.new_page()
+    tab.goto(f"{live_server}/my/{SALON}")
+    tab.fill("input[name=phone]", CLIENT_PHONE)
+    tab.locator("form button[type=submit]").first.click()
+    tab.wait_for_selector("input[name=code]")
+    code = re.search(r"\b(\d{6})\b", sms.sent[-1]["body"]).group(1)
+    tab.fill("input[name=code]", code)
+    tab.locator("form button[type=submit]").first.click()
+    tab.wait_for_url(re.compile(rf".*/my/{SALON}$"))
+    tab.close()
+    wiring.set_sender(None)
+
+
 def all_pages():
-    return pages.PUBLIC + pages.OWNER
+    return pages.ALL
 
 
 def pytest_terminal_summary(terminalreporter):

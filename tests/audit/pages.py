@@ -12,6 +12,7 @@ PUBLIC = (
     ("cancel", "/manage/{token}/cancel"),
     ("waitlist-claim", "/claim/{claim}"),
     ("not-found", "/manage/not-a-real-token"),
+    ("my-sign-in", "/my/{salon}"),
 )
 
 OWNER = (
@@ -48,10 +49,25 @@ OWNER = (
     ("owner-user", "/owner/users/{user}"),
 )
 
+# The client's area, signed in as the client of the seeded bookings (one past, one upcoming).
+CLIENT = (
+    ("my-home", "/my/{salon}"),
+    ("my-cancel", "/my/{salon}/appointments/{appointment}/cancel"),
+    ("my-move", "/my/{salon}/appointments/{appointment}/move?day={day}"),
+    ("my-move-confirm", "/my/{salon}/appointments/{appointment}/move?start={other_start}&slot_staff=giulia"),
+    ("my-services", "/my/{salon}/book"),
+    ("my-book", "/my/{salon}/book?service=color&staff=any&day={day}"),
+    ("my-book-confirm", "/my/{salon}/book?service=color&staff=any&start={other_start}&slot_staff=giulia"),
+    ("my-waitlist", "/my/{salon}/waitlist"),
+    ("my-settings", "/my/{salon}/settings"),
+)
+
+ALL = PUBLIC + OWNER + CLIENT
+
 # Owner pages seen signed out (signed in, they redirect home).
 SIGNED_OUT = {"owner-login"}
 # Pages whose right answer is not 200.
 STATUS = {"not-found": 404}
 
 # Lighthouse is slow (a full chromium run each): a few representative pages.
-LIGHTHOUSE = ("service", "day-and-time", "owner-agenda-day")
+LIGHTHOUSE = ("service", "day-and-time", "owner-agenda-day", "my-home")

@@ -7,7 +7,7 @@ from tests.audit import pages
 
 # GET routes that answer something other than a page for people.
 NOT_PAGES = {"/m/{token}", "/robots.txt", "/ical/{name}"}
-NOT_PAGE_SUFFIXES = (".csv", ".json")
+NOT_PAGE_SUFFIXES = (".csv", ".json", ".ics")
 
 
 def page_routes() -> set[str]:
@@ -25,11 +25,11 @@ def route_of(path: str, routes: set[str]) -> str | None:
 
 def test_every_page_route_is_in_the_audit():
     routes = page_routes()
-    audited = {route_of(path, routes) for _, path in pages.PUBLIC + pages.OWNER}
+    audited = {route_of(path, routes) for _, path in pages.ALL}
     assert routes - audited == set()
 
 
 def test_page_names_are_unique_and_lighthouse_pages_are_listed():
-    names = [name for name, _ in pages.PUBLIC + pages.OWNER]
+    names = [name for name, _ in pages.ALL]
     assert len(names) == len(set(names))
     assert set(pages.LIGHTHOUSE) <= set(names) and pages.SIGNED_OUT <= set(names)
