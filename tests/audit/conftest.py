@@ -85,12 +85,16 @@ def _seed(repo) -> dict[str, str]:
     dispatch.dispatch(repo, sender, CANCELLED_AT)
     offer = next(m for m in repo.messages_of_salon(SALON, limit=100) if m.kind == "waitlist_offer")
     user = auth.create_user(auth.accounts(), SALON, "owner@audit.example", PASSWORD, "owner", MONDAY, name="Owner")
+    held = booking.book(repo, booking.BookingRequest(  # a deposit service: held until paid on the local checkout
+        salon_id=SALON, service_id="facial", start=WEDNESDAY_10 + timedelta(hours=7), name="Dora Blu",
+        phone="+39 347 000 0002", staff_id="giulia"), PAGES_AT, base_url=BASE, payments=wiring.payments())
     appt = kept.appointment
     return {
         "salon": SALON, "token": kept.manage_token, "claim": link_token(sent_text(sender, offer), "claim"),
         "day": WEDNESDAY_10.date().isoformat(), "start": appt.start.isoformat(), "start_key": start_key(appt.start),
         "other_start": (WEDNESDAY_10 + timedelta(hours=5)).isoformat(),
         "appointment": appt.id, "client": appt.client_id, "user": user.id,
+        "ticket": held.appointment.deposit.url.rstrip("/").rsplit("/", 1)[1],
     }
 
 

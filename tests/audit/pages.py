@@ -12,6 +12,7 @@ PUBLIC = (
     ("cancel", "/manage/{token}/cancel"),
     ("waitlist-claim", "/claim/{claim}"),
     ("not-found", "/manage/not-a-real-token"),
+    ("pay-local-checkout", "/pay/local/{ticket}"),
     ("my-sign-in", "/my/{salon}"),
 )
 
