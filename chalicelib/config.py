@@ -1,9 +1,10 @@
 """Configuration, read once from the environment (set per stage in .chalice/config.json)."""
 import os
-from dataclasses import dataclass
+
+from .domain.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Config:
     table_name: str
     region: str

@@ -14,7 +14,8 @@ from ..web import forms, picker
 from ..web.context import Ctx, error_page, status_of
 from ..web.render import redirect
 from ..web.views import booking_view
-from ..wiring import now, repository
+from ..wiring import now
+from ..wiring import public_repository as repository
 
 pages = Blueprint(__name__)
 log = logging.getLogger(__name__)

@@ -10,12 +10,13 @@ expired.
 
 Every move not drawn here is refused with IllegalTransition.
 """
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .errors import IllegalTransition
 from .schedule import Due
+from .values import value
 
 
 class Status(StrEnum):
@@ -51,7 +52,7 @@ def _started() -> IllegalTransition:
     return IllegalTransition("This appointment has already started; please call the salon.", "appointment_started")
 
 
-@dataclass(frozen=True)
+@value
 class Appointment:
     id: str
     salon_id: str

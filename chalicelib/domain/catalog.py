@@ -1,14 +1,15 @@
 """What a salon sells (services) and who does it (staff)."""
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from decimal import Decimal
 
 from .salon import TimeRange
+from .values import value
 
 MAX_SPAN_MINUTES = 8 * 60  # duration + buffer; keeps a reschedule inside one transaction
 
 
-@dataclass(frozen=True)
+@value
 class Service:
     id: str
     name: str
@@ -24,7 +25,7 @@ class Service:
         return self.duration_minutes + self.buffer_minutes
 
 
-@dataclass(frozen=True)
+@value
 class TimeOff:
     """A local wall-clock period when a staff member is away (holiday, appointment)."""
 
@@ -32,7 +33,7 @@ class TimeOff:
     end: datetime
 
 
-@dataclass(frozen=True)
+@value
 class Staff:
     id: str
     name: str
@@ -46,7 +47,7 @@ class Staff:
         return self.active and service_id in self.service_ids
 
 
-@dataclass(frozen=True)
+@value
 class Catalog:
     services: tuple[Service, ...] = ()
     staff: tuple[Staff, ...] = field(default_factory=tuple)

@@ -1,10 +1,10 @@
 """The client file: identity, counters and the online-booking status staff can change."""
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from .errors import InvalidPhone
+from .values import value
 
 
 class Access(StrEnum):
@@ -13,7 +13,7 @@ class Access(StrEnum):
     BANNED = "banned"  # the owner's decision
 
 
-@dataclass(frozen=True)
+@value
 class Client:
     id: str
     name: str

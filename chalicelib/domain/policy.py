@@ -1,10 +1,12 @@
 """A salon's messaging and attendance policies, with the defaults the design names."""
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import time
 from decimal import Decimal
 
+from .values import value
 
-@dataclass(frozen=True)
+
+@value
 class Ladder:
     """No-show escalation: the n-th no-show within `window_days` takes the matching step."""
 
@@ -14,7 +16,7 @@ class Ladder:
     restrict_days: int = 90
 
 
-@dataclass(frozen=True)
+@value
 class Policy:
     send_from: time = time(9, 0)  # client messages leave only between these local times
     send_until: time = time(20, 0)

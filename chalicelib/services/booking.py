@@ -1,6 +1,6 @@
 """Booking an appointment: validate against availability's rules, then one transaction that
 locks every block of the slot (see domain/blocks.py)."""
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from .. import observability
@@ -10,6 +10,7 @@ from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, IdempotencyKeyReused, SlotTaken
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.salon import Salon
+from ..domain.values import value
 from ..storage.errors import IdempotentReplay, PhoneTaken
 from ..storage.repository import IdempotencyRecord
 from . import idempotency, notify
@@ -17,7 +18,7 @@ from .clients import identify, restricted_message
 from .salons import load_salon, require_service, require_staff_for
 
 
-@dataclass(frozen=True)
+@value
 class BookingRequest:
     salon_id: str
     service_id: str
@@ -30,7 +31,7 @@ class BookingRequest:
     recall_consent: bool = False
 
 
-@dataclass(frozen=True)
+@value
 class Booked:
     appointment: Appointment
     manage_token: str

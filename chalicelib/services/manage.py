@@ -1,5 +1,5 @@
 """What a manage link can do: see, cancel, reschedule one appointment."""
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from .. import observability
@@ -9,13 +9,14 @@ from ..domain.catalog import Catalog
 from ..domain.errors import NotFound
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
+from ..domain.values import value
 from . import notify, waitlist_offers
 from .salons import load_salon, require_service, require_staff_for
 
 MAX_TOKEN_LENGTH = 128
 
 
-@dataclass(frozen=True)
+@value
 class ManagedBooking:
     appointment: Appointment
     salon: Salon

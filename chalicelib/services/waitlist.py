@@ -1,16 +1,16 @@
 """Joining the waitlist for a service over a range of days (offers are sent by the sweeps)."""
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, InvalidRequest
 from ..domain.ids import new_id
+from ..domain.values import value
 from ..storage.repository import WaitlistEntry
 from .clients import create_or_find, restricted_message
 from .salons import load_salon, require_service, require_staff_for
 
 
-@dataclass(frozen=True)
+@value
 class WaitlistRequest:
     salon_id: str
     service_id: str
