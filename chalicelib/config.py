@@ -1,10 +1,10 @@
 """Configuration, read once from the environment (set per stage in .chalice/config.json)."""
 import os
 
-from .domain.values import value
+from .domain.values import frozen
 
 
-@value
+@frozen
 class Config:
     table_name: str
     region: str

@@ -17,7 +17,7 @@ import threading
 
 from chalice import Blueprint, Chalice
 
-from ..domain.values import value
+from ..domain.values import frozen
 
 # (area, module, blueprint attribute): the order app.py registers them in.
 AREAS = (
@@ -35,7 +35,7 @@ JSON = ("application/json",)  # Chalice's default
 FORM = ("application/x-www-form-urlencoded",)
 
 
-@value
+@frozen
 class Route:
     path: str
     methods: tuple[str, ...]

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from .errors import IllegalTransition
 from .schedule import Due
-from .values import value
+from .values import frozen
 
 
 class Status(StrEnum):
@@ -52,7 +52,7 @@ def _started() -> IllegalTransition:
     return IllegalTransition("This appointment has already started; please call the salon.", "appointment_started")
 
 
-@value
+@frozen
 class Appointment:
     id: str
     salon_id: str

@@ -13,10 +13,10 @@ from .catalog import Catalog, Service, Staff
 from .clock import days, local_to_utc, local_today
 from .errors import SlotNotOffered
 from .salon import Salon, TimeRange
-from .values import value
+from .values import frozen
 
 
-@value
+@frozen
 class Slot:
     start: datetime  # UTC
     end: datetime  # UTC

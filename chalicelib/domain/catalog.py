@@ -4,12 +4,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from .salon import TimeRange
-from .values import value
+from .values import frozen
 
 MAX_SPAN_MINUTES = 8 * 60  # duration + buffer; keeps a reschedule inside one transaction
 
 
-@value
+@frozen
 class Service:
     id: str
     name: str
@@ -25,7 +25,7 @@ class Service:
         return self.duration_minutes + self.buffer_minutes
 
 
-@value
+@frozen
 class TimeOff:
     """A local wall-clock period when a staff member is away (holiday, appointment)."""
 
@@ -33,7 +33,7 @@ class TimeOff:
     end: datetime
 
 
-@value
+@frozen
 class Staff:
     id: str
     name: str
@@ -47,7 +47,7 @@ class Staff:
         return self.active and service_id in self.service_ids
 
 
-@value
+@frozen
 class Catalog:
     services: tuple[Service, ...] = ()
     staff: tuple[Staff, ...] = field(default_factory=tuple)

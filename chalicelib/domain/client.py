@@ -4,7 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import InvalidPhone
-from .values import value
+from .values import frozen
 
 
 class Access(StrEnum):
@@ -13,7 +13,7 @@ class Access(StrEnum):
     BANNED = "banned"  # the owner's decision
 
 
-@value
+@frozen
 class Client:
     id: str
     name: str

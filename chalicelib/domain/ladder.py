@@ -2,10 +2,10 @@
 from datetime import date, timedelta
 
 from .policy import Ladder
-from .values import value
+from .values import frozen
 
 
-@value
+@frozen
 class Step:
     message: str  # the SMS kind: noshow_policy | noshow_warning | booking_restricted
     restrict_until: date | None = None

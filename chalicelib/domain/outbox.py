@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from .values import value
+from .values import frozen
 
 MAX_ATTEMPTS = 5
 # Where a link's token goes in a stored body. The token itself is made by the dispatcher just
@@ -41,7 +41,7 @@ class MessageStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-@value
+@frozen
 class OutboxMessage:
     id: str
     salon_id: str

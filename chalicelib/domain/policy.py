@@ -3,10 +3,10 @@ from dataclasses import field
 from datetime import time
 from decimal import Decimal
 
-from .values import value
+from .values import frozen
 
 
-@value
+@frozen
 class Ladder:
     """No-show escalation: the n-th no-show within `window_days` takes the matching step."""
 
@@ -16,7 +16,7 @@ class Ladder:
     restrict_days: int = 90
 
 
-@value
+@frozen
 class Policy:
     send_from: time = time(9, 0)  # client messages leave only between these local times
     send_until: time = time(20, 0)

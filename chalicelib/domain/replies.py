@@ -10,13 +10,13 @@ until when the question is open (the appointment's start).
 """
 from datetime import datetime, timedelta
 
-from .values import value
+from .values import frozen
 
 REPLY_WINDOW = timedelta(days=30)  # a reply is for a salon that wrote this recently, or for none
 QUESTION_KINDS = frozenset({"reminder"})  # texts that ask for 1 (confirm) or 2 (cancel)
 
 
-@value
+@frozen
 class ReplyRoute:
     """A salon wrote to a phone; `appointment_*`: the question its latest asking text put."""
 
@@ -30,7 +30,7 @@ class ReplyRoute:
         return self.appointment_id is not None and self.question_until is not None and now < self.question_until
 
 
-@value
+@frozen
 class Routing:
     answers: ReplyRoute | None  # the one open question this reply answers
     salon_ids: tuple[str, ...]  # where the reply is recorded (empty: no salon wrote to the number)

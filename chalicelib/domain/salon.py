@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 from .errors import InvalidRequest
 from .policy import Policy
-from .values import value
+from .values import frozen
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORTED_LOCALES = ("en", "it", "pl", "pt", "es", "ru")
 
 
-@value
+@frozen
 class TimeRange:
     """A local wall-clock interval within one day, start < end."""
 
@@ -55,7 +55,7 @@ def format_weekly_hours(hours: dict[int, tuple[TimeRange, ...]]) -> dict[str, li
     return {WEEKDAYS[day]: [str(r) for r in ranges] for day, ranges in sorted(hours.items())}
 
 
-@value
+@frozen
 class Salon:
     id: str
     name: str

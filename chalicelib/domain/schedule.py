@@ -3,10 +3,10 @@ from datetime import datetime, time, timedelta
 
 from .clock import local_to_utc
 from .salon import Salon
-from .values import value
+from .values import frozen
 
 
-@value
+@frozen
 class Due:
     """The next moment a sweep must look at something, and why."""
 

@@ -1,12 +1,12 @@
-"""`@value`: a frozen dataclass that is cheaper to define.
+"""`@frozen`: a frozen dataclass that is cheaper to define.
 
 `dataclasses` writes the source of each method it generates and compiles it with `exec` when the
 class is created, at every import: bytecode cannot cache it. A frozen dataclass gets six (__init__,
 __setattr__, __delattr__, __eq__, __hash__, __repr__), about 0.5 ms per class on Python 3.11, and a
-client's first request imports some thirty classes. `@value` lets dataclasses generate only what
-depends on the class's fields at the machine level (__init__ and the frozen __setattr__ and
-__delattr__, so immutability is exactly dataclasses' own) and gives every class the same three
-functions for equality, hashing and repr, which read the fields from a tuple made once per class.
+client's first request imports some thirty classes. `@frozen` lets dataclasses generate only
+__init__ and the frozen __setattr__ and __delattr__ (so immutability is exactly dataclasses' own)
+and gives every class the same three functions for equality, hashing and repr, which read the
+fields through a getter made once per class.
 They behave like the generated ones: equal only to an instance of the very same class with equal
 `compare` fields, hashed on the fields dataclasses would hash, shown with the `repr` fields
 (docs/decisions.md, cold start).
@@ -38,8 +38,8 @@ def _repr(self) -> str:
     return f"{self.__class__.__qualname__}({shown})"
 
 
-def value(cls):
-    """Use as `@value` where `@dataclass(frozen=True)` would be (same fields, defaults, `field()`s)."""
+def frozen(cls):
+    """Use as `@frozen` where `@dataclass(frozen=True)` would be (same fields, defaults, `field()`s)."""
     own = set(vars(cls))  # like dataclasses, never replace a method the class writes itself
     cls = dataclass(frozen=True, eq=False, repr=False)(cls)
     declared = fields(cls)

@@ -10,7 +10,7 @@ from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, IdempotencyKeyReused, SlotTaken
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.salon import Salon
-from ..domain.values import value
+from ..domain.values import frozen
 from ..storage.errors import IdempotentReplay, PhoneTaken
 from ..storage.repository import IdempotencyRecord
 from . import idempotency, notify
@@ -18,7 +18,7 @@ from .clients import identify, restricted_message
 from .salons import load_salon, require_service, require_staff_for
 
 
-@value
+@frozen
 class BookingRequest:
     salon_id: str
     service_id: str
@@ -31,7 +31,7 @@ class BookingRequest:
     recall_consent: bool = False
 
 
-@value
+@frozen
 class Booked:
     appointment: Appointment
     manage_token: str

@@ -6,7 +6,6 @@ by the csv module, and cells that a spreadsheet would run as a formula prefixed 
 """
 import csv
 import io
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from ..domain.appointment import Appointment, Status
@@ -16,6 +15,7 @@ from ..domain.clock import iso_utc, local_today
 from ..domain.errors import IllegalTransition, InvalidRequest
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from ..storage.mapping import fold_name
 from .owner_clients import Changed, NotAllowed, checked_client, rights_of
 from .salons import load_salon
@@ -32,7 +32,7 @@ APPOINTMENT_COLUMNS = ("appointment_id", "date", "start", "end", "status", "serv
                        "client_name", "client_phone", "late_cancel", "cancelled_by", "client_note")
 
 
-@dataclass(frozen=True)
+@frozen
 class Download:
     filename: str
     body: str

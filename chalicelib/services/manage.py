@@ -9,14 +9,14 @@ from ..domain.catalog import Catalog
 from ..domain.errors import NotFound
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
-from ..domain.values import value
+from ..domain.values import frozen
 from . import notify, waitlist_offers
 from .salons import load_salon, require_service, require_staff_for
 
 MAX_TOKEN_LENGTH = 128
 
 
-@value
+@frozen
 class ManagedBooking:
     appointment: Appointment
     salon: Salon

@@ -4,13 +4,13 @@ from datetime import date, datetime, timedelta
 from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, InvalidRequest
 from ..domain.ids import new_id
-from ..domain.values import value
+from ..domain.values import frozen
 from ..storage.repository import WaitlistEntry
 from .clients import create_or_find, restricted_message
 from .salons import load_salon, require_service, require_staff_for
 
 
-@value
+@frozen
 class WaitlistRequest:
     salon_id: str
     service_id: str

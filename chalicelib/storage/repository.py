@@ -18,7 +18,7 @@ from ..domain.clock import UTC, iso_utc
 from ..domain.errors import BookingRestricted, IllegalTransition, SlotTaken
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
-from ..domain.values import value
+from ..domain.values import frozen
 from . import keys, mapping
 from .errors import IdempotentReplay, PhoneTaken
 from .models import (
@@ -48,7 +48,7 @@ def manage_link_expiry(appt: Appointment) -> datetime:
     return appt.end + TOKEN_TTL
 
 
-@value
+@frozen
 class IdempotencyRecord:
     """What a retried booking needs to answer exactly as the first time did."""
 
@@ -59,7 +59,7 @@ class IdempotencyRecord:
     expires_at: datetime
 
 
-@value
+@frozen
 class WaitlistEntry:
     id: str
     salon_id: str

@@ -1,10 +1,10 @@
-"""`@value` (domain/values.py) behaves as `@dataclass(frozen=True)` does: each check runs on both."""
+"""`@frozen` (domain/values.py) behaves as `@dataclass(frozen=True)` does: each check runs on both."""
 import dataclasses
 from dataclasses import FrozenInstanceError, dataclass, field, replace
 
 import pytest
 
-from chalicelib.domain.values import value
+from chalicelib.domain.values import frozen
 
 
 def _declare(decorator):
@@ -19,7 +19,7 @@ def _declare(decorator):
     return Point
 
 
-KINDS = {"value": _declare(value), "dataclass": _declare(dataclass(frozen=True))}
+KINDS = {"frozen": _declare(frozen), "dataclass": _declare(dataclass(frozen=True))}
 
 
 @pytest.fixture(params=sorted(KINDS))
@@ -43,7 +43,7 @@ def test_equality_reads_the_compared_fields_of_the_same_class_only(point):
     assert point(1, 2) != point(1, 3)
     assert point(1, 2, secret="s") != point(1, 2, secret="t")
     assert point(1, 2) != (1, 2, "", "", ())
-    other = KINDS["dataclass" if point is KINDS["value"] else "value"]
+    other = KINDS["dataclass" if point is KINDS["frozen"] else "frozen"]
     assert point(1, 2) != other(1, 2)
 
 
@@ -55,8 +55,8 @@ def test_equal_values_hash_alike_and_work_as_keys(point):
 
 def test_repr_is_the_dataclass_repr_without_the_hidden_fields():
     shown = {kind: repr(cls(1, 2, label="a", secret="hidden")) for kind, cls in KINDS.items()}
-    assert shown["value"].split("Point(")[1] == shown["dataclass"].split("Point(")[1]
-    assert "hidden" not in shown["value"] and shown["value"].endswith("Point(x=1, y=2, label='a', tags=())")
+    assert shown["frozen"].split("Point(")[1] == shown["dataclass"].split("Point(")[1]
+    assert "hidden" not in shown["frozen"] and shown["frozen"].endswith("Point(x=1, y=2, label='a', tags=())")
 
 
 def test_replace_fields_and_asdict_work_as_on_a_dataclass(point):
@@ -67,7 +67,7 @@ def test_replace_fields_and_asdict_work_as_on_a_dataclass(point):
 
 
 def test_a_method_the_class_writes_itself_is_kept():
-    @value
+    @frozen
     class Loose:
         x: int
 
