@@ -1,9 +1,10 @@
 """Configuration, read once from the environment (set per stage in .chalice/config.json)."""
 import os
-from dataclasses import dataclass
+
+from .domain.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Config:
     table_name: str
     region: str

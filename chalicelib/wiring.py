@@ -10,12 +10,29 @@ def config() -> Config:
 
 
 @lru_cache(maxsize=1)
-def repository():
+def _connection():
+    """The models bound to the configured table, once: both repositories share the connection."""
     from .storage import models
-    from .storage.repository import Repository
 
     cfg = config()
-    return Repository(models.bind(cfg.table_name, cfg.region, cfg.dynamodb_endpoint))
+    return models.bind(cfg.table_name, cfg.region, cfg.dynamodb_endpoint)
+
+
+@lru_cache(maxsize=1)
+def repository():
+    """The owner side's repository: every access pattern."""
+    from .storage.owner_repository import Repository
+
+    return Repository(_connection())
+
+
+@lru_cache(maxsize=1)
+def public_repository():
+    """The public side's and the jobs': without the owner stores, which a client's first request
+    would otherwise import (docs/decisions.md, cold start)."""
+    from .storage.repository import PublicRepository
+
+    return PublicRepository(_connection())
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +104,9 @@ def reset() -> None:
     """Forget the cached collaborators (tests that change the environment)."""
     global _sender_override, _payments_override
     config.cache_clear()
+    _connection.cache_clear()
     repository.cache_clear()
+    public_repository.cache_clear()
     sender.cache_clear()
     _configured_payments.cache_clear()
     _sender_override = None

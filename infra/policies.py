@@ -25,6 +25,9 @@ CHALICE = ROOT / ".chalice"
 # (a Put, an Update, a Delete, a ConditionCheck).
 TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
                  "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
+# The jobs run on the public repository (storage/repository.py), whose transactions check no item
+# without writing it: only the owner side's stores use a ConditionCheck.
+JOB_TABLE_ACTIONS = [action for action in TABLE_ACTIONS if action != "dynamodb:ConditionCheckItem"]
 # What End User Messaging checks a SendTextMessage against: the origination identity (phone
 # number, pool or sender id), the configuration set and the opt-out list. All are resources of
 # the sms-voice service, so sending is limited to them (not to any resource of any service).
@@ -35,10 +38,10 @@ GRANTS = {
     # The API sends one text itself: the client's sign-in code, asked for a second ago (see
     # docs/decisions.md); every other text leaves through the dispatcher.
     "api_handler": ("table", "session_secret", "sms", "stripe_secrets"),
-    "dispatch_outbox": ("table", "sms", "dead_letters"),
-    "sweep_appointments": ("table", "dead_letters"),
-    "sweep_waitlist_offers": ("table", "stripe_secrets", "dead_letters"),
-    "inbound_sms": ("table", "dead_letters"),
+    "dispatch_outbox": ("job_table", "sms", "dead_letters"),
+    "sweep_appointments": ("job_table", "dead_letters"),
+    "sweep_waitlist_offers": ("job_table", "stripe_secrets", "dead_letters"),
+    "inbound_sms": ("job_table", "dead_letters"),
 }
 
 
@@ -48,8 +51,9 @@ def file_name(stage: str, function: str) -> str:
 
 def _statements(kind: str, app_name: str, env: dict) -> list[dict]:
     table = f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}"
-    if kind == "table":
-        return [{"Sid": "TableItems", "Effect": "Allow", "Action": TABLE_ACTIONS,
+    if kind in ("table", "job_table"):
+        actions = TABLE_ACTIONS if kind == "table" else JOB_TABLE_ACTIONS
+        return [{"Sid": "TableItems", "Effect": "Allow", "Action": actions,
                  "Resource": [table, f"{table}/index/*"]}]
     if kind == "session_secret":
         return [{"Sid": "SessionSecret", "Effect": "Allow", "Action": "ssm:GetParameter",

@@ -14,9 +14,10 @@ change; a test fails while it is stale.
 """
 import importlib
 import threading
-from dataclasses import dataclass
 
 from chalice import Blueprint, Chalice
+
+from ..domain.values import frozen
 
 # (area, module, blueprint attribute): the order app.py registers them in.
 AREAS = (
@@ -37,7 +38,7 @@ JSON = ("application/json",)  # Chalice's default
 FORM = ("application/x-www-form-urlencoded",)
 
 
-@dataclass(frozen=True)
+@frozen
 class Route:
     path: str
     methods: tuple[str, ...]

@@ -14,8 +14,9 @@ from ..web import forms, picker
 from ..web.context import Ctx, error_page, status_of, with_retry_after
 from ..web.render import redirect
 from ..web.views import booking_view
-from ..wiring import now, repository
+from ..wiring import now
 from ..wiring import payments as payment_provider
+from ..wiring import public_repository as repository
 from .http import source_address
 
 pages = Blueprint(__name__)

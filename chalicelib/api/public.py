@@ -4,8 +4,9 @@ from chalice import Blueprint, Response
 
 from ..domain.errors import DomainError
 from ..services import availability, booking, manage, payments, rate_limit, salons, waitlist, waitlist_offers
-from ..wiring import config, now, repository
+from ..wiring import config, now
 from ..wiring import payments as payment_provider
+from ..wiring import public_repository as repository
 from . import errors, schema, views
 from .http import base_url, idempotency_key, json_body, query, source_address
 

@@ -19,11 +19,12 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 
 from ..domain.errors import DomainError
+from ..domain.values import frozen
 from ..storage.accounts import AccountsRepository, StoredSession, User, normalize_email
 from . import csrf, passwords, roles, signing_key, throttle
 
@@ -48,7 +49,7 @@ class LoginLocked(DomainError):
         super().__init__(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
 
 
-@dataclass(frozen=True)
+@frozen
 class Principal:
     """Who is making this request, read fresh from the user item on every request."""
 

@@ -16,15 +16,15 @@ at a time. The address limit and the audit log (login_locked) make such a campai
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..domain.values import frozen
 from ..storage.accounts import AccountsRepository, Reservation
 
 ACCOUNT, ADDRESS = "account", "address"
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     limit: int  # failures that lock
     window: timedelta  # a failure is forgotten this long after the last one
@@ -43,7 +43,7 @@ def subjects(key: bytes, email: str, address: str | None) -> list[Subject]:
     return [(ACCOUNT, _digest(key, ACCOUNT, email)), (ADDRESS, _digest(key, ADDRESS, address or "unknown"))]
 
 
-@dataclass(frozen=True)
+@frozen
 class Attempt:
     """One password check, counted against every subject before it runs."""
 

@@ -15,13 +15,14 @@ may also cancel it. Money movements (domain/money.py) are records on the appoint
 
 Every move not drawn here is refused with IllegalTransition.
 """
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .errors import IllegalTransition
 from .money import Deposit, Movement, MovementKind
 from .schedule import Due
+from .values import frozen
 
 
 class Status(StrEnum):
@@ -62,7 +63,7 @@ def _started() -> IllegalTransition:
     return IllegalTransition("This appointment has already started; please call the salon.", "appointment_started")
 
 
-@dataclass(frozen=True)
+@frozen
 class Appointment:
     id: str
     salon_id: str

@@ -6,7 +6,6 @@ the salon's slot grid (anchored at local midnight), converted to UTC one by one:
 a spring-forward night skips is not offered, and a time a fall-back night repeats is offered
 once (its first occurrence). Service lengths are real elapsed minutes.
 """
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from .blocks import block_indexes
@@ -14,9 +13,10 @@ from .catalog import Catalog, Service, Staff
 from .clock import days, local_to_utc, local_today
 from .errors import SlotNotOffered
 from .salon import Salon, TimeRange
+from .values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Slot:
     start: datetime  # UTC
     end: datetime  # UTC

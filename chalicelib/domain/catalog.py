@@ -1,15 +1,16 @@
 """What a salon sells (services) and who does it (staff)."""
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from decimal import Decimal
 
 from .money import DepositRule
 from .salon import TimeRange
+from .values import frozen
 
 MAX_SPAN_MINUTES = 8 * 60  # duration + buffer; keeps a reschedule inside one transaction
 
 
-@dataclass(frozen=True)
+@frozen
 class Service:
     id: str
     name: str
@@ -26,7 +27,7 @@ class Service:
         return self.duration_minutes + self.buffer_minutes
 
 
-@dataclass(frozen=True)
+@frozen
 class TimeOff:
     """A local wall-clock period when a staff member is away (holiday, appointment)."""
 
@@ -34,7 +35,7 @@ class TimeOff:
     end: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Staff:
     id: str
     name: str
@@ -48,7 +49,7 @@ class Staff:
         return self.active and service_id in self.service_ids
 
 
-@dataclass(frozen=True)
+@frozen
 class Catalog:
     services: tuple[Service, ...] = ()
     staff: tuple[Staff, ...] = field(default_factory=tuple)

@@ -1,11 +1,11 @@
 """The client file: identity, counters and the online-booking status staff can change."""
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from .errors import InvalidPhone
 from .money import SavedCard
+from .values import frozen
 
 
 class Access(StrEnum):
@@ -14,7 +14,7 @@ class Access(StrEnum):
     BANNED = "banned"  # the owner's decision
 
 
-@dataclass(frozen=True)
+@frozen
 class Client:
     id: str
     name: str

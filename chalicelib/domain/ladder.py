@@ -1,11 +1,11 @@
 """The no-show ladder: what the n-th missed appointment within the window leads to."""
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .policy import Ladder
+from .values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     message: str  # the SMS kind: noshow_policy | noshow_warning | booking_restricted
     restrict_until: date | None = None

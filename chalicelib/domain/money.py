@@ -2,12 +2,13 @@
 charge, refund, cash at the desk, waived). Amounts are integers in the currency's minor units
 (cents), never floats; the salon's settings speak in decimal text ("20.00") at the edges only.
 """
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from .errors import InvalidRequest
+from .values import frozen
 
 # ISO 4217 exponents that are not 2 (the salons' currencies are all 2: EUR, PLN, BRL, RUB, GBP...).
 _EXPONENT = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "HUF": 2, "BHD": 3, "KWD": 3, "JOD": 3, "TND": 3}
@@ -47,7 +48,7 @@ class DepositKind(StrEnum):
     PERCENT = "percent"  # `value` in percent of the service's price, 1..100
 
 
-@dataclass(frozen=True)
+@frozen
 class DepositRule:
     """What a service asks before it is booked online."""
 
@@ -92,7 +93,7 @@ _OWED_SIGN = {MovementKind.FEE: 1, MovementKind.REFUND: 1, MovementKind.DEPOSIT:
               MovementKind.CASH: -1, MovementKind.WAIVED: -1}
 
 
-@dataclass(frozen=True)
+@frozen
 class Movement:
     kind: MovementKind
     amount: int  # minor units, always positive: the kind says which way it goes
@@ -122,7 +123,7 @@ def paid_in(movements: tuple[Movement, ...]) -> int:
     return taken - sum(m.amount for m in movements if m.kind is MovementKind.REFUND)
 
 
-@dataclass(frozen=True)
+@frozen
 class Deposit:
     """The deposit an `awaiting_payment` appointment waits for, and, once paid, its references."""
 
@@ -143,7 +144,7 @@ class Deposit:
         return replace(self, payment_ref=payment_ref, paid_at=now)
 
 
-@dataclass(frozen=True)
+@frozen
 class SavedCard:
     """A client's card on file at the provider (we keep only the provider's ids, never card data)."""
 
@@ -165,7 +166,7 @@ class JobStatus(StrEnum):
     FAILED = "failed"  # declined or needs the client: the owner sees why
 
 
-@dataclass(frozen=True)
+@frozen
 class PaymentJob:
     """A refund or a charge, written before the provider is called (like an outbox message): a
     worker claims it, calls the provider with an idempotency key of the job and its attempt, and

@@ -9,9 +9,11 @@ A claim carries a lease: a dispatcher that dies after claiming leaves the messag
 with an expired lease, and the next run claims it again.
 """
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from .values import frozen
 
 MAX_ATTEMPTS = 5
 # Where a link's token goes in a stored body. The token itself is made by the dispatcher just
@@ -39,7 +41,7 @@ class MessageStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True)
+@frozen
 class OutboxMessage:
     id: str
     salon_id: str

@@ -1,12 +1,13 @@
 """A salon's messaging and attendance policies, with the defaults the design names."""
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import time
 from decimal import Decimal
 
 from .money import CardOnFile
+from .values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Ladder:
     """No-show escalation: the n-th no-show within `window_days` takes the matching step."""
 
@@ -16,7 +17,7 @@ class Ladder:
     restrict_days: int = 90
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     send_from: time = time(9, 0)  # client messages leave only between these local times
     send_until: time = time(20, 0)
@@ -53,7 +54,7 @@ PUBLIC_KINDS = frozenset({"booking_confirmation", "cancellation_confirmation"})
 PUBLIC_SHARE_PERCENT = 50
 
 
-@dataclass(frozen=True)
+@frozen
 class SmsCeilings:
     """The platform's ceiling on the caps an owner sets (config: SMS_PHONE_DAILY_CEILING,
     SMS_SALON_DAILY_CEILING): what one salon can spend of the account's SMS budget."""
@@ -65,7 +66,7 @@ class SmsCeilings:
 DEFAULT_CEILINGS = SmsCeilings()
 
 
-@dataclass(frozen=True)
+@frozen
 class DailyCaps:
     phone: int
     salon: int

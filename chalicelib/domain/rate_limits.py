@@ -8,10 +8,10 @@ need a read or several items per check; a fixed window lets a burst of at most t
 straddle a boundary, which the limits below allow for.
 """
 import math
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from .errors import RateLimited
+from .values import frozen
 
 # Who a request is counted against.
 ADDRESS = "address"  # the caller's source IP as API Gateway saw it
@@ -23,14 +23,14 @@ MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
+@frozen
 class Limit:
     scope: str
     max: int  # requests allowed in one window
     window: timedelta
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
     action: str  # counters of different actions never mix
     limits: tuple[Limit, ...]
@@ -69,7 +69,7 @@ SIGN_IN_VERIFY = Policy("sign_in_verify", (
 ))
 
 
-@dataclass(frozen=True)
+@frozen
 class Charge:
     """One counter to add 1 to: a subject's count in one window of one limit."""
 

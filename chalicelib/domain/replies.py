@@ -8,14 +8,15 @@ until when the question is open (the appointment's start).
   answers that it changed nothing).
 - STOP/START and any other text go to every salon that wrote to the number within REPLY_WINDOW.
 """
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from .values import frozen
 
 REPLY_WINDOW = timedelta(days=30)  # a reply is for a salon that wrote this recently, or for none
 QUESTION_KINDS = frozenset({"reminder"})  # texts that ask for 1 (confirm) or 2 (cancel)
 
 
-@dataclass(frozen=True)
+@frozen
 class ReplyRoute:
     """A salon wrote to a phone; `appointment_*`: the question its latest asking text put."""
 
@@ -29,7 +30,7 @@ class ReplyRoute:
         return self.appointment_id is not None and self.question_until is not None and now < self.question_until
 
 
-@dataclass(frozen=True)
+@frozen
 class Routing:
     answers: ReplyRoute | None  # the one open question this reply answers
     salon_ids: tuple[str, ...]  # where the reply is recorded (empty: no salon wrote to the number)

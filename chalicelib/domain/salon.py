@@ -1,17 +1,18 @@
 """The salon: where, when it is open, and the booking policies clients see."""
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidRequest
 from .policy import Policy
+from .values import frozen
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORTED_LOCALES = ("en", "it", "pl", "pt", "es", "ru")
 
 
-@dataclass(frozen=True)
+@frozen
 class TimeRange:
     """A local wall-clock interval within one day, start < end."""
 
@@ -54,7 +55,7 @@ def format_weekly_hours(hours: dict[int, tuple[TimeRange, ...]]) -> dict[str, li
     return {WEEKDAYS[day]: [str(r) for r in ranges] for day, ranges in sorted(hours.items())}
 
 
-@dataclass(frozen=True)
+@frozen
 class Salon:
     id: str
     name: str

@@ -1,12 +1,12 @@
 """When the sweeps look at an appointment: the reminder, then the no-show check."""
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from .clock import local_to_utc
 from .salon import Salon
+from .values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Due:
     """The next moment a sweep must look at something, and why."""
 

@@ -4,8 +4,10 @@ A phone has at most one code at a salon: asking again replaces it. A code lives 
 allows 5 tries; a phone gets at most CODES_PER_HOUR codes an hour, counted on the code item
 itself, so the limit costs no extra read.
 """
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
+
+from .values import frozen
 
 CODE_TTL = timedelta(minutes=10)
 MAX_TRIES = 5
@@ -14,7 +16,7 @@ WINDOW = timedelta(hours=1)
 CODE_DIGITS = 6
 
 
-@dataclass(frozen=True)
+@frozen
 class SignInCode:
     salon_id: str
     phone: str  # E.164

@@ -11,17 +11,17 @@ log = logging.getLogger(__name__)
 
 
 def dispatch_outbox(now: datetime) -> dict:
-    return dispatch.dispatch(wiring.repository(), wiring.current_sender(), now, wiring.sms_ceilings()).outcomes
+    return dispatch.dispatch(wiring.public_repository(), wiring.current_sender(), now, wiring.sms_ceilings()).outcomes
 
 
 def sweep_appointments(now: datetime) -> dict:
-    report = sweeps.sweep_appointments(wiring.repository(), now, wiring.base_url())
+    report = sweeps.sweep_appointments(wiring.public_repository(), now, wiring.base_url())
     return {"read": report.read, **report.done, "errors": report.errors}
 
 
 def sweep_offers(now: datetime) -> dict:
-    report = sweeps.sweep_offers(wiring.repository(), now, wiring.base_url(), wiring.payments())
-    jobs = sweeps.sweep_payment_jobs(wiring.repository(), now, wiring.payments())
+    report = sweeps.sweep_offers(wiring.public_repository(), now, wiring.base_url(), wiring.payments())
+    jobs = sweeps.sweep_payment_jobs(wiring.public_repository(), now, wiring.payments())
     return {"read": report.read, **report.done, "errors": report.errors, "payment_jobs": jobs}
 
 
@@ -39,4 +39,4 @@ def inbound_sms(message: str, now: datetime) -> str:
     except (ValueError, KeyError, TypeError):
         log.warning("inbound SMS event not understood")
         return "ignored"
-    return inbound.handle_reply(wiring.repository(), phone, text, now, wiring.base_url()).action
+    return inbound.handle_reply(wiring.public_repository(), phone, text, now, wiring.base_url()).action

@@ -1,9 +1,10 @@
 """The payment provider interface and the shapes it speaks in. Amounts are minor units (int)."""
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Protocol
 
 from ..domain.errors import DomainError
+from ..domain.values import frozen
 
 
 class InvalidSignature(DomainError):
@@ -14,7 +15,7 @@ class ProviderError(Exception):
     """The provider could not be reached or refused the request for a reason of its own."""
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckoutRequest:
     """A hosted checkout for one appointment's deposit (mode `payment`) or for saving a card (`setup`)."""
 
@@ -42,13 +43,13 @@ class CheckoutRequest:
         return {**data, "client_id": self.client_id} if self.client_id else data
 
 
-@dataclass(frozen=True)
+@frozen
 class Checkout:
     reference: str  # the provider's checkout id (Stripe: cs_...)
     url: str  # where the client pays
 
 
-@dataclass(frozen=True)
+@frozen
 class PaymentEvent:
     """A verified webhook event, reduced to what the app acts on. `kind`: deposit_paid, card_saved
     or other (acknowledged, nothing to do)."""
@@ -64,7 +65,7 @@ class PaymentEvent:
     payment_method: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ChargeOutcome:
     """An off-session charge: `succeeded`, `declined` or `authentication_required` (the client
     must confirm the payment themselves: they are sent a link)."""
@@ -74,7 +75,7 @@ class ChargeOutcome:
     reason: str | None = None  # the provider's decline code, for the owner
 
 
-@dataclass(frozen=True)
+@frozen
 class StoredCard:
     customer: str
     payment_method: str

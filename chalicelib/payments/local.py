@@ -10,11 +10,11 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from ..domain.clock import iso_utc, parse_iso_utc
+from ..domain.values import frozen
 from . import events, signing
 from .base import ChargeOutcome, Checkout, CheckoutRequest, InvalidSignature, PaymentEvent, StoredCard
 
@@ -22,7 +22,7 @@ DECLINED_CARD = "pm_local_declined"  # an off-session charge on this card is dec
 AUTHENTICATION_CARD = "pm_local_3ds"  # ... needs the client to authenticate
 
 
-@dataclass(frozen=True)
+@frozen
 class LocalCheckout:
     """What a local checkout page shows and what its buttons do."""
 

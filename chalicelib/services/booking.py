@@ -1,6 +1,6 @@
 """Booking an appointment: validate against availability's rules, then one transaction that
 locks every block of the slot (see domain/blocks.py)."""
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from .. import observability
@@ -10,6 +10,7 @@ from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, IdempotencyKeyReused, RateLimited, SlotTaken
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from ..storage.errors import IdempotentReplay, PhoneTaken
 from ..storage.repository import IdempotencyRecord
 from . import deposits, idempotency, notify, rate_limit
@@ -18,7 +19,7 @@ from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
 
 
-@dataclass(frozen=True)
+@frozen
 class BookingRequest:
     salon_id: str
     service_id: str
@@ -31,7 +32,7 @@ class BookingRequest:
     recall_consent: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Booked:
     appointment: Appointment
     manage_token: str

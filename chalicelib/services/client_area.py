@@ -5,7 +5,7 @@ their own appointments at that salon: another client's id is simply not in their
 Private notes, allergies and treatment records stay on the salon's side: nothing here reads them
 into an answer."""
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from ..domain.appointment import Appointment, CancelledBy, Status
@@ -14,6 +14,7 @@ from ..domain.client import Client
 from ..domain.clock import iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from ..storage.client_area_store import ClientSession, Preferences
 from . import booking, manage, notify, waitlist, waitlist_offers
 from .salons import load_salon
@@ -23,7 +24,7 @@ UPCOMING = (Status.HELD, Status.BOOKED, Status.CONFIRMED)
 _ID = re.compile(r"^[0-9A-Za-z]{1,40}$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Home:
     salon: Salon
     catalog: Catalog
@@ -32,7 +33,7 @@ class Home:
     older_before: datetime | None  # where the next page of the history starts, if there is one
 
 
-@dataclass(frozen=True)
+@frozen
 class Own:
     salon: Salon
     catalog: Catalog

@@ -6,7 +6,6 @@ by the csv module, and cells that a spreadsheet would run as a formula prefixed 
 """
 import csv
 import io
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from ..domain.appointment import Appointment, Status
@@ -17,6 +16,7 @@ from ..domain.errors import IllegalTransition, InvalidRequest
 from ..domain.money import format_amount, owed
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from ..storage.mapping import fold_name
 from .owner_clients import Changed, NotAllowed, checked_client, rights_of
 from .salons import load_salon
@@ -34,7 +34,7 @@ APPOINTMENT_COLUMNS = ("appointment_id", "date", "start", "end", "status", "serv
                        "money")
 
 
-@dataclass(frozen=True)
+@frozen
 class Download:
     filename: str
     body: str

@@ -4,7 +4,6 @@ in; anything else lands in the owner's inbox. Which salon a reply is for is deci
 answers (domain/replies.py): a 1/2 acts only on the one open question; when two salons asked the
 same number, it acts on neither, lands in both inboxes, and each salon says it changed nothing."""
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 from .. import observability
@@ -13,6 +12,7 @@ from ..domain.client import mask_phone, normalize_phone
 from ..domain.errors import DomainError
 from ..domain.ids import new_id
 from ..domain.replies import ReplyRoute, route_reply
+from ..domain.values import frozen
 from . import notify
 from .manage import cancel_appointment
 from .salons import load_salon
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1600
 
 
-@dataclass(frozen=True)
+@frozen
 class Handled:
     salon_id: str | None  # the salon that acted, or the only one the reply went to
     action: str  # confirm | cancel | stop | start | inbox | ambiguous | unknown_sender

@@ -1,5 +1,5 @@
 """What a manage link can do: see, cancel, reschedule one appointment."""
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from .. import observability
@@ -9,6 +9,7 @@ from ..domain.catalog import Catalog
 from ..domain.errors import NotFound, RateLimited
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from . import notify, payment_jobs, rate_limit, waitlist_offers
 from .fees import money_of_cancel
 from .rate_limit import RateGuard
@@ -17,7 +18,7 @@ from .salons import load_salon, require_service, require_staff_for
 MAX_TOKEN_LENGTH = 128
 
 
-@dataclass(frozen=True)
+@frozen
 class ManagedBooking:
     appointment: Appointment
     salon: Salon

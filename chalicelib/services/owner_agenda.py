@@ -2,7 +2,6 @@
 one, and the salon's own move. Who may see what is decided here, from a `Viewer` the route
 builds from the signed-in user: a staff login sees only its own specialist's appointments (any
 other is "not found"), and private notes only where its role and the salon allow."""
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..auth import roles
@@ -11,6 +10,7 @@ from ..domain.catalog import Catalog, Staff
 from ..domain.clock import local_today
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from . import attendance, manage, notify, waitlist_offers
 from .salons import load_salon
 
@@ -21,7 +21,7 @@ OWN_ACTIONS = ("arrived", "completed", "no_show")
 DESK_ACTIONS = ("revert_no_show", "cancel", "move")
 
 
-@dataclass(frozen=True)
+@frozen
 class Viewer:
     role: str
     staff_id: str | None  # the specialist a staff login is
@@ -35,7 +35,7 @@ class Viewer:
         return roles.can(self.role, roles.CLIENT_NOTES, staff_notes=getattr(salon.policy, "staff_see_notes", False))
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     appointment: Appointment
     service_name: str
@@ -51,13 +51,13 @@ class Entry:
         return (("allergies",) if self.allergies else ()) + (("note",) if self.notes else ())
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     staff: Staff
     entries: tuple[Entry, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class AgendaDay:
     day: date
     columns: tuple[Column, ...]
@@ -67,7 +67,7 @@ class AgendaDay:
         return sorted((e for c in self.columns for e in c.entries), key=lambda e: e.appointment.start)
 
 
-@dataclass(frozen=True)
+@frozen
 class Agenda:
     salon: Salon
     catalog: Catalog
@@ -85,7 +85,7 @@ class Agenda:
         return self.days[-1].day
 
 
-@dataclass(frozen=True)
+@frozen
 class Found:
     salon: Salon
     catalog: Catalog

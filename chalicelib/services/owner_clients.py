@@ -7,7 +7,7 @@ Every change is audited with the names of the fields it touched, never their val
 """
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 from ..auth import roles
@@ -17,6 +17,7 @@ from ..domain.client import Access, Client, normalize_phone
 from ..domain.errors import DomainError, IllegalTransition, InvalidPhone, InvalidRequest, NotFound
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import SUPPORTED_LOCALES, Salon
+from ..domain.values import frozen
 from ..storage.errors import PhoneTaken
 from ..storage.mapping import fold_name
 from . import attendance, client_access
@@ -40,7 +41,7 @@ class NotAllowed(DomainError):
     code = "forbidden"
 
 
-@dataclass(frozen=True)
+@frozen
 class Rights:
     every_client: bool  # else only the clients of `staff_id`
     notes: bool  # private notes and allergies
@@ -57,7 +58,7 @@ def rights_of(who, salon: Salon) -> Rights:
                   staff_id=who.staff_id)
 
 
-@dataclass(frozen=True)
+@frozen
 class Search:
     salon: Salon
     rights: Rights
@@ -68,7 +69,7 @@ class Search:
     problem: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Changed:
     """What a change leaves: the file as now stored, and what the user may see of it."""
 
@@ -79,7 +80,7 @@ class Changed:
     appointment: Appointment | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class ClientFile:
     salon: Salon
     catalog: Catalog

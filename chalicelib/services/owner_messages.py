@@ -5,7 +5,6 @@ the links still say where they lead: only the owner and the front desk see them;
 the body with the links blanked.
 """
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..auth import roles
@@ -15,6 +14,7 @@ from ..domain.clock import local_today
 from ..domain.errors import DomainError, InvalidPhone, InvalidRequest, NotFound
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from ..storage.settings_store import WaitlistListing
 from . import waitlist
 from .owner_settings_fields import FieldErrors, Form
@@ -51,7 +51,7 @@ def inbox(repo, me) -> tuple[Salon, list[dict]]:
 
 # --- the waitlist ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class WaitlistDay:
     salon: Salon
     catalog: Catalog

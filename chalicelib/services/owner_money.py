@@ -1,11 +1,12 @@
 """The client file's money buttons: collect the fee (card on file), paid at the desk, waive. A
 charge the bank wants the client to authenticate sends them a link to pay it themselves."""
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..domain.clock import iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.money import JobStatus, MovementKind, PaymentJob, format_amount
+from ..domain.values import frozen
 from ..payments.base import CheckoutRequest, ProviderError
 from . import fees, notify
 from .owner_clients import NotAllowed, checked_client
@@ -14,7 +15,7 @@ ACTIONS = ("collect", "cash", "waive", "refund")
 PAY_LINK_HOURS = 24  # how long the client's link to pay a fee stays open
 
 
-@dataclass(frozen=True)
+@frozen
 class Settled:
     outcome: str  # collected | declined | authentication_required | cash | waived
     appointment: object

@@ -6,7 +6,7 @@ booking load the profile on every request, so a saved change is live at once.
 """
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, time
 from functools import cache
 
@@ -16,6 +16,7 @@ from ..domain.errors import InvalidPhone, InvalidRequest, NotFound
 from ..domain.money import CardOnFile
 from ..domain.policy import DEFAULT_CEILINGS, Ladder, Policy, SmsCeilings, above_ceilings
 from ..domain.salon import SUPPORTED_LOCALES, WEEKDAYS, Salon, TimeRange
+from ..domain.values import frozen
 from .owner_settings_fields import Form, changes, from_json
 from .salons import SALON_ID, load_salon
 
@@ -96,7 +97,7 @@ def hours_from_json(body: dict, days_key: str = "hours") -> dict[str, str]:
 
 # --- the sections ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     title: str
     attributes: tuple[str, ...]  # profile attributes this page writes

@@ -6,12 +6,12 @@ be disabled, and a change that counts on another owner commits only if that owne
 Every change is audited; passwords never reach the log.
 """
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from ..auth import create_user, passwords, roles
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
+from ..domain.values import frozen
 from ..storage.accounts import AuditEntry, EmailTaken, User
 from ..storage.errors import OwnerChanged
 from . import owner_agenda_feed
@@ -136,7 +136,7 @@ def _role_values(role: str, staff_id: str | None) -> dict[str, str]:
 
 # --- the audit log --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class AuditPage:
     entries: list[AuditEntry]
     next_cursor: str | None  # the `before` of the next (older) page

@@ -6,16 +6,16 @@ Two ways to charge: `check` is one request of its own (a transaction of the coun
 write; `charges` hands the counters to a write that has a transaction anyway (a booking), so they
 cost no request and a booking that fails (slot taken, restricted) counts nowhere. Either way a
 full counter raises RateLimited (429 with Retry-After), and nothing was counted."""
-from dataclasses import dataclass
 from datetime import datetime
 
 from .. import observability
 from ..domain import rate_limits
 from ..domain.errors import RateLimited
 from ..domain.rate_limits import Charge, Policy
+from ..domain.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class RateGuard:
     repo: object
     address: str | None  # None when the platform gave none: address limits are then skipped

@@ -4,13 +4,14 @@ One phone waits once per service: a join that overlaps (or touches) an entry the
 has for that service widens that entry to cover both ranges instead of adding another, and a
 repeated join changes nothing. A phone waits for at most MAX_WAITING services at a salon at once
 (the salon itself may add more). A restricted or banned number gets the booking's own answer."""
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from ..domain.client import normalize_phone
 from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, IllegalTransition, InvalidRequest
 from ..domain.ids import new_id
+from ..domain.values import frozen
 from ..storage.repository import WaitlistEntry
 from .clients import create_or_find, restricted_message
 from .rate_limit import RateGuard
@@ -19,7 +20,7 @@ from .salons import load_salon, require_service, require_staff_for
 MAX_WAITING = 3  # waiting entries of one phone at one salon, joined from the public side
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitlistRequest:
     salon_id: str
     service_id: str

@@ -3,7 +3,7 @@
 Models stay private to this module; callers get the dataclasses below. Every method is a GetItem,
 a Query, a BatchGetItem or a single write (docs/data-model.md, "Accounts").
 """
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -11,6 +11,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.ids import new_id
+from ..domain.values import frozen
 from . import keys, table
 from .models import Item
 from .transaction import Transaction
@@ -26,7 +27,7 @@ class EmailTaken(Exception):
     """An account with this email exists already (in this salon or another one)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class User:
     id: str
     email: str  # lower-case: the login
@@ -40,7 +41,7 @@ class User:
     created_at: datetime | None = None  # required by create_user
 
 
-@dataclass(frozen=True)
+@frozen
 class StoredSession:
     digest: str  # sha256 of the cookie's session id; the id itself is never stored
     email: str
@@ -51,14 +52,14 @@ class StoredSession:
     expires_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Counter:
     failures: int = 0
     last_failure: datetime | None = None
     locked_until: datetime | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Reservation:
     """A sign-in attempt counted before its password is checked: `count` is its number within the
     window (None: refused, with `refused_until` the moment attempts are accepted again)."""
@@ -69,7 +70,7 @@ class Reservation:
     previous_at: datetime | None = None  # the counter's last attempt before this one (None: none)
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditEntry:
     id: str
     salon_id: str

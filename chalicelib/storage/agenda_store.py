@@ -5,7 +5,6 @@ A feed is two items: `ICAL#<sha256(token)>` finds the salon and staff member beh
 (one GetItem per calendar poll), and `SALON#<salon>#ICAL` / `STAFF#<staff>` remembers each staff
 member's current digest, so a rotation deletes the old feed item in the same transaction.
 """
-from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.attributes import UnicodeAttribute
@@ -14,6 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 from ..domain.client import Client
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition
+from ..domain.values import frozen
 from . import keys, mapping
 from .models import ClientItem, Item
 
@@ -30,7 +30,7 @@ class FeedPointerItem(Item, discriminator="ical_feed_pointer"):
     created_at = UnicodeAttribute()
 
 
-@dataclass(frozen=True)
+@frozen
 class Feed:
     salon_id: str
     staff_id: str

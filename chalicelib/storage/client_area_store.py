@@ -1,13 +1,13 @@
 """Storage of the client's area: one-time sign-in codes, client sessions, the client's own
 consents and erasure request. Like AccountsRepository, a small class of its own on the shared
 models; every method is one GetItem, one conditional write, or one Query."""
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.sign_in import WINDOW, SignInCode
+from ..domain.values import frozen
 from . import keys
 from .models import ClientItem, ClientSessionItem, Item, SignInCodeItem
 
@@ -16,7 +16,7 @@ _parse = datetime.fromisoformat
 CLEANUP_AFTER = timedelta(days=1)  # TTL slack: expiry is always checked against the clock
 
 
-@dataclass(frozen=True)
+@frozen
 class ClientSession:
     digest: str
     salon_id: str
@@ -25,7 +25,7 @@ class ClientSession:
     expires: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Preferences:
     """What the client may change about how they are reached (reminders always go)."""
 

@@ -295,7 +295,8 @@ def bind(table_name: str, region: str, host: str | None):
     """Point every model at a table (called once from wiring, and by tests). All models share
     one connection, so a cold start builds one botocore client, not one per model; the
     returned Connection runs the transactions on that same client. Models defined in other
-    storage modules are found as subclasses of Item."""
+    storage modules are found as subclasses of Item; one imported later (the owner side's models
+    load with the owner side) inherits Item's Meta and its bound connection."""
     models = list(dict.fromkeys(_all_models()))
     for model in models:
         model.Meta.table_name = table_name

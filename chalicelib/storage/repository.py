@@ -1,6 +1,9 @@
 """The repository: every access pattern of docs/data-model.md is one method here, and every
-method is a GetItem, a Query or a transaction. It speaks in domain objects."""
-from dataclasses import dataclass
+method is a GetItem, a Query or a transaction. It speaks in domain objects.
+
+`PublicRepository` is what the public side and the jobs use; the owner side's `Repository`
+(owner_repository.py) adds the owner stores. Importing this module does not import them, so a
+client's first request does not pay for the owner side (docs/decisions.md, cold start)."""
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -15,9 +18,8 @@ from ..domain.clock import UTC, iso_utc
 from ..domain.errors import BookingRestricted, IllegalTransition, SlotTaken
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from . import keys, mapping
-from .agenda_store import AgendaStore
-from .clients_store import ClientsStore
 from .errors import IdempotentReplay, PhoneTaken
 from .models import (
     AppointmentItem,
@@ -36,7 +38,6 @@ from .models import (
 from .outbox_store import OutboxStore
 from .payments_store import PaymentsStore
 from .rate_store import RateStore, add_charges
-from .settings_store import SettingsStore
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
@@ -49,7 +50,7 @@ def manage_link_expiry(appt: Appointment) -> datetime:
     return appt.end + TOKEN_TTL
 
 
-@dataclass(frozen=True)
+@frozen
 class IdempotencyRecord:
     """What a retried booking needs to answer exactly as the first time did."""
 
@@ -60,7 +61,7 @@ class IdempotencyRecord:
     expires_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitlistEntry:
     id: str
     salon_id: str
@@ -100,9 +101,11 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, PaymentsStore, RateStore):
-    """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py; the
-    owner side's reads and writes in agenda_store.py, clients_store.py and settings_store.py."""
+class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore):
+    """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py;
+    payments in payments_store.py; rate counters in rate_store.py. The owner side's reads and
+    writes (agenda_store.py, clients_store.py, settings_store.py) are in `Repository`,
+    owner_repository.py."""
 
     def __init__(self, connection: Connection):
         self._connection = connection
@@ -386,3 +389,11 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
             tx.delete(LockItem(keys.lock_pk(appt.salon_id, appt.staff_id), keys.lock_sk(start)),
                       condition=LockItem.appointment_id == appt.id)
 
+
+def __getattr__(name: str):
+    """`Repository` (the owner side's) is still importable from here, loaded only when asked for."""
+    if name == "Repository":
+        from .owner_repository import Repository
+
+        return Repository
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,6 @@
 Profile pages write only their own attributes (an UpdateItem), so two people saving different
 pages at the same moment never undo each other's change.
 """
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
@@ -11,6 +10,7 @@ from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from ..domain.catalog import Service, Staff
 from ..domain.client import Client
 from ..domain.salon import Salon
+from ..domain.values import frozen
 from . import keys, mapping
 from .accounts import UserItem, normalize_email
 from .errors import OwnerChanged
@@ -22,7 +22,7 @@ PROFILE_ATTRIBUTES = frozenset({
 })
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitlistListing:
     """A waitlist entry as the owner sees it (with its status, which the public side never shows)."""
 

@@ -5,15 +5,15 @@ The strip shows WINDOW_DAYS days from `first`; windows are counted from today, s
 window (the service allows 31 days at most).
 """
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..domain.values import frozen
 from .i18n import Formatter
 
 WINDOW_DAYS = 14
 
 
-@dataclass(frozen=True)
+@frozen
 class Window:
     first: date
     last: date
@@ -30,7 +30,7 @@ def window(today: date, horizon_days: int, first: date | None, day: date | None)
     return Window(start, min(start + timedelta(days=WINDOW_DAYS - 1), end), earlier, later if later <= end else None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Day:
     day: date
     weekday: str
@@ -39,13 +39,13 @@ class Day:
     selected: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Time:
     label: str
     url: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Picker:
     days: list[Day]
     times: list[Time]

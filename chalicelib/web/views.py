@@ -1,13 +1,13 @@
 """What the manage pages show about one appointment, decided once here rather than in templates."""
-from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.appointment import Appointment, CancelledBy
 from ..domain.catalog import Service, Staff
 from ..domain.salon import Salon
+from ..domain.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class BookingView:
     appointment: Appointment
     salon: Salon
