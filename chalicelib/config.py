@@ -17,6 +17,8 @@ class Config:
     sms_opt_out_list: str | None = None  # EUM opt-out list name ("Default" when unset)
     session_secret_parameter: str | None = None  # SSM parameter holding the session signing key
     session_secret: str | None = None  # local stack and tests only
+    photo_bucket: str | None = None  # record photos' private S3 bucket; unset: files under photo_dir
+    photo_dir: str = ".data/photos"  # the local twin of the bucket (`make run`)
 
     @classmethod
     def from_env(cls, env=None) -> "Config":
@@ -34,4 +36,6 @@ class Config:
             sms_opt_out_list=env.get("SMS_OPT_OUT_LIST") or None,
             session_secret_parameter=env.get("SESSION_SECRET_PARAMETER") or None,
             session_secret=env.get("SESSION_SECRET") or None,
+            photo_bucket=env.get("PHOTO_BUCKET") or None,
+            photo_dir=env.get("PHOTO_DIR") or ".data/photos",
         )

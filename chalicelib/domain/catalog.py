@@ -17,6 +17,7 @@ class Service:
     price: Decimal = Decimal("0")
     active: bool = True
     recall_days: int | None = None  # a nudge this many days after a completed appointment
+    record_fields: tuple = ()  # RecordField (domain/records.py): what its treatment records ask for
 
     @property
     def span_minutes(self) -> int:

@@ -31,6 +31,8 @@ class Client:
     sms_opt_out: bool = False  # answered STOP: never messaged until they opt back in
     recall_consent: bool = False  # agreed to recall nudges
     erased_at: datetime | None = None  # personal data erased on request; counters and appointments kept
+    last_record: str = ""  # private: the summary of the latest treatment record ("last time: ...")
+    last_record_at: datetime | None = None  # the start of that record's appointment
 
     @property
     def erased(self) -> bool:

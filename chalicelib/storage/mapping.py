@@ -8,6 +8,7 @@ from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.policy import Ladder, Policy
+from ..domain.records import RecordField
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
 from ..domain.schedule import Due
 from . import keys
@@ -93,7 +94,7 @@ def service_to_item(salon_id: str, service: Service) -> ServiceItem:
         keys.salon_pk(salon_id), keys.service_sk(service.id),
         service_id=service.id, name=service.name, duration_minutes=service.duration_minutes,
         buffer_minutes=service.buffer_minutes, price=str(service.price), active=service.active,
-        recall_days=service.recall_days,
+        recall_days=service.recall_days, record_fields=record_fields_to_list(service.record_fields),
     )
 
 
@@ -102,7 +103,17 @@ def service_from_item(item: ServiceItem) -> Service:
         id=item.service_id, name=item.name, duration_minutes=int(item.duration_minutes),
         buffer_minutes=int(item.buffer_minutes), price=Decimal(item.price), active=item.active,
         recall_days=int(item.recall_days) if item.recall_days is not None else None,
+        record_fields=record_fields_from_list(item.record_fields),
     )
+
+
+def record_fields_to_list(fields) -> list[dict] | None:
+    return [{"id": f.id, "label": f.label, "kind": f.kind, "choices": list(f.choices)} for f in fields] or None
+
+
+def record_fields_from_list(data: list | None) -> tuple[RecordField, ...]:
+    return tuple(RecordField(d["id"], d["label"], d.get("kind", "text"), tuple(d.get("choices") or ()))
+                 for d in data or ())
 
 
 def staff_to_item(salon_id: str, staff: Staff) -> StaffItem:
@@ -146,6 +157,7 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         notes=client.notes, allergies=client.allergies, created_at=iso_utc(now),
         no_show_days=[d.isoformat() for d in client.no_show_days], fees_owed=str(client.fees_owed),
         sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent, erased_at=_iso(client.erased_at),
+        last_record=client.last_record or None, last_record_at=_iso(client.last_record_at),
     )
 
 
@@ -159,6 +171,7 @@ def client_from_item(item: ClientItem) -> Client:
         no_show_days=tuple(date.fromisoformat(d) for d in (item.no_show_days or [])),
         fees_owed=Decimal(item.fees_owed or "0"), sms_opt_out=bool(item.sms_opt_out),
         recall_consent=bool(item.recall_consent), erased_at=_instant(item.erased_at),
+        last_record=item.last_record or "", last_record_at=_instant(item.last_record_at),
     )
 
 

@@ -80,6 +80,7 @@ class ServiceItem(Item, discriminator="service"):
     price = UnicodeAttribute()  # decimal text, never float
     active = BooleanAttribute(default=True)
     recall_days = NumberAttribute(null=True)
+    record_fields = JSONAttribute(null=True)  # [{"id", "label", "kind", "choices"}]: treatment records
 
 
 class StaffItem(Item, discriminator="staff"):
@@ -110,6 +111,8 @@ class ClientItem(Item, discriminator="client"):
     sms_opt_out = BooleanAttribute(default=False)
     recall_consent = BooleanAttribute(default=False)
     erased_at = UnicodeAttribute(null=True)  # set by erasure; the item then leaves the name index
+    last_record = UnicodeAttribute(null=True)  # the latest treatment record's summary (the agenda shows it)
+    last_record_at = UnicodeAttribute(null=True)
 
 
 class PhoneItem(Item, discriminator="phone"):

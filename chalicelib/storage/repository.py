@@ -34,6 +34,7 @@ from .models import (
     WaitlistItem,
 )
 from .outbox_store import OutboxStore
+from .records_store import RecordsStore
 from .settings_store import SettingsStore
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
@@ -88,7 +89,7 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore):
+class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, RecordsStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py; the
     owner side's reads and writes in agenda_store.py, clients_store.py and settings_store.py."""
 

@@ -25,6 +25,7 @@ NOT_SET_ON_AWS = {
     "AWS_DEFAULT_REGION": "Lambda sets it (a reserved name)",
     "DYNAMODB_ENDPOINT": "DynamoDB Local only: on AWS it would point the app at nothing",
     "SESSION_SECRET": "local stack and tests only: AWS reads SESSION_SECRET_PARAMETER from SSM",
+    "PHOTO_DIR": "local stack only: on AWS record photos go to PHOTO_BUCKET",
 }
 # Actions that have no resource to name (a phone number is not an ARN; an origination identity
 # may be shared from another account), so `"Resource": "*"` is the only way to grant them.
