@@ -12,6 +12,7 @@ Every move not drawn here is refused with IllegalTransition.
 """
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from .errors import IllegalTransition
@@ -31,6 +32,7 @@ class Status(StrEnum):
 class CancelledBy(StrEnum):
     CLIENT = "client"
     SALON = "salon"
+    OFFER_EXPIRED = "offer_expired"  # a waitlist hold nobody claimed: it never was a booking
 
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -69,6 +71,8 @@ class Appointment:
     due: Due | None = None  # when a sweep must look at it next (reminder, no-show check)
     links: tuple[str, ...] = ()  # SHA-256 digests of the manage links that open it
     waitlist_entry: str | None = None  # a hold: the waitlist entry it was offered to
+    price: Decimal | None = None  # the service's price when booked (reports' revenue)
+    first_visit: bool = False  # booked by a new client (reports: new vs returning)
 
     @property
     def occupied_until(self) -> datetime:

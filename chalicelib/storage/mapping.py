@@ -191,6 +191,7 @@ def appointment_to_item(appt: Appointment) -> AppointmentItem:
         gsi2sk=keys.due_sk(due.at, appt.salon_id, appt.id) if due else None,
         due_kind=due.kind if due else None, due_at=_iso(due.at) if due else None,
         links=list(appt.links), waitlist_entry=appt.waitlist_entry,
+        price=str(appt.price) if appt.price is not None else None, first_visit=appt.first_visit or None,
     )
 
 
@@ -204,6 +205,7 @@ def appointment_from_item(item: AppointmentItem) -> Appointment:
         created_at=parse_iso_utc(item.created_at) if item.created_at else None,
         due=Due(item.due_kind, parse_iso_utc(item.due_at)) if item.due_kind and item.due_at else None,
         links=tuple(item.links or ()), waitlist_entry=item.waitlist_entry,
+        price=Decimal(item.price) if item.price else None, first_visit=bool(item.first_visit),
     )
 
 

@@ -141,6 +141,8 @@ class AppointmentItem(Item, discriminator="appointment"):
     waitlist_entry = UnicodeAttribute(null=True)
     # What a no-show changed, so the owner's revert can restore it exactly.
     undo = JSONAttribute(null=True)
+    price = UnicodeAttribute(null=True)  # decimal text: the service's price when booked
+    first_visit = BooleanAttribute(null=True)
 
 
 class LockItem(Item, discriminator="lock"):

@@ -7,6 +7,7 @@ from ..domain.clock import iso_utc
 from ..domain.outbox import MessageStatus, OutboxMessage
 from . import keys, mapping
 from .models import CounterItem, InboxItem, Item, MessageItem, RouteItem
+from .reports_store import counter_update
 
 ROUTE_TTL = timedelta(days=120)
 COUNTER_TTL = timedelta(days=3)
@@ -77,6 +78,7 @@ class OutboxStore:
                                CounterItem.expires_at.set(expires)],
                       condition=CounterItem.count.does_not_exist() | (CounterItem.count < cap),
                       on_fail=lambda reason: _CapReached())
+        counter_update(tx, salon_id, day.isoformat()[:7], None, {"messages_sent": 1})  # the reports' month
         try:
             tx.commit()
             return True

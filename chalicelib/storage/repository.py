@@ -35,6 +35,7 @@ from .models import (
 )
 from .outbox_store import OutboxStore
 from .records_store import RecordsStore
+from .reports_store import ReportsStore
 from .settings_store import SettingsStore
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
@@ -89,7 +90,7 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, RecordsStore):
+class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, RecordsStore, ReportsStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py; the
     owner side's reads and writes in agenda_store.py, clients_store.py and settings_store.py."""
 
@@ -112,6 +113,7 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
                 staff.append(mapping.staff_from_item(item))
         if salon is None:
             return None
+        self.remember_zone(salon.id, salon.tz)  # the report counters' months are the salon's
         return salon, Catalog(tuple(services), tuple(staff))
 
     def save_salon(self, salon: Salon) -> None:
@@ -197,6 +199,7 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.save(self._token_item(appt, token_digest))
         self._put_locks(tx, appt, block_starts(appt.start, appt.occupied_until))
         self._add_messages(tx, messages)
+        self.add_report_counters(tx, None, appt)
         tx.commit()
 
     def cancel(self, before: Appointment, after: Appointment, count_late: bool, fee: Decimal | None = None,
@@ -214,6 +217,7 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
             tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
                       actions=actions, condition=ClientItem.pk.exists())
         self._add_messages(tx, messages)
+        self.add_report_counters(tx, before, after)
         tx.commit()
 
     def add_link(self, before: Appointment, after: Appointment, token_digest: str,
@@ -243,6 +247,7 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         self._put_locks(tx, after, sorted(b for _, b in new - old))
         self._delete_locks(tx, before, sorted(b for _, b in old - new))
         self._add_messages(tx, messages)
+        self.add_report_counters(tx, before, after)
         tx.commit()
 
     # --- waitlist ------------------------------------------------------------------------
