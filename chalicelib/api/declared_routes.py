@@ -92,6 +92,8 @@ DECLARED = {
         Route("/owner/records/{start}/{appointment_id}", ("GET",), "record_page"),
         Route("/owner/records/{start}/{appointment_id}", ("POST",), "record_save", FORM),
         Route("/owner/records/{start}/{appointment_id}/photos/{slot}/delete", ("POST",), "record_photo_delete", FORM),
+        Route("/owner/reports", ("GET",), "reports_page"),
+        Route("/owner/reports.csv", ("GET",), "reports_csv"),
         Route("/v1/admin/clients", ("GET",), "api_search"),
         Route("/v1/admin/clients/{client_id}", ("GET",), "api_file"),
         Route("/v1/admin/clients/{client_id}", ("PATCH",), "api_update"),
@@ -108,6 +110,7 @@ DECLARED = {
         Route("/v1/admin/records/{start}/{appointment_id}", ("GET",), "api_record"),
         Route("/v1/admin/records/{start}/{appointment_id}", ("PUT",), "api_record_save"),
         Route("/v1/admin/records/{start}/{appointment_id}/photos/{slot}", ("DELETE",), "api_record_photo_delete"),
+        Route("/v1/admin/reports", ("GET",), "api_reports"),
     ),
     "owner_settings": (
         Route("/owner/audit", ("GET",), "audit_log"),

@@ -129,3 +129,37 @@ def test_the_repair_finds_and_fixes_a_wrong_counter(repo, salon_id):
         ("2026-03", "giulia", "appointments", 3, 1)]
     assert report_service.repair(repo, salon_id, now) == []
     assert reload(repo, appt).price is not None and reload(repo, appt).first_visit
+
+
+def test_make_repair_reports_prints_the_differences_and_fixes_them(dynamodb_local, capsys):
+    """The command on the local stack's table (`chairtime`), as `make repair-reports` runs it."""
+    import uuid
+    from urllib.parse import urlparse
+
+    from chalicelib import wiring
+    from chalicelib.storage.table import ensure_table
+    from local import env as local_env
+    from local.demo import seed
+    from local.repair_reports import main
+
+    ensure_table(local_env.dynamodb_client(dynamodb_local.endpoint), "chairtime")
+    local_env.apply(dynamodb_local.endpoint)
+    wiring.reset()
+    try:
+        repo, salon_id = wiring.repository(), f"repair-{uuid.uuid4().hex[:8]}"
+        seed(repo, salon_id)
+        tuesday = datetime.combine(date(2026, 3, 24), time(10, 0), ROME).astimezone(UTC)
+        booking.book(repo, booking.BookingRequest(salon_id=salon_id, service_id="haircut", start=tuesday,
+                                                  name="Anna", phone=PHONES[1], staff_id="marco"), MONDAY_MORNING)
+        repo.set_report_counters(salon_id, "2026-03", None, {"appointments": 7}, MONDAY_MORNING)
+        port = ["--dynamodb-port", str(urlparse(dynamodb_local.endpoint).port)]
+        assert main(["--salon", salon_id, *port]) == 1
+        printed = capsys.readouterr().out
+        assert "2026-03 salon                appointments           stored        7  recomputed        1" in printed
+        assert "run again with FIX=1" in printed
+        assert main(["--salon", salon_id, "--fix", *port]) == 1
+        assert main(["--salon", salon_id, *port]) == 0
+        assert "equal the recomputation" in capsys.readouterr().out
+        assert main(["--salon", "no-such-salon", *port]) == 2
+    finally:
+        wiring.reset()
