@@ -12,6 +12,7 @@ from ..domain.clock import local_today
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.ids import new_manage_token, token_hash
 from ..domain.salon import Salon
+from ..domain.staff_rights import MOVE_CANCEL
 from . import attendance, manage, notify, waitlist_offers
 from .salons import load_salon
 
@@ -177,7 +178,8 @@ def actions_for(appt: Appointment, viewer: Viewer, salon: Salon, now: datetime) 
         found.append("completed")
     elif appt.status is Status.NO_SHOW:
         found.append("revert_no_show")
-    return tuple(a for a in found if viewer.all_staff or a in OWN_ACTIONS)
+    own = OWN_ACTIONS + (("cancel", "move") if MOVE_CANCEL in salon.staff_rights else ())
+    return tuple(a for a in found if viewer.all_staff or a in own)
 
 
 def entry(repo, found: Found, viewer: Viewer, now: datetime) -> Entry:

@@ -70,6 +70,7 @@ class SalonItem(Item, discriminator="salon"):
     horizon_days = NumberAttribute()
     cancellation_cutoff_hours = NumberAttribute()
     policy = JSONAttribute(null=True)  # domain/policy.py; absent: the defaults
+    staff_rights = JSONAttribute(null=True)  # ["move_cancel", ...]: what staff manage themselves
 
 
 class ServiceItem(Item, discriminator="service"):
