@@ -110,3 +110,33 @@ def _hours_page(salon, staff, hours: dict, time_off: str, status: int = 200, **c
     return render("owner/agenda/my_hours.html", salon, status, staff=staff, hours=hours, time_off=time_off,
                   weekdays=WEEKDAYS, salon_hours=service.format_hours(type(staff)(staff.id, staff.name), salon),
                   **{"done": False, "problem": None, **context})
+
+
+def _openapi() -> None:
+    from .owner_agenda import OPENAPI_PATHS, OPENAPI_SCHEMAS, _answers, _ref
+
+    def operation(operation_id: str, summary: str, answer: str, body: str | None = None) -> dict:
+        spec = {"operationId": operation_id, "summary": summary, "security": [{"session": []}],
+                "responses": _answers(200, answer, summary, 400, 404)}
+        if body:
+            spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+        return spec
+
+    OPENAPI_PATHS["/v1/admin/staff-rights"] = {
+        "get": operation("getStaffRights", "What staff may do in their own day (owner)", "StaffRights"),
+        "put": operation("setStaffRights", "Switch capabilities on (the others go off; owner)", "StaffRights",
+                         "StaffRightsBody")}
+    OPENAPI_PATHS["/v1/admin/my-hours"] = {
+        "get": operation("getMyHours", "A staff member's own hours and time off (where the salon allows it)",
+                         "StaffHours"),
+        "put": operation("setMyHours", "Set them, within the salon's hours", "StaffHours", "StaffHoursBody")}
+    OPENAPI_SCHEMAS.update({
+        "StaffRights": {"type": "object", "properties": {"capabilities": {
+            "type": "object", "additionalProperties": {"type": "boolean"}}}},
+        "StaffRightsBody": RIGHTS_BODY,
+        "StaffHours": {"type": "object", "properties": {"staff_id": {"type": "string"}, **HOURS_BODY["properties"]}},
+        "StaffHoursBody": HOURS_BODY,
+    })
+
+
+_openapi()

@@ -21,6 +21,7 @@ from ..web import forms
 from ..web.owner_agenda import parse_start_key, start_key
 from ..web.render import CSP, redirect
 from ..wiring import config, now, repository
+from .errors import error_response
 from .http import MAX_BODY_BYTES, base_url, json_body
 from .owner_clients import guard, owner_clients, refusing
 from .schema import validate
@@ -237,9 +238,11 @@ def _form(form) -> dict:
 @owner_clients.route(UPLOAD_PATH, methods=["POST"], content_types=[MULTIPART])
 def local_photo_upload():
     store = _local_store()
+    if store is None:
+        return error_response(404, "not_found", "There is no such page.")
     request = owner_clients.current_request
-    fields, content = _multipart(request.headers.get("content-type", ""), request.raw_body or b"")
     try:
+        fields, content = _multipart(request.headers.get("content-type", ""), request.raw_body or b"")
         target = store.accept_upload(fields, content)
     except InvalidRequest as error:
         # S3 answers a refused POST with 400 or 403; the page that posted shows the browser's error.
@@ -249,9 +252,11 @@ def local_photo_upload():
 
 @owner_clients.route(VIEW_PATH, methods=["GET"])
 def local_photo_view():
-    params = forms.query(owner_clients.current_request)
+    params, store = forms.query(owner_clients.current_request), _local_store()
+    if store is None:
+        return error_response(404, "not_found", "There is no such page.")
     try:
-        body, kind = _local_store().read(params.get("key", ""), params.get("expires", ""),
+        body, kind = store.read(params.get("key", ""), params.get("expires", ""),
                                          params.get("signature", ""))
     except (NotFound, InvalidRequest):
         return Response(body="Not found", status_code=404, headers={"Content-Type": "text/plain"})
@@ -259,11 +264,10 @@ def local_photo_view():
                                                           "X-Content-Type-Options": "nosniff"})
 
 
-def _local_store() -> LocalPhotoStore:
+def _local_store() -> LocalPhotoStore | None:
+    """The local twin, or None where photos go to S3 (the routes then answer 404)."""
     store = photos()
-    if not isinstance(store, LocalPhotoStore):
-        raise NotFound("There is no such page.", "not_found")
-    return store
+    return store if isinstance(store, LocalPhotoStore) else None
 
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024 + MAX_BODY_BYTES
