@@ -20,7 +20,7 @@ from ..services import records as service
 from ..web import forms
 from ..web.owner_agenda import parse_start_key, start_key
 from ..web.render import CSP, redirect
-from ..wiring import config, now, repository
+from ..wiring import now, repository
 from .errors import error_response
 from .http import MAX_BODY_BYTES, base_url, json_body
 from .owner_clients import guard, owner_clients, refusing
@@ -43,8 +43,16 @@ FIELDS_BODY = {"type": "object", "additionalProperties": False, "required": ["sp
 
 
 def photos():
-    """The photo store, with this request's base URL for the local twin's links."""
-    return photo_store(base_url(owner_clients.current_request, config().public_base_url))
+    """The photo store; the local twin's forms and links point at the host this request came to."""
+    return photo_store(_here_base())
+
+
+def _here_base() -> str:
+    """Scheme, host and the app's root path as the browser sees them: an upload form posts there
+    and the photo store sends the browser back there (not to PUBLIC_BASE_URL, the texts' host)."""
+    request = owner_clients.current_request
+    origin = urlparse(base_url(request, None))
+    return f"{origin.scheme}://{origin.netloc}{app_root(request)}"
 
 
 def _record_path(start, appointment_id) -> str:
@@ -98,7 +106,7 @@ def record_photo_delete(start, appointment_id, slot):
 def _page(page: service.RecordPage, status: int = 200, **context) -> Response:
     request = owner_clients.current_request
     root = app_root(request)
-    here = base_url(request, config().public_base_url) + _record_path(start_key(page.appointment.start),
+    here = _here_base() + _record_path(start_key(page.appointment.start),
                                                                      page.appointment.id)
     store = photos()
     uploads = {slot: service.upload_form(page, store, slot, f"{here}?{urlencode({'photo': slot})}")
@@ -218,7 +226,7 @@ def _fields_answer(svc) -> dict:
 
 
 def _record_answer(page: service.RecordPage, store, start: str, appointment_id: str) -> dict:
-    here = base_url(owner_clients.current_request, config().public_base_url) + _record_path(start, appointment_id)
+    here = _here_base() + _record_path(start, appointment_id)
     record = service.view(page.record, page.catalog, page.photos) if page.record else None
     return {
         "record": service.export_record(record) if record else None,

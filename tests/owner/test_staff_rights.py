@@ -130,6 +130,9 @@ def test_only_the_owner_sets_the_switches(api, salon_id, clock):
     assert salon.staff_rights == {MOVE_CANCEL, FEED}
     entry = next(e for e in accounts().audit_entries(salon_id) if e.action == "staff_rights_changed")
     assert entry.details == {"on": ["feed", "move_cancel"]}
+    assert 'name="feed" value="1" style="width:auto;min-height:auto" checked' in text(owner.get("/owner/staff-rights"))
+    assert owner.post("/owner/staff-rights", csrf=csrf(owner)).status_code == 303  # every box unticked
+    assert wiring.repository().load_salon(salon_id)[0].staff_rights == frozenset()
 
 
 def test_staff_move_and_cancel_their_own_appointments_only(api, salon_id, day):
