@@ -1,10 +1,8 @@
 """Owner side — treatment records: the record page of a visit (text, the service's fields, up to
-six photos posted straight to the photo store), the fields each service asks for, the JSON twin,
-and the local photo store's upload and view routes (`make run`).
+six photos posted straight to the photo store), the fields each service asks for, and the JSON
+twin. The local photo store's upload and view routes (`make run`) are in local_photos.py.
 
 The routes join the Clients area's blueprint (records are part of the client file)."""
-import email.parser
-import email.policy
 import json
 from urllib.parse import quote, urlencode, urlparse
 
@@ -15,13 +13,11 @@ from ..auth.guard import app_root, owner_page
 from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
 from ..domain.records import format_fields_spec
 from ..photos import photo_store
-from ..photos.local import UPLOAD_PATH, VIEW_PATH, LocalPhotoStore
 from ..services import records as service
 from ..web import forms
 from ..web.owner_agenda import parse_start_key, start_key
 from ..web.render import CSP, redirect
 from ..wiring import now, repository
-from .errors import error_response
 from .http import MAX_BODY_BYTES, base_url, json_body
 from .owner_clients import guard, owner_clients, refusing
 from .schema import validate
@@ -239,64 +235,6 @@ def _record_answer(page: service.RecordPage, store, start: str, appointment_id: 
 
 def _form(form) -> dict:
     return {"url": form.url, "fields": form.fields}
-
-
-# --- the local photo store's routes (`make run`; 404 where photos go to S3) ------------------------------
-
-@owner_clients.route(UPLOAD_PATH, methods=["POST"], content_types=[MULTIPART])
-def local_photo_upload():
-    store = _local_store()
-    if store is None:
-        return error_response(404, "not_found", "There is no such page.")
-    request = owner_clients.current_request
-    try:
-        fields, content = _multipart(request.headers.get("content-type", ""), request.raw_body or b"")
-        target = store.accept_upload(fields, content)
-    except InvalidRequest as error:
-        # S3 answers a refused POST with 400 or 403; the page that posted shows the browser's error.
-        return Response(body=error.message, status_code=400, headers={"Content-Type": "text/plain; charset=utf-8"})
-    return Response(body="", status_code=303, headers={"Location": target})
-
-
-@owner_clients.route(VIEW_PATH, methods=["GET"])
-def local_photo_view():
-    params, store = forms.query(owner_clients.current_request), _local_store()
-    if store is None:
-        return error_response(404, "not_found", "There is no such page.")
-    try:
-        body, kind = store.read(params.get("key", ""), params.get("expires", ""),
-                                         params.get("signature", ""))
-    except (NotFound, InvalidRequest):
-        return Response(body="Not found", status_code=404, headers={"Content-Type": "text/plain"})
-    return Response(body=body, status_code=200, headers={"Content-Type": kind, "Cache-Control": "private, no-store",
-                                                          "X-Content-Type-Options": "nosniff"})
-
-
-def _local_store() -> LocalPhotoStore | None:
-    """The local twin, or None where photos go to S3 (the routes then answer 404)."""
-    store = photos()
-    return store if isinstance(store, LocalPhotoStore) else None
-
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024 + MAX_BODY_BYTES
-
-
-def _multipart(content_type: str, raw: bytes) -> tuple[dict[str, str], bytes]:
-    """A multipart/form-data body -> (its text fields, the `file` part's bytes)."""
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise InvalidRequest("The upload is too large.")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw)
-    if not message.is_multipart():
-        raise InvalidRequest("Send the form as multipart/form-data.")
-    fields, content = {}, b""
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if name == "file":
-            content = part.get_payload(decode=True) or b""
-        elif name:
-            fields[name] = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
-    return fields, content
 
 
 # --- /v1/admin/records... in /v1/openapi.json (merged with the Clients area's paths) ---------------------
