@@ -88,3 +88,9 @@ package: $(VENV)/.installed
 ## Lambda events against DynamoDB Local and moto (root; the first run debootstraps .lambda-root/). Also in make test.
 runtime-smoke: $(VENV)/.installed node_modules/.installed system-run
 	$(PY) -m infra.runtime_smoke
+
+## audit: every page measured (axe-core, Nu Html Checker, sideways scroll at 320/375 px, console errors,
+## Lighthouse on representative pages); prints the figures per page (also in test-artifacts/audit/audit.json)
+.PHONY: audit
+audit: install system-test
+	$(PY) -m pytest tests/audit -m audit $(PYTEST_ARGS)

@@ -64,6 +64,14 @@ def observe(event, get_response):
 
 
 @app.middleware("http")
+def transport_security(event, get_response):
+    """Over https every answer, errors included (so this wraps the next one), carries HSTS."""
+    from chalicelib.api.transport import with_transport_security
+
+    return with_transport_security(event, get_response(event))
+
+
+@app.middleware("http")
 def uniform_errors(event, get_response):
     """Every answer an API client sees has the {"error": {"code", "message"}} shape."""
     try:

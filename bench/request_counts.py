@@ -4,7 +4,8 @@ Two salons, identical but for their history: 10 appointments, and 10,000 over tw
 19 a day, so a 31-day search reads some 600 of them). Each operation runs once per salon with
 the clock pinned to a Monday morning; the count is the number of DynamoDB API calls it made.
 A count that grows with the history (a second page of a Query, a scan) shows up as a difference
-between the two columns.
+between the two columns. Writes run as the public API runs them, with the rate limits' guard (its
+counters ride in the booking's and the cancel's transactions; a waitlist join pays one request).
 """
 import uuid
 from dataclasses import dataclass
@@ -12,12 +13,14 @@ from datetime import timedelta
 
 from chalicelib import wiring
 from chalicelib.domain.clock import local_today
-from chalicelib.services import availability, booking, manage
+from chalicelib.services import availability, booking, manage, waitlist
+from chalicelib.services.rate_limit import RateGuard
 from chalicelib.storage.table import ensure_table
 from local import demo
 from local import env as local_env
 from local.dynamodb import DynamoDBLocal, free_port
 
+from . import client_area
 from .counting import Counted, RequestCounter, pynamodb_clients
 from .schedule import NOW
 from .seed import seed_salon
@@ -25,8 +28,11 @@ from .seed import seed_salon
 TABLE_NAME = "chairtime-bench"
 SERVICE = "haircut"
 SALONS = {"small": 10, "large": 10_000}  # label -> appointments seeded
-OPERATIONS = ("availability_1_day", "availability_31_days", "booking", "booking_replay", "manage_view", "cancel")
-GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3}
+OPERATIONS = ("availability_1_day", "availability_31_days", "booking", "booking_replay", "manage_view", "cancel",
+              "waitlist_join", "client_area_home")
+ADDRESS = "198.51.100.1"  # the caller's address the rate limits count
+GOALS = {"availability_1_day": 2, "availability_31_days": 2, "booking": 3, "booking_replay": 3, "cancel": 4,
+         "client_area_home": 3}
 
 
 @dataclass
@@ -49,16 +55,21 @@ def _operations(repo, counter: RequestCounter, salon_id: str) -> dict[str, Count
     request = booking.BookingRequest(salon_id=salon_id, service_id=SERVICE, start=slots[0].start,
                                      name="Bench Client", phone="+39 333 123 4567")
     key = str(uuid.uuid4())
+    guard = RateGuard(repo, ADDRESS, now)
     with counter.measure() as counts["booking"]:
-        booked = booking.book(repo, request, now, idempotency_key=key)
+        booked = booking.book(repo, request, now, idempotency_key=key, guard=guard)
     with counter.measure() as counts["booking_replay"]:
-        replayed = booking.book(repo, request, now, idempotency_key=key)
+        replayed = booking.book(repo, request, now, idempotency_key=key, guard=guard)
     if not replayed.replayed or replayed.manage_token != booked.manage_token:
         raise RuntimeError("The retried booking was not answered as a replay of the first.")
     with counter.measure() as counts["manage_view"]:
-        manage.view(repo, booked.manage_token)
+        manage.view(repo, booked.manage_token, now)
     with counter.measure() as counts["cancel"]:
-        manage.cancel(repo, booked.manage_token, now)
+        manage.cancel(repo, booked.manage_token, now, guard=guard)
+    with counter.measure() as counts["waitlist_join"]:
+        waitlist.join(repo, waitlist.WaitlistRequest(salon_id, SERVICE, first_day, first_day, "Bench Waiting",
+                                                     "+39 333 765 4321"), now, guard=guard)
+    counts["client_area_home"] = client_area.home_page(repo, counter, salon_id, now)
     return counts
 
 

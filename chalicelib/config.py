@@ -19,6 +19,8 @@ class Config:
     session_secret: str | None = None  # local stack and tests only
     photo_bucket: str | None = None  # record photos' private S3 bucket; unset: files under photo_dir
     photo_dir: str = ".data/photos"  # the local twin of the bucket (`make run`)
+    sms_phone_daily_ceiling: int = 20  # the most texts to one phone a day any salon may set
+    sms_salon_daily_ceiling: int = 2000  # the most texts a day any salon may set
 
     @classmethod
     def from_env(cls, env=None) -> "Config":
@@ -38,4 +40,6 @@ class Config:
             session_secret=env.get("SESSION_SECRET") or None,
             photo_bucket=env.get("PHOTO_BUCKET") or None,
             photo_dir=env.get("PHOTO_DIR") or ".data/photos",
+            sms_phone_daily_ceiling=int(env.get("SMS_PHONE_DAILY_CEILING") or 20),
+            sms_salon_daily_ceiling=int(env.get("SMS_SALON_DAILY_CEILING") or 2000),
         )

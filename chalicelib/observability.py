@@ -1,10 +1,13 @@
 """Logs and metrics (Powertools): JSON logs with a correlation id and the salon on every line,
-phone numbers masked whatever logged them; business metrics as CloudWatch EMF.
+phone numbers and e-mail addresses masked whatever logged them; business metrics as CloudWatch EMF.
 
-Names are never logged by the code; phone numbers may appear inside messages from libraries or
-exceptions, so a filter masks anything shaped like one before a line is written. The Tracer is
-not used: it costs ~200 ms of cold start (the X-Ray SDK) for little in a two-table-call request.
+Names are never logged by the code; phone numbers and e-mail addresses may appear inside messages
+from libraries or in exceptions (a ValueError quoting what it could not parse), so every string of
+a line is masked as the line is written: the message, extra keys, the exception's text and
+traceback, Powertools' stack trace. The Tracer is not used: it costs ~200 ms of cold start (the
+X-Ray SDK) for little in a two-table-call request.
 """
+import json
 import logging
 import re
 import sys
@@ -15,6 +18,8 @@ NAMESPACE = "Chairtime"
 # +39 333 123 4567, 3331234567, (06) 1234-5678 ...: 8 or more digits with common separators.
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PHONE = re.compile(r"(?<![\w/])\+?\d(?:[\s().-]?\d){7,}(?![\w/])")
+# anna.rossi+x@mail.example.it, also URL-encoded (anna%40example.it): only the top-level domain stays.
+_EMAIL = re.compile(r"[\w.+%-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.([A-Za-z]{2,63})\b")
 
 
 def mask_text(text: str) -> str:
@@ -24,7 +29,36 @@ def mask_text(text: str) -> str:
         digits = re.sub(r"\D", "", match.group(0))
         return ("+" if match.group(0).startswith("+") else "") + "*" * (len(digits) - 4) + digits[-4:]
 
+    text = _EMAIL.sub(lambda match: f"***@***.{match.group(1)}", text)
     return _PHONE.sub(masked, text)
+
+
+def _masked(value):
+    """Every string in a log line's structure masked; anything else that is not JSON, as masked text."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(item) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return mask_text(str(value))  # an exception object, a datetime, a Decimal...
+
+
+# Keys Powertools and observability.begin() fill from the invocation, never from data: left as they
+# are (a request id such as 12345678-1234-... must stay whole to be searched for).
+_INVOCATION_KEYS = frozenset({
+    "level", "location", "timestamp", "service", "cold_start", "function_name", "function_memory_size",
+    "function_arn", "function_request_id", "correlation_id", "xray_trace_id", "sampling_rate", "salon_id",
+})
+
+
+def serialize(log: dict) -> str:
+    """Powertools' JSON line, masked: the exception text and traceback are formatted after any
+    filter runs, so masking the finished structure is the one place that sees everything."""
+    masked = {key: value if key in _INVOCATION_KEYS else _masked(value) for key, value in log.items()}
+    return json.dumps(masked, separators=(",", ":"), ensure_ascii=False)
 
 
 class _Stdout(logging.StreamHandler):
@@ -39,12 +73,15 @@ class _Stdout(logging.StreamHandler):
         pass
 
 
-class MaskPhones(logging.Filter):
+class MaskPersonalData(logging.Filter):
+    """Masks the message early, for any handler; `serialize` masks the rest of the line."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
             record.msg = record.getMessage()
             record.args = None
-        record.msg = mask_text(str(record.msg))
+        # A dict message stays a dict (Powertools writes it as JSON); `serialize` masks its strings.
+        record.msg = _masked(record.msg) if isinstance(record.msg, dict) else mask_text(str(record.msg))
         return True
 
 
@@ -52,13 +89,15 @@ class MaskPhones(logging.Filter):
 def logger():
     from aws_lambda_powertools import Logger
 
-    log = Logger(service=SERVICE, use_rfc3339=True, logger_handler=_Stdout())
-    mask = MaskPhones()
-    for handler in log.handlers:
-        handler.addFilter(mask)
-    for name in ("chalicelib", "chairtime"):  # the app's own stdlib loggers write through Powertools
+    handler = _Stdout()
+    log = Logger(service=SERVICE, use_rfc3339=True, logger_handler=handler, json_serializer=serialize)
+    handler.addFilter(MaskPersonalData())
+    # The app's own stdlib loggers write through Powertools, and only through it. Chalice's app.log
+    # is the same "chairtime" logger, on which Chalice put a plain-text stdout handler at import:
+    # it would write every line twice, tracebacks unmasked.
+    for name in ("chalicelib", SERVICE):
         std = logging.getLogger(name)
-        std.handlers = log.handlers
+        std.handlers = [handler]
         std.setLevel(log.log_level)
         std.propagate = False
     return log

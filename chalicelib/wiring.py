@@ -52,6 +52,14 @@ def current_sender():
     return _sender_override if _sender_override is not None else sender()
 
 
+def sms_ceilings():
+    """The platform's ceiling on the salons' daily SMS caps (config)."""
+    from .domain.policy import SmsCeilings
+
+    cfg = config()
+    return SmsCeilings(cfg.sms_phone_daily_ceiling, cfg.sms_salon_daily_ceiling)
+
+
 def base_url() -> str:
     """Where links in messages point when no request is at hand (sweeps, replies)."""
     return config().public_base_url or "http://127.0.0.1:8000"

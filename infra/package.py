@@ -2,7 +2,8 @@
 
     .venv/bin/python -m infra.package --stage prod [--region eu-west-1]
 
-1. infra/resources.json must be what infra/template.py renders (else: stop, say how to fix).
+1. infra/resources.json and the .chalice/policy-<stage>-<function>.json files must be what
+   infra/template.py and infra/policies.py render (else: stop, say how to fix).
 2. .wheelhouse/ holds the wheels of requirements.txt for the Lambda runtime (CPython 3.13,
    manylinux x86_64), downloaded once per requirements.txt: the only step that needs the index.
 3. dist/<stage>.build/ gets app.py, chalicelib/, the stage's .chalice files and vendor/: the
@@ -28,7 +29,7 @@ import zipfile
 from email.parser import Parser
 from pathlib import Path
 
-from . import template
+from . import policies, template
 
 ROOT = template.ROOT
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -89,8 +90,10 @@ def stage_project(stage: str, build: Path, with_dependencies: bool = True, log=p
     shutil.copy2(ROOT / "app.py", build / "app.py")
     shutil.copytree(ROOT / "chalicelib", build / "chalicelib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copy2(template.CHALICE_CONFIG, build / ".chalice" / "config.json")
-    policy = config["stages"][stage].get("iam_policy_file")
-    if policy:
+    stage_config = config["stages"][stage]
+    policy_files = {stage_config.get("iam_policy_file")} | {
+        function.get("iam_policy_file") for function in stage_config.get("lambda_functions", {}).values()}
+    for policy in sorted(p for p in policy_files if p):  # one per function (infra/policies.py)
         shutil.copy2(ROOT / ".chalice" / policy, build / ".chalice" / policy)
     if not with_dependencies:
         return []
@@ -104,6 +107,7 @@ def stage_project(stage: str, build: Path, with_dependencies: bool = True, log=p
     log(f"vendor: {len(installed_distributions(vendor))} distributions for {template.LAMBDA_RUNTIME}; "
         f"left to the Lambda runtime: {', '.join(dropped) or 'nothing'}; "
         f"Babel locale files dropped: {pruned}; phonenumbers lookups dropped: {', '.join(lookups) or 'none'}")
+    compile_bytecode(build, log)
     return dropped
 
 
@@ -137,6 +141,58 @@ def prune_phone_lookups(vendor: Path) -> list[str]:
         if found:
             dropped.append(name)
     return dropped
+
+
+BYTECODE_DIR = "tmp/chairtime-bytecode"  # inside the runtime root, where the staged code is compiled
+LAMBDA_TASK_ROOT = "/var/task"
+
+
+def compile_bytecode(build: Path, log=print) -> int:
+    """Bytecode for the Lambda runtime's Python, shipped in the zip: returns how many files.
+
+    Lambda cannot write __pycache__ into /var/task, so without it every cold start compiles the
+    app and every vendored package from source (`make bench` prints both costs). Bytecode is
+    specific to a CPython minor version, and the venv is 3.11: it is compiled by the 3.13 of the
+    runtime-smoke root (infra/runtime_smoke.py, built once; needs root for chroot). The files are
+    unchecked-hash .pyc: a zip keeps timestamps to 2 seconds, so timestamp-checked bytecode could
+    look stale after unzipping, and the runtime cannot rewrite it. Covered: chalicelib/, vendor/,
+    app.py and the two chalice modules chalice's packager adds (placed in vendor/, whose content
+    lands at the zip's root)."""
+    from . import runtime_smoke
+
+    if os.geteuid() != 0:
+        log("bytecode: NOT compiled (the Python 3.13 root needs root for chroot): every cold start compiles")
+        return 0
+    runtime_smoke.ensure_root_fs()
+    work = runtime_smoke.FS / BYTECODE_DIR
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(build / "chalicelib", work / "chalicelib")
+    shutil.copytree(build / "vendor", work / "vendor")
+    shutil.copy2(build / "app.py", work / "vendor" / "app.py")
+    import chalice
+
+    (work / "vendor" / "chalice").mkdir(exist_ok=True)
+    for name in ("app.py", "__init__.py"):  # the same files chalice's packager puts in the zip
+        shutil.copy2(Path(chalice.__file__).with_name(name), work / "vendor" / "chalice" / name)
+    inside = f"/{BYTECODE_DIR}"
+    targets = [(f"{inside}/chalicelib", f"{LAMBDA_TASK_ROOT}/chalicelib"), (f"{inside}/vendor", LAMBDA_TASK_ROOT)]
+    for source, shown_as in targets:  # tracebacks name the files where Lambda has them
+        done = subprocess.run([runtime_smoke._chroot(), str(runtime_smoke.FS), "/usr/bin/python3", "-m", "compileall",
+                               "-q", "--invalidation-mode", "unchecked-hash", "-s", source, "-p", shown_as, source],
+                              capture_output=True, text=True)
+        if done.returncode != 0:  # a file that does not compile stays source only; say which
+            log(f"bytecode: some files did not compile:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    count = 0
+    for cache in sorted(work.rglob("__pycache__")):
+        relative = cache.relative_to(work)
+        target = build / relative
+        target.mkdir(parents=True, exist_ok=True)
+        for compiled in cache.glob("*.pyc"):
+            shutil.copy2(compiled, target / compiled.name)
+            count += 1
+    shutil.rmtree(work, ignore_errors=True)
+    log(f"bytecode: {count} files compiled for Python {runtime_smoke._python_version(runtime_smoke.FS)}")
+    return count
 
 
 def installed_distributions(directory: Path) -> dict[str, tuple[Path, dict]]:
@@ -215,6 +271,8 @@ def build(stage: str, out: Path, region: str, with_dependencies: bool = True, bu
     """Everything `make package` does after the wheelhouse; returns the merged template's path."""
     if template.OUTPUT.read_text() != template.dumps(template.render()):
         raise SystemExit("infra/resources.json is stale: run .venv/bin/python -m infra.template and commit it")
+    if names := policies.stale():
+        raise SystemExit(f"{', '.join(names)} stale: run .venv/bin/python -m infra.policies and commit them")
     build_dir = build_dir or out.with_name(out.name + ".build")
     stage_project(stage, build_dir, with_dependencies, log)
     sam = chalice_package(build_dir, stage, out, region)

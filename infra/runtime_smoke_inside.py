@@ -6,6 +6,7 @@ Nothing from the repository outside the package is importable here, so this file
 package's own code (chalicelib) and the standard library alone.
 """
 import json
+import os
 import subprocess
 import sys
 import time
@@ -14,7 +15,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)  # a Tuesday, 10:30 in Rome: inside the sending window
+NOW = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)  # a Monday, 17:00 in Rome: inside the sending window
+# 18:05 in Rome that evening: past the salon's reminder time (18:00) for Tuesday's appointments.
+REMINDER_SWEEP = datetime(2026, 11, 30, 17, 5, tzinfo=UTC)
 SALON = "smoke-salon"
 PHONE = "+39 347 123 4567"
 OWNER, PASSWORD = "owner@smoke.example", "a long smoke-test password"
@@ -92,7 +95,8 @@ def main() -> dict:
     import app
     from chalicelib import wiring
 
-    wiring.set_clock(lambda: NOW)
+    clock = [NOW]
+    wiring.set_clock(lambda: clock[0])
     seed()
     handler = app.app
 
@@ -136,6 +140,12 @@ def main() -> dict:
                  "account": "123456789012", "time": NOW.isoformat(), "region": "eu-west-1", "resources": [],
                  "detail": {}}
     seen["dispatch"] = app.dispatch_outbox(scheduled, Context())
+    # A "1" answers the reminder's question (replies are routed by the message they answer), so
+    # the evening's sweep queues the reminder and the dispatcher sends it first.
+    clock[0] = REMINDER_SWEEP
+    swept = dict(scheduled, time=REMINDER_SWEEP.isoformat())
+    app.sweep_appointments(swept, Context())
+    seen["dispatch_reminder"] = app.dispatch_outbox(swept, Context())
     reply = {"originationNumber": "+393471234567", "messageBody": "1"}
     sns = {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(reply), "Subject": None,
                                                           "MessageAttributes": {}, "MessageId": "m1",
@@ -143,8 +153,14 @@ def main() -> dict:
     seen["inbound"] = app.inbound_sms(sns, Context())
     view = call("GET", "/v1/bookings/{token}", f"/v1/bookings/{token}", params={"token": token})
     seen["after_reply"] = json.loads(view["body"])["booking"]["status"]
-    seen["dispatch_after_reply"] = app.dispatch_outbox(scheduled, Context())
+    seen["dispatch_after_reply"] = app.dispatch_outbox(swept, Context())
     seen["areas_loaded"] = sorted(app.areas.loaded)
+    # Lambda cannot write bytecode into /var/task: what the package ships is all there is.
+    seen["imported_from_source"] = sorted(
+        name for name, module in list(sys.modules.items())
+        if str(getattr(module, "__file__", None) or "").startswith("/var/task/")
+        and module.__file__.endswith(".py")  # not a compiled extension
+        and not os.path.exists(getattr(module, "__cached__", None) or ""))
     return seen
 
 

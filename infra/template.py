@@ -17,7 +17,8 @@ functions chalice generates: the runtime (LAMBDA_RUNTIME); the environment varia
 from CloudFormation parameters (one package deploys with other values); the log group; the
 dead-letter queue of the asynchronous functions; and the SNS subscription's topic as a `Fn::Sub`
 of the topic created here (the same ARN as chalice's name-based `Fn::Sub`, plus the dependency
-that creates the topic before the subscription).
+that creates the topic before the subscription). On chalice's RestAPI it sets the stage's
+throttling (rate and burst, CloudFormation parameters).
 """
 import argparse
 import ast
@@ -57,6 +58,10 @@ ENVIRONMENT = {
 RESOURCE_ENVIRONMENT = {
     "PHOTO_BUCKET": {"Ref": "PhotoBucket"},
 }
+# API Gateway stage throttling (parameters' defaults): far above a few salons' busiest minute, and
+# above a burst of 30 clients at once (a race for one slot), far below the account's 10,000/s.
+API_THROTTLE_RATE = 50
+API_THROTTLE_BURST = 100
 
 # CreateTable arguments whose shape CloudFormation's AWS::DynamoDB::Table shares.
 SAME_IN_CLOUDFORMATION = {
@@ -181,7 +186,11 @@ def render() -> dict:
     for function in functions:
         resources.update(log_group(app_name, function))
         resources[function.logical_id] = function_overrides(function)
+    if any(function.trigger == "api" for function in functions):
+        resources.update(gateway_responses())
     resources.update(alarms(app_name, config, functions))
+    # Both merge into chalice's RestAPI: its gateway responses (above) and the stage throttling.
+    resources.setdefault("RestAPI", {"Properties": {}})["Properties"].update(api_throttling()["Properties"])
     return {
         "Description": DESCRIPTION,
         "Parameters": parameters(config),
@@ -230,6 +239,11 @@ def parameters(config: dict) -> dict:
                        "Description": "Optional: subscribe this address to the alarm topic (confirm the email)."},
         "LogRetentionDays": {"Type": "Number", "Default": 30, "AllowedValues": LOG_RETENTION_DAYS,
                              "Description": "How long the functions' logs are kept."},
+        "ApiThrottleRate": {"Type": "Number", "Default": API_THROTTLE_RATE, "MinValue": 1, "MaxValue": 10000,
+                            "Description": "Requests per second the API stage takes in all, steadily (API Gateway "
+                                           "answers 429 above it, before any function runs)."},
+        "ApiThrottleBurst": {"Type": "Number", "Default": API_THROTTLE_BURST, "MinValue": 1, "MaxValue": 5000,
+                             "Description": "Requests the API stage takes at once above the steady rate."},
     }
 
 
@@ -255,6 +269,16 @@ def rules(config: dict) -> dict:
             "Assertions": [{
                 "Assert": {"Fn::Not": [{"Fn::Equals": [{"Ref": "PublicBaseUrl"}, ""]}]},
                 "AssertDescription": "Texts carry manage links: set PublicBaseUrl when SmsProvider is sns or eum.",
+            }],
+        },
+        # The dispatcher may send only from End User Messaging's phone numbers, pools and sender IDs
+        # (infra/policies.py): a send that names none would rest on the service's choice.
+        "EndUserMessagingNeedsAnOriginationIdentity": {
+            "RuleCondition": {"Fn::Equals": [{"Ref": "SmsProvider"}, "eum"]},
+            "Assertions": [{
+                "Assert": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SmsOriginationIdentity"}, ""]}]},
+                "AssertDescription": "With SmsProvider eum, set SmsOriginationIdentity (phone number, pool or "
+                                     "sender ID: docs/deploy.md section 4).",
             }],
         },
     }
@@ -319,10 +343,13 @@ def photo_bucket(app_name: str) -> dict:
 
 
 def inbound_topic(app_name: str, function: Function) -> dict:
-    """The topic End User Messaging's two-way channel publishes replies to, named as app.py says."""
+    """The topic End User Messaging's two-way channel publishes replies to, named as app.py says,
+    encrypted with a key of its own (a reply carries a phone number and what the client wrote)."""
     topic = f"{function.logical_id}Topic"
     return {
-        topic: {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": function.topic, "Tags": _tags(app_name)}},
+        **topic_key(app_name, topic),
+        topic: {"Type": "AWS::SNS::Topic", "Properties": {
+            "TopicName": function.topic, "KmsMasterKeyId": {"Ref": f"{topic}Key"}, "Tags": _tags(app_name)}},
         f"{topic}Policy": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
             "Topics": [{"Ref": topic}],
             "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
@@ -334,6 +361,37 @@ def inbound_topic(app_name: str, function: Function) -> dict:
                 "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
             }]},
         }},
+    }
+
+
+def topic_key(app_name: str, topic: str) -> dict:
+    """A customer managed key for an SNS topic End User Messaging publishes to. The AWS managed
+    key (alias/aws/sns) cannot be used: its key policy cannot be changed to let the SMS service
+    (sms-voice.amazonaws.com) encrypt, so its publish would fail. This key lets the account
+    administer it and the SMS service of this account use it; SNS delivers to the subscribed
+    function without the function needing the key."""
+    key = f"{topic}Key"
+    account = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    return {
+        key: {"Type": "AWS::KMS::Key", **DELETE, "Properties": {
+            "Description": {"Fn::Sub": f"{app_name}-${{Stage}}: the inbound SMS topic"},
+            "EnableKeyRotation": True,
+            "PendingWindowInDays": 7,  # replies are transient: nothing stays encrypted under it
+            "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+                {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": account},
+                 "Action": "kms:*", "Resource": "*"},
+                {"Sid": "EndUserMessagingPublishes", "Effect": "Allow",
+                 "Principal": {"Service": "sms-voice.amazonaws.com"},
+                 "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+                 "Condition": {
+                     "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                     "ArnLike": {"aws:SourceArn": {
+                         "Fn::Sub": "arn:${AWS::Partition}:sms-voice:${AWS::Region}:${AWS::AccountId}:*"}}}},
+            ]},
+            "Tags": _tags(app_name),
+        }},
+        f"{key}Alias": {"Type": "AWS::KMS::Alias", **DELETE, "Properties": {
+            "AliasName": {"Fn::Sub": f"alias/{app_name}-${{Stage}}-inbound-sms"}, "TargetKeyId": {"Ref": key}}},
     }
 
 
@@ -354,6 +412,16 @@ def alarm_topic(app_name: str) -> dict:
         "AlarmEmailSubscription": {"Type": "AWS::SNS::Subscription", "Condition": "HasAlarmEmail", "Properties": {
             "TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}},
     }
+
+
+def api_throttling() -> dict:
+    """Merged into chalice's RestAPI: stage throttling on every method. It caps what the whole
+    stage costs (functions, DynamoDB, texts) under a flood from anywhere; who may do how much is
+    the application's rate limits' job (domain/rate_limits.py), per address, phone and salon."""
+    return {"Properties": {"MethodSettings": [{
+        "ResourcePath": "/*", "HttpMethod": "*",
+        "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"}, "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"},
+    }]}}
 
 
 def log_group(app_name: str, function: Function) -> dict:
@@ -379,6 +447,17 @@ def function_overrides(function: Function) -> dict:
         properties["Events"] = {function.subscription_event: {"Properties": {
             "Topic": {"Fn::Sub": f"${{{function.logical_id}Topic}}"}}}}
     return {"Properties": properties}
+
+
+def gateway_responses() -> dict:
+    """API Gateway's own answers (an unknown path, a throttled request, an error before the function
+    runs) carry HSTS like every answer of the function (chalicelib/api/transport.py). Set on chalice's
+    RestAPI (SAM's GatewayResponses), so they are part of the API's deployment."""
+    from chalicelib.api.transport import HEADER, VALUE
+
+    headers = {"Headers": {HEADER: f"'{VALUE}'"}}  # a static value: quoted, as API Gateway wants
+    return {"RestAPI": {"Properties": {"GatewayResponses": {
+        kind: {"ResponseParameters": headers} for kind in ("DEFAULT_4XX", "DEFAULT_5XX")}}}}
 
 
 def _alarm(app_name: str, name: str, description: str, **properties) -> dict:

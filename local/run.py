@@ -10,16 +10,28 @@ from pathlib import Path
 from . import env
 from .dynamodb import ROOT, DynamoDBLocal
 
+# Connections the kernel may queue before the server accepts them. Python's default (5) resets
+# clients when a few dozen book at once (a salon's launch, a race for a freed slot); Linux caps it
+# at net.core.somaxconn.
+LISTEN_BACKLOG = 256
+
 
 def serve(port: int, host: str = "127.0.0.1"):
+    """Chalice's local server (what `chalice local` runs), with a listen backlog for a burst."""
+    from chalice import local
     from chalice.config import Config
-    from chalice.local import create_local_server
 
     from app import app
 
+    class BurstServer(local.ThreadedHTTPServer):
+        request_queue_size = LISTEN_BACKLOG
+
     config = Config(chalice_stage="dev", user_provided_params={"app_name": "chairtime"},
                     config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
-    return create_local_server(app, config, host, port)
+    if not isinstance(app, local.LocalChalice):  # what chalice.local.create_local_server does, once
+        local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
+        app.__class__ = local.CustomLocalChalice
+    return local.LocalDevServer(app, config, host, port, server_cls=BurstServer)
 
 
 def prepare(endpoint: str) -> None:
@@ -57,6 +69,7 @@ def main(argv=None) -> int:
         base = f"http://127.0.0.1:{args.port}"
         print(f"\nChairtime is running (DynamoDB Local at {dynamodb.endpoint}, data in {args.data}):")
         print(f"  Booking page  {base}/book/demo")
+        print(f"  Client area   {base}/my/demo   (its sign-in codes are printed below, within a minute)")
         print(f"  Public API    {base}/v1/salons/demo")
         print(f"  OpenAPI       {base}/v1/openapi.json")
         print(f"  Owner form    {base}/owner   (log in as {owner_email} / {owner_password})")

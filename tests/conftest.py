@@ -59,6 +59,17 @@ def salon_id(repo) -> str:
     return salon_id
 
 
+@pytest.fixture(autouse=True)
+def caller_address(monkeypatch):
+    """Each test calls from an address of its own (the test client and `make run` report one fixed
+    address), so the per-address rate limits of one test never count another test's requests."""
+    from chalice.local import LambdaEventConverter
+
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
+    monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", address)
+    return address
+
+
 @pytest.fixture
 def fixed_now():
     wiring.set_clock(lambda: MONDAY_MORNING)

@@ -14,6 +14,7 @@ STATUS = {
     errors.IllegalTransition: 409,
     errors.SlotNotOffered: 422,
     errors.IdempotencyKeyReused: 422,
+    errors.RateLimited: 429,
 }
 
 # Chalice's own refusals (before any view runs) in the same shape, with stable codes.
@@ -34,7 +35,13 @@ def error_response(status: int, code: str, message: str, headers: dict | None = 
 
 def from_domain(error: errors.DomainError) -> Response:
     status = next((s for cls, s in STATUS.items() if isinstance(error, cls)), 400)
-    return error_response(status, error.code, error.message)
+    return error_response(status, error.code, error.message, retry_headers(error))
+
+
+def retry_headers(error: errors.DomainError) -> dict:
+    """A refusal that passes with time says when to come back (HTTP's Retry-After, in seconds)."""
+    retry_after = getattr(error, "retry_after", None)
+    return {"Retry-After": str(retry_after)} if retry_after else {}
 
 
 def normalize_chalice_error(response: Response) -> Response:

@@ -27,6 +27,8 @@ AREAS = (
     ("owner_agenda", "chalicelib.api.owner_agenda", "owner_agenda"),
     ("owner_clients", "chalicelib.api.owner_clients", "owner_clients"),
     ("owner_settings", "chalicelib.api.owner_settings", "owner_settings"),
+    ("client_pages", "chalicelib.api.client_pages", "client_pages"),
+    ("client_api", "chalicelib.api.client_api", "client_api"),
 )
 
 

@@ -9,19 +9,27 @@ ERROR_CODES = {
     400: ["invalid_request", "invalid_phone"],
     403: ["booking_restricted"],
     404: ["salon_not_found", "service_not_found", "staff_not_found", "booking_not_found"],
-    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy", "offer_expired"],
+    409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy", "offer_expired",
+          "waitlist_full"],
     422: ["slot_not_offered", "idempotency_key_reused"],
+    429: ["rate_limited"],
 }
+# A public write refused by a rate limit says when to try again (docs/api.md: the limits).
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds until the refusing limit's window ends",
+                                "schema": {"type": "integer", "minimum": 1}}}
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _SALON_ID = {"name": "salon_id", "in": "path", "required": True,
              "schema": {"type": "string", "maxLength": 63, "example": "demo"}}
-_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128}}
+_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 128},
+          "description": "A manage or claim link's token. A manage link ends 30 days after the appointment, a "
+                         "claim link with its hold; an expired one answers 404 booking_not_found, as an unknown one."}
 
 
 def _errors(*statuses: int) -> dict:
     return {str(s): {"description": "Codes: " + ", ".join(ERROR_CODES[s]),
-                     "content": {"application/json": {"schema": _ERROR}}} for s in statuses}
+                     "content": {"application/json": {"schema": _ERROR}},
+                     **({"headers": _RETRY_AFTER} if s == 429 else {})} for s in statuses}
 
 
 def _ok(status: int, ref: str, description: str) -> dict:
@@ -90,10 +98,10 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import owner_agenda, owner_clients, owner_settings
+    from . import client_api, owner_agenda, owner_clients, owner_password, owner_settings
 
     paths, schemas = {}, {}
-    for module in (owner_agenda, owner_clients, owner_settings):
+    for module in (owner_agenda, owner_clients, owner_settings, owner_password, client_api):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return paths, schemas
@@ -127,18 +135,18 @@ def document() -> dict:
                 "requestBody": _body("BookingRequest"),
                 "responses": {**_ok(201, "BookingCreated", "Booked"),
                               **_ok(200, "BookingCreated", "Replay of an earlier request with the same key"),
-                              **_errors(400, 403, 404, 409, 422)}}},
+                              **_errors(400, 403, 404, 409, 422, 429)}}},
             "/v1/bookings/{token}": {"get": {
                 "operationId": "getBooking", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "The booking behind this link"), **_errors(404)}}},
             "/v1/bookings/{token}/cancel": {"post": {
                 "operationId": "cancelBooking", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "Cancelled; `late` after the cutoff"),
-                              **_errors(404, 409)}}},
+                              **_errors(404, 409, 429)}}},
             "/v1/bookings/{token}/reschedule": {"post": {
                 "operationId": "rescheduleBooking", "parameters": token_params,
                 "requestBody": _body("RescheduleRequest"),
-                "responses": {**_ok(200, "ManagedBooking", "Moved"), **_errors(400, 404, 409, 422)}}},
+                "responses": {**_ok(200, "ManagedBooking", "Moved"), **_errors(400, 404, 409, 422, 429)}}},
             "/v1/bookings/{token}/claim": {"post": {
                 "operationId": "claimWaitlistOffer", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "The held slot is now this client's booking"),
@@ -146,13 +154,17 @@ def document() -> dict:
             **admin_paths,
             "/v1/salons/{salon_id}/waitlist": {"post": {
                 "operationId": "joinWaitlist", "parameters": salon_params, "requestBody": _body("WaitlistRequest"),
-                "responses": {**_ok(201, "WaitlistEntry", "On the waitlist"), **_errors(400, 403, 404)}}},
+                "responses": {**_ok(201, "WaitlistEntry", "On the waitlist (a repeated join is answered alike)"),
+                              **_errors(400, 403, 404, 409, 429)}}},
         },
         "components": {"schemas": {**COMPONENTS, **admin_schemas},
                        "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "chairtime_session",
                                                        "description": "The owner side's session cookie "
                                                                       "(POST /owner/login); changes also need "
-                                                                      "the X-CSRF-Token header."}}},
+                                                                      "the X-CSRF-Token header."},
+                                           "client": {"type": "http", "scheme": "bearer",
+                                                      "description": "A client's token from POST "
+                                                                     "/v1/salons/{salon_id}/sign-in/verify."}}},
     }
 
 

@@ -100,3 +100,7 @@ def _login_form(target: str, email: str = "", problem: str | None = None, status
     response.headers["Set-Cookie"] = sessions.set_cookie(request, sessions.LOGIN_COOKIE, nonce,
                                                          instant + sessions.LOGIN_NONCE_TTL, instant)
     return response
+
+
+# Changing one's own password registers its routes on `owner_auth` (imported last: it imports it from here).
+from . import owner_password  # noqa: E402, F401

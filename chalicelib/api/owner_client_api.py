@@ -1,6 +1,5 @@
 """/v1/admin/clients...: the Clients area as JSON (documented in owner_clients.OPENAPI_PATHS).
 The session cookie signs the caller in; changes also need the X-CSRF-Token header."""
-import json
 
 from ..auth import accounts, roles
 from ..domain.errors import InvalidRequest
@@ -8,7 +7,7 @@ from ..services import exports, records
 from ..services import owner_clients as service
 from ..wiring import now, repository
 from . import owner_records
-from .http import MAX_BODY_BYTES
+from .http import parse_json
 from .owner_clients import ACCESS_CHANGE, CLIENT_PATCH, ERASE_REQUEST, guard, owner_clients, refusing
 from .schema import validate
 
@@ -95,13 +94,7 @@ def _changed(changed: service.Changed) -> dict:
 def _body(schema: dict) -> dict:
     """A JSON object checked against `schema`; booleans are checked here (the shared validator
     knows objects, strings and integers)."""
-    raw = owner_clients.current_request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise InvalidRequest(f"The request body is too large (at most {MAX_BODY_BYTES} bytes).")
-    try:
-        body = json.loads(raw) if raw.strip() else None
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidRequest("The request body is not valid JSON.") from None
+    body = parse_json(owner_clients.current_request.raw_body)
     if not isinstance(body, dict):
         raise InvalidRequest("Send a JSON object.")
     flags = {name for name, spec in schema["properties"].items() if spec["type"] == "boolean"}

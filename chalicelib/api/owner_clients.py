@@ -99,7 +99,7 @@ OPENAPI_PATHS: dict = {
         "setClientAccess", "Online booking: restrict until a day, ban, or lift (ok)", "ClientChanged",
         [_CLIENT_ID], "ClientAccessChange", {**_BAD, **_MISSING, "409": _answer("client_erased")})},
     "/v1/admin/clients/{client_id}/appointments/{appointment_id}/revert-no-show": {"post": _operation(
-        "revertNoShow", "The client came after all: undo the no-show and what it caused", "ClientNoShowReverted",
+        "revertClientNoShow", "The client came after all: undo the no-show and what it caused", "ClientNoShowReverted",
         [_CLIENT_ID, _APPOINTMENT_ID],
         errors={"404": _answer("client_not_found, appointment_not_found"),
                 "409": _answer("illegal_transition (not a no-show), booking_changed")})},

@@ -3,7 +3,6 @@ six photos posted straight to the photo store), the fields each service asks for
 twin. The local photo store's upload and view routes (`make run`) are in local_photos.py.
 
 The routes join the Clients area's blueprint (records are part of the client file)."""
-import json
 from urllib.parse import quote, urlencode, urlparse
 
 from chalice import Response
@@ -18,7 +17,7 @@ from ..web import forms
 from ..web.owner_agenda import parse_start_key, start_key
 from ..web.render import CSP, redirect
 from ..wiring import now, repository
-from .http import MAX_BODY_BYTES, base_url, json_body
+from .http import base_url, json_body, parse_json
 from .owner_clients import guard, owner_clients, refusing
 from .schema import validate
 
@@ -172,13 +171,9 @@ def api_record(start, appointment_id):
 @owner_clients.route("/v1/admin/records/{start}/{appointment_id}", methods=["PUT"])
 @guard.require(roles.AGENDA_OWN, api=True)
 def api_record_save(start, appointment_id):
-    raw = owner_clients.current_request.raw_body or b""
-    try:
-        parsed = json.loads(raw) if len(raw) <= MAX_BODY_BYTES else None
-    except (ValueError, UnicodeDecodeError):
-        parsed = None
+    parsed = parse_json(owner_clients.current_request.raw_body)  # size and nesting checked first
     if not isinstance(parsed, dict):
-        raise InvalidRequest(f"Send a JSON object of at most {MAX_BODY_BYTES} bytes: {{\"text\", \"fields\"}}.")
+        raise InvalidRequest("Send a JSON object: {\"text\", \"fields\"}.")
     values = parsed.pop("fields", None) or {}
     body = validate(parsed, _RECORD_TEXT)  # the shared validator knows flat objects; fields are checked here
     if not isinstance(values, dict) or not all(isinstance(v, str | int | float) and not isinstance(v, bool)

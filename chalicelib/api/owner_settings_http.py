@@ -1,7 +1,6 @@
 """What the settings, users and messages routes share: pages with a notice, form and JSON bodies,
 field errors in both shapes."""
 import functools
-import json
 from urllib.parse import urlencode
 
 from chalice import Response
@@ -13,7 +12,7 @@ from ..services.owner_settings_fields import FieldErrors
 from ..web import forms
 from ..web.render import redirect
 from .errors import error_response
-from .http import MAX_BODY_BYTES
+from .http import parse_json
 
 FORM = "application/x-www-form-urlencoded"
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -52,13 +51,7 @@ def ident(value: str | None) -> str:
 
 
 def json_in(request):
-    raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise InvalidRequest(f"The request body is too large (at most {MAX_BODY_BYTES} bytes).")
-    try:
-        return json.loads(raw) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidRequest("The request body is not valid JSON.") from None
+    return parse_json(request.raw_body, empty={})
 
 
 def answer(body: dict, status: int = 200) -> Response:

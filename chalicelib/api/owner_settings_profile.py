@@ -5,7 +5,7 @@ from ..auth import accounts, roles
 from ..domain.salon import Salon, format_weekly_hours
 from ..services import owner_settings as settings
 from ..services.owner_settings_fields import FieldErrors
-from ..wiring import now, repository
+from ..wiring import now, repository, sms_ceilings
 from . import owner_settings_http as http
 from .owner_settings import guard, owner_settings
 from .owner_settings_catalog import service_json, staff_json
@@ -32,7 +32,8 @@ def _save(name: str):
     request = bp.current_request
     values = http.form_values(request)
     try:
-        _, changed = settings.save_section(repository(), accounts(), guard.principal(), name, values, now())
+        _, changed = settings.save_section(repository(), accounts(), guard.principal(), name, values, now(),
+                                           ceilings=sms_ceilings())
     except FieldErrors as error:
         return _show(name, values, error.errors, 400)
     return http.done(request, f"/owner/settings/{name}", "saved" if changed else "unchanged")
@@ -118,7 +119,8 @@ def admin_settings():
 def _patch(name: str):
     body = http.json_in(bp.current_request)
     values = settings.json_values(name, body)
-    salon, _ = settings.save_section(repository(), accounts(), guard.principal(), name, values, now(), partial=True)
+    salon, _ = settings.save_section(repository(), accounts(), guard.principal(), name, values, now(), partial=True,
+                                     ceilings=sms_ceilings())
     return http.answer(section_json(name, salon))
 
 

@@ -4,17 +4,18 @@ Routes parse, call one service and render; the pieces live in chalicelib/web/.""
 import logging
 import secrets
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from ..domain.appointment import Status
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
-from ..services import availability, booking, manage, salons, waitlist_offers
+from ..services import availability, booking, manage, rate_limit, salons, waitlist_offers
 from ..web import forms, picker
-from ..web.context import Ctx, error_page, status_of
+from ..web.context import Ctx, error_page, status_of, with_retry_after
 from ..web.render import redirect
 from ..web.views import booking_view
 from ..wiring import now, repository
+from .http import source_address
 
 pages = Blueprint(__name__)
 log = logging.getLogger(__name__)
@@ -40,6 +41,11 @@ def _ctx(salon=None) -> Ctx:
     return Ctx(pages.current_request, salon)
 
 
+def _guard() -> rate_limit.RateGuard:
+    """The same rate limits as the JSON API's writes (per address, phone or link, salon)."""
+    return rate_limit.RateGuard(repository(), source_address(pages.current_request), now())
+
+
 def _query() -> dict[str, str]:
     return forms.query(pages.current_request)
 
@@ -63,6 +69,24 @@ def _chooser(ctx: Ctx, catalog, service, choice: str, q: dict, link, moving: str
 def _performer(catalog, service, staff_id: str | None):
     staff = catalog.staff_member(staff_id) if staff_id else None
     return staff if staff and staff.performs(service.id) else None
+
+
+# What search engines may read: the booking pages, never a personal link, the owner side or the API.
+ROBOTS_TXT = """User-agent: *
+Allow: /book/
+Disallow: /owner
+Disallow: /manage/
+Disallow: /m/
+Disallow: /claim/
+Disallow: /v1/
+"""
+
+
+@pages.route("/robots.txt", methods=["GET"])
+def robots_txt():
+    return Response(body=ROBOTS_TXT, status_code=200,
+                    headers={"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "max-age=86400",
+                             "X-Content-Type-Options": "nosniff"})
 
 
 # --- booking --------------------------------------------------------------------------------------
@@ -124,7 +148,7 @@ def book_submit(salon_id):
             booked = booking.book(repository(), booking.BookingRequest(
                 salon_id=salon_id, service_id=form.service, start=form.start_at, name=form.name, phone=form.phone,
                 staff_id=form.staff_id, email=form.email or None, notes=form.note, recall_consent=form.recall == "1",
-            ), now(), form.idempotency_key, _ctx().base)
+            ), now(), form.idempotency_key, _ctx().base, guard=_guard())
             return redirect(_ctx(booked.salon).manage_url(booked.manage_token, new="1"))
         except DomainError as error:
             problem = error
@@ -136,7 +160,8 @@ def book_submit(salon_id):
         return error_page(ctx, problem or NotFound("This salon does not offer that service.", "service_not_found"))
     if problem is not None and problem.code == "idempotency_key_reused":
         form.key = secrets.token_urlsafe(16)  # the key already booked other details: this is a new booking
-    return _booking_form(ctx, catalog, service, form, problem, status_of(problem) if problem else 400)
+    return with_retry_after(_booking_form(ctx, catalog, service, form, problem,
+                                          status_of(problem) if problem else 400), problem)
 
 
 # --- manage link ------------------------------------------------------------------------------------
@@ -157,7 +182,7 @@ def short_link(token):
 @_html
 def claim_page(token):
     """A waitlist offer: the held slot and one button to take it."""
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     ctx = _ctx(managed.salon)
     appt = managed.appointment
     if appt.status is not Status.HELD:
@@ -178,14 +203,14 @@ def claim_submit(token):
 @_html
 def manage_view(token):
     q = _query()
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     return _manage_page(managed, token, new=q.get("new") == "1", done=q.get("done"))
 
 
 @pages.route("/manage/{token}/cancel", methods=["GET"])
 @_html
 def cancel_confirm(token):
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     view = booking_view(managed, now())
     ctx = _ctx(managed.salon)
     if not view.can_change:
@@ -199,11 +224,12 @@ def cancel_submit(token):
     if forms.fields(pages.current_request.raw_body).get("confirm") != "1":
         return redirect(_ctx().manage_url(token, "/cancel"))  # only the confirmation page cancels
     try:
-        manage.cancel(repository(), token, now(), _ctx().base)
+        manage.cancel(repository(), token, now(), _ctx().base, guard=_guard())
     except NotFound:
         raise
-    except DomainError as error:  # already cancelled, started, changed meanwhile: show where it stands
-        return _manage_page(manage.view(repository(), token), token, status_of(error), error)
+    except DomainError as error:  # already cancelled, started, changed meanwhile, too many tries: say so
+        return with_retry_after(_manage_page(manage.view(repository(), token, now()), token, status_of(error), error),
+                                error)
     return redirect(_ctx().manage_url(token, done="cancelled"))
 
 
@@ -211,7 +237,7 @@ def cancel_submit(token):
 @_html
 def reschedule_page(token):
     q = _query()
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     view, ctx = booking_view(managed, now()), _ctx(managed.salon)
     if not view.can_change or view.service is None:
         return redirect(ctx.manage_url(token))
@@ -251,11 +277,12 @@ def reschedule_submit(token):
     problem, status = None, 400
     if start is not None:
         try:
-            manage.reschedule(repository(), token, start, now(), staff_id, _ctx().base)
+            manage.reschedule(repository(), token, start, now(), staff_id, _ctx().base, guard=_guard())
             return redirect(_ctx().manage_url(token, done="moved"))
         except NotFound:
             raise
         except DomainError as error:
             problem, status = error, status_of(error)
-    managed = manage.view(repository(), token)
-    return _move_form(_ctx(managed.salon), managed, token, pick, data.get("start", ""), staff_id, problem, status)
+    managed = manage.view(repository(), token, now())
+    return with_retry_after(_move_form(_ctx(managed.salon), managed, token, pick, data.get("start", ""), staff_id,
+                                       problem, status), problem)

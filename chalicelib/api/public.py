@@ -3,10 +3,10 @@
 from chalice import Blueprint, Response
 
 from ..domain.errors import DomainError
-from ..services import availability, booking, manage, salons, waitlist, waitlist_offers
+from ..services import availability, booking, manage, rate_limit, salons, waitlist, waitlist_offers
 from ..wiring import config, now, repository
 from . import errors, schema, views
-from .http import base_url, idempotency_key, json_body, query
+from .http import base_url, idempotency_key, json_body, query, source_address
 
 public = Blueprint(__name__)
 
@@ -30,6 +30,11 @@ def _salon(salon_id: str):
 
 def _base() -> str:
     return base_url(public.current_request, config().public_base_url)
+
+
+def _guard() -> rate_limit.RateGuard:
+    """Every public write is counted per caller address, per phone or manage link, and per salon."""
+    return rate_limit.RateGuard(repository(), source_address(public.current_request), now())
 
 
 def _manage_url(token: str) -> str:
@@ -79,7 +84,7 @@ def create_booking(salon_id):
         salon_id=salon_id, service_id=body["service_id"], start=body["start"], staff_id=body.get("staff_id"),
         name=client["name"], phone=client["phone"], email=client.get("email"), notes=body.get("notes", ""),
         recall_consent=client.get("recall_consent", False),
-    ), now(), key, _base())
+    ), now(), key, _base(), guard=_guard())
     answer = {"booking": views.booking_view(booked.appointment, booked.salon), "manage_token": booked.manage_token,
               "manage_url": _manage_url(booked.manage_token)}
     return Response(body=answer, status_code=200 if booked.replayed else 201,
@@ -89,21 +94,22 @@ def create_booking(salon_id):
 @public.route("/v1/bookings/{token}", methods=["GET"])
 @_handled
 def get_booking(token):
-    managed = manage.view(repository(), token)
+    managed = manage.view(repository(), token, now())
     return _managed_view(managed)
 
 
 @public.route("/v1/bookings/{token}/cancel", methods=["POST"])
 @_handled
 def cancel_booking(token):
-    return _managed_view(manage.cancel(repository(), token, now(), _base()))
+    return _managed_view(manage.cancel(repository(), token, now(), _base(), guard=_guard()))
 
 
 @public.route("/v1/bookings/{token}/reschedule", methods=["POST"])
 @_handled
 def reschedule_booking(token):
     body = json_body(public.current_request, schema.RESCHEDULE_REQUEST)
-    moved = manage.reschedule(repository(), token, body["start"], now(), body.get("staff_id"), _base())
+    moved = manage.reschedule(repository(), token, body["start"], now(), body.get("staff_id"), _base(),
+                              guard=_guard())
     return _managed_view(moved)
 
 
@@ -112,7 +118,7 @@ def reschedule_booking(token):
 def claim_offer(token):
     """Take a slot the waitlist offered: the claim link becomes the booking's manage link."""
     waitlist_offers.claim(repository(), token, now(), _base())
-    return _managed_view(manage.view(repository(), token))
+    return _managed_view(manage.view(repository(), token, now()))
 
 
 @public.route("/v1/salons/{salon_id}/waitlist", methods=["POST"])
@@ -125,10 +131,13 @@ def join_waitlist(salon_id):
         salon_id=salon_id, service_id=body["service_id"], staff_id=body.get("staff_id"),
         first_day=body["date_from"], last_day=body["date_to"], name=client["name"], phone=client["phone"],
         email=client.get("email"),
-    ), now())
+    ), now(), guard=_guard())
+    # A repeated or overlapping join is answered like a first one, with the days asked for (which
+    # the entry covers): an anonymous caller learns nothing about what a number already waits for.
     return Response(body={"waitlist_entry": {
-        "id": entry.id, "service_id": entry.service_id, "staff_id": entry.staff_id,
-        "date_from": entry.first_day.isoformat(), "date_to": entry.last_day.isoformat(), "status": "waiting",
+        "id": entry.id, "service_id": entry.service_id, "staff_id": body.get("staff_id"),
+        "date_from": max(body["date_from"], entry.first_day).isoformat(), "date_to": body["date_to"].isoformat(),
+        "status": "waiting",
     }}, status_code=201)
 
 

@@ -5,10 +5,13 @@ The same dicts go into /v1/openapi.json, so what is documented is what is enforc
 import re
 from datetime import date, datetime
 
-from ..domain.errors import InvalidRequest
+from ..domain.clock import check_calendar
+from ..domain.errors import InvalidPhone, InvalidRequest
 
 NAME = {"type": "string", "minLength": 1, "maxLength": 100}
-PHONE = {"type": "string", "minLength": 3, "maxLength": 32, "example": "+39 333 123 4567"}
+# Any problem with a phone (too short, too long, not text) answers `invalid_phone`, as the contract says.
+PHONE = {"type": "string", "minLength": 3, "maxLength": 32, "example": "+39 333 123 4567",
+         "x-error-code": "invalid_phone"}
 EMAIL = {"type": "string", "maxLength": 254, "format": "email"}
 ID = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"}
 DATE = {"type": "string", "format": "date", "example": "2026-03-31"}
@@ -45,7 +48,18 @@ _TYPES = {"object": dict, "string": str, "integer": int, "boolean": bool}
 
 
 def validate(value, schema: dict, path: str = ""):
-    """Return `value` with `date`/`date-time` strings parsed; raise InvalidRequest otherwise."""
+    """Return `value` with `date`/`date-time` strings parsed; raise InvalidRequest otherwise
+    (InvalidPhone for a schema marked `x-error-code: invalid_phone`)."""
+    if schema.get("x-error-code") == "invalid_phone":
+        try:
+            return _validate(value, schema, path)
+        except InvalidRequest:
+            raise InvalidPhone(f"{path or 'phone'}: not a phone number. Give the full number with its country "
+                               "code, like +39 333 123 4567.") from None
+    return _validate(value, schema, path)
+
+
+def _validate(value, schema: dict, path: str):
     label = path or "body"
     expected = _TYPES[schema["type"]]
     if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
@@ -80,9 +94,10 @@ def _validate_string(value: str, schema: dict, label: str):
     fmt = schema.get("format")
     if fmt == "date":
         try:
-            return date.fromisoformat(value) if len(value) == 10 else _bad()
+            parsed = date.fromisoformat(value) if len(value) == 10 else _bad()
         except ValueError:
             raise InvalidRequest(f"{label}: '{value}' is not a date like 2026-03-31.") from None
+        return check_calendar(parsed, label)
     if fmt == "date-time":
         try:
             parsed = datetime.fromisoformat(value)
@@ -90,7 +105,7 @@ def _validate_string(value: str, schema: dict, label: str):
             raise InvalidRequest(f"{label}: '{value}' is not a date and time like 2026-03-31T10:00:00+02:00.") from None
         if parsed.tzinfo is None:
             raise InvalidRequest(f"{label}: include the UTC offset, like 2026-03-31T10:00:00+02:00.")
-        return parsed
+        return check_calendar(parsed, label)
     if fmt == "email" and not _EMAIL.match(value):
         raise InvalidRequest(f"{label}: '{value}' is not an e-mail address.")
     return value

@@ -5,6 +5,7 @@
   sessions.py   sign in (throttled, audited), the session cookie, sign out here or everywhere
   csrf.py       form tokens bound to the session (or, on the login form, to a nonce cookie)
   throttle.py   failed-login counters and locks, per account and per client address
+  own_password.py  a user changes their own password (throttled, other sessions ended, audited)
   guard.py      what owner routes use: Guard(blueprint).require(permission), principal(), same_salon()
 
 Storage is `chalicelib/storage/accounts.py`; the keys are in `storage/keys.py` like every other key.

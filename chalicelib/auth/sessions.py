@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -31,6 +32,7 @@ LOGIN_NONCE_TTL = timedelta(hours=1)
 SESSION_COOKIE = "chairtime_session"
 LOGIN_COOKIE = "chairtime_login"  # the login form's CSRF nonce
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+Verifier = Callable[[str | None, str], bool]  # (stored hash or None, typed password) -> right?
 
 
 class InvalidCredentials(DomainError):
@@ -66,29 +68,18 @@ class Principal:
 # --- sign in and out ----------------------------------------------------------------------------
 
 def sign_in(accounts: AccountsRepository, email: str, password: str, address: str | None,
-            now: datetime) -> tuple[str, Principal, datetime]:
+            now: datetime, verify: Verifier = passwords.verify) -> tuple[str, Principal, datetime]:
     """Check the password under the throttle, open a session. Returns (cookie value, principal,
-    expiry). Raises LoginLocked (checked before the password) or InvalidCredentials: the same one
-    for an unknown email, a wrong password and a disabled account."""
+    expiry). Raises LoginLocked (before any password is checked) or InvalidCredentials: the same
+    one for an unknown email, a wrong password and a disabled account. `verify`: the password
+    check (passwords.verify; a test may wrap it to count the checks)."""
     key = signing_key()
     email = normalize_email(email)
-    subs = throttle.subjects(key, email, address)
-    counters = accounts.counters(subs)
-    until = throttle.locked_until(counters, now)
-    if until is not None:
-        raise LoginLocked(until, now)
     user = accounts.get_user(email) if 0 < len(email) <= 254 else None
     usable = user is not None and user.active and roles.is_role(user.role)
-    if not passwords.verify(user.password_hash if usable else None, password):
-        locked = throttle.failed(accounts, subs, now)
-        if user is not None:
-            accounts.record_audit(user.salon_id, user.id, "login_failed", f"user:{user.id}", {"address": address},
-                                  now)
-            if locked is not None:
-                accounts.record_audit(user.salon_id, user.id, "login_locked", f"user:{user.id}",
-                                      {"address": address, "until": locked.isoformat()}, now)
+    if not checked_password(accounts, key, email, user if usable else None, password, address, now, verify,
+                            audit_user=user, failed_action="login_failed"):
         raise InvalidCredentials("The email or the password is not right.")
-    throttle.succeeded(accounts, subs, counters)
     if passwords.needs_rehash(user.password_hash):
         accounts.set_password_hash(user.email, passwords.hash_password(password), end_sessions=False)
     session_id = secrets.token_urlsafe(32)
@@ -97,6 +88,29 @@ def sign_in(accounts: AccountsRepository, email: str, password: str, address: st
     accounts.save_session(stored)
     accounts.record_audit(user.salon_id, user.id, "login", f"user:{user.id}", {"address": address}, now)
     return f"{session_id}.{_tag(key, session_id)}", _principal(key, session_id, user), stored.expires_at
+
+
+def checked_password(accounts: AccountsRepository, key: bytes, email: str, user: User | None, password: str,
+                     address: str | None, now: datetime, verify: Verifier, audit_user: User | None,
+                     failed_action: str) -> bool:
+    """Whether `password` is `user`'s (None: nobody's, checked against a dummy hash all the same),
+    counted by the throttle before it is checked: raises LoginLocked instead of checking when the
+    account or the address has no attempt left. A failure is audited as `failed_action` (and
+    `login_locked` when it locks) in `audit_user`'s salon."""
+    attempt = throttle.reserve(accounts, throttle.subjects(key, email, address), now)
+    if attempt.refused_until is not None:
+        raise LoginLocked(attempt.refused_until, now)
+    if verify(user.password_hash if user is not None else None, password):
+        throttle.succeeded(accounts, attempt)
+        return True
+    locked = throttle.failed(accounts, attempt, now)
+    if audit_user is not None:
+        target = f"user:{audit_user.id}"
+        accounts.record_audit(audit_user.salon_id, audit_user.id, failed_action, target, {"address": address}, now)
+        if locked is not None:
+            accounts.record_audit(audit_user.salon_id, audit_user.id, "login_locked", target,
+                                  {"address": address, "until": locked.isoformat()}, now)
+    return False
 
 
 def resolve(accounts: AccountsRepository, cookie: str | None, now: datetime) -> Principal | None:
@@ -130,6 +144,11 @@ def end_cookie_session(accounts: AccountsRepository, cookie: str | None) -> None
     session_id = _verified_id(signing_key(), cookie)
     if session_id is not None:
         accounts.delete_session(_digest(session_id))
+
+
+def session_digest(principal: Principal) -> str:
+    """The stored form of the principal's session (what the session item is keyed by)."""
+    return _digest(principal.session_id)
 
 
 # --- the cookies ----------------------------------------------------------------------------------

@@ -2,7 +2,28 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .errors import InvalidRequest
+
 UTC = UTC
+
+# The calendar the app works in. A date outside it (year 1, year 9999) is refused where a request
+# is read: date arithmetic near datetime's own limits overflows (a week before 0001-01-01, an
+# offset past 9999-12-31), and no salon books, exports or closes that far away.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def in_calendar(day: date | datetime) -> bool:
+    """Whether a day (or an instant's own wall-clock day) is inside FIRST_DAY..LAST_DAY. An instant
+    is judged by its own date, before any zone conversion, which is what could overflow."""
+    return FIRST_DAY <= (day.date() if isinstance(day, datetime) else day) <= LAST_DAY
+
+
+def check_calendar(value: date | datetime, label: str = "The date"):
+    """`value` itself, or InvalidRequest naming the days that are accepted."""
+    if not in_calendar(value):
+        raise InvalidRequest(f"{label} must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+    return value
 
 
 def utc_now() -> datetime:

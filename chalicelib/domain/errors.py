@@ -1,4 +1,5 @@
 """Domain errors. Each carries a stable `code`; the API maps codes to HTTP statuses in one place."""
+import math
 
 
 class DomainError(Exception):
@@ -46,3 +47,15 @@ class IllegalTransition(DomainError):
 
 class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int, scope: str = ""):
+        minutes = math.ceil(retry_after / 60)
+        wait = f"{retry_after} seconds" if retry_after < 120 else f"{minutes} minutes"
+        super().__init__(f"Too many requests. Please wait {wait} and try again, or call the salon.")
+        self.retry_after = retry_after
+        self.values = {"minutes": minutes}  # pages say the wait in the salon's language
+        self.scope = scope  # which kind of limit refused (for logs and metrics, never shown)

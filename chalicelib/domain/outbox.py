@@ -8,11 +8,26 @@
 A claim carries a lease: a dispatcher that dies after claiming leaves the message `sending`
 with an expired lease, and the next run claims it again.
 """
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 MAX_ATTEMPTS = 5
+# Where a link's token goes in a stored body. The token itself is made by the dispatcher just
+# before sending and is never written anywhere: the table, its backups and exports hold only this.
+# As long as a token (43 URL-safe characters, all GSM-7) so the text is rendered to the length,
+# encoding and segment count it will have when it leaves.
+LINK_PLACEHOLDER = "LINK-ADDED-WHEN-SENT".ljust(43, "-")
+# A token in a link of a body written before links were made at sending (/m/, /manage/, /claim/).
+_STORED_TOKEN = re.compile(r"(/(?:m|manage|claim)/)[A-Za-z0-9_-]{32,}")
+
+
+def without_tokens(body: str) -> str:
+    """`body` with the token of every link replaced by the placeholder. Bodies stored before links
+    were made at sending carry live tokens: read through this, they show none, are written back
+    without them, and a pending one gets a fresh link when it leaves."""
+    return _STORED_TOKEN.sub(lambda match: match.group(1) + LINK_PLACEHOLDER, body)
 LEASE = timedelta(minutes=10)  # longer than a dispatcher run may last (its Lambda timeout)
 
 
@@ -44,6 +59,14 @@ class OutboxMessage:
     sent_at: datetime | None = None
     lease_until: datetime | None = None
     claim_id: str | None = None
+
+    @property
+    def has_link(self) -> bool:
+        """A manage or claim link is made for this message when it is sent."""
+        return LINK_PLACEHOLDER in self.body
+
+    def body_with_link(self, token: str) -> str:
+        return self.body.replace(LINK_PLACEHOLDER, token)
 
     @property
     def next_attention(self) -> datetime | None:

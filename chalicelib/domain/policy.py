@@ -32,3 +32,52 @@ class Policy:
 
     def sms_countries(self, salon_country: str) -> tuple[str, ...]:
         return self.allowed_countries or (salon_country,)
+
+
+# --- what the daily SMS caps leave for reminders ----------------------------------------------------
+# Texts anyone can cause from the public side, by booking and cancelling (or moving) with no account.
+PUBLIC_KINDS = frozenset({"booking_confirmation", "cancellation_confirmation"})
+# Those may use at most this share of a day's caps (per phone and per salon): the rest is kept for
+# reminders, the ladder, waitlist offers and replies, so scripted book-and-cancel churn cannot use
+# up what the salon's real reminders need.
+PUBLIC_SHARE_PERCENT = 50
+
+
+@dataclass(frozen=True)
+class SmsCeilings:
+    """The platform's ceiling on the caps an owner sets (config: SMS_PHONE_DAILY_CEILING,
+    SMS_SALON_DAILY_CEILING): what one salon can spend of the account's SMS budget."""
+
+    phone_daily: int = 20
+    salon_daily: int = 2000
+
+
+DEFAULT_CEILINGS = SmsCeilings()
+
+
+@dataclass(frozen=True)
+class DailyCaps:
+    phone: int
+    salon: int
+    public_phone: int | None = None  # set for PUBLIC_KINDS: their own, smaller, count
+    public_salon: int | None = None
+
+
+def daily_caps(policy: Policy, kind: str, ceilings: SmsCeilings) -> DailyCaps:
+    """The caps one message of `kind` is counted against: the owner's, never above the ceiling."""
+    phone = min(policy.phone_daily_cap, ceilings.phone_daily)
+    salon = min(policy.salon_daily_cap, ceilings.salon_daily)
+    if kind not in PUBLIC_KINDS:
+        return DailyCaps(phone, salon)
+    return DailyCaps(phone, salon, max(1, phone * PUBLIC_SHARE_PERCENT // 100),
+                     max(1, salon * PUBLIC_SHARE_PERCENT // 100))
+
+
+def above_ceilings(policy: Policy, ceilings: SmsCeilings) -> dict[str, str]:
+    """Field -> problem, for caps set above the platform's ceiling (settings validation)."""
+    problems = {}
+    if policy.phone_daily_cap > ceilings.phone_daily:
+        problems["phone_daily_cap"] = f"At most {ceilings.phone_daily} texts to one phone a day (the platform's limit)."
+    if policy.salon_daily_cap > ceilings.salon_daily:
+        problems["salon_daily_cap"] = f"At most {ceilings.salon_daily} texts a day per salon (the platform's limit)."
+    return problems

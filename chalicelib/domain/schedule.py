@@ -10,7 +10,7 @@ from .salon import Salon
 class Due:
     """The next moment a sweep must look at something, and why."""
 
-    kind: str  # reminder | noshow | offer_expiry
+    kind: str  # reminder | noshow | offer_expiry | freed (a cancelled slot for the waitlist)
     at: datetime  # UTC
 
 

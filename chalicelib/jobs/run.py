@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 
 def dispatch_outbox(now: datetime) -> dict:
-    return dispatch.dispatch(wiring.repository(), wiring.current_sender(), now).outcomes
+    return dispatch.dispatch(wiring.repository(), wiring.current_sender(), now, wiring.sms_ceilings()).outcomes
 
 
 def sweep_appointments(now: datetime) -> dict:

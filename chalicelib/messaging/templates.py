@@ -34,6 +34,8 @@ KINDS = (
     "reply_confirmed",
     "reply_cancelled",
     "reply_unknown",
+    "reply_ambiguous",
+    "sign_in_code",
 )
 LOCALES = ("en", "it", "pl", "pt", "es", "ru")
 DEFAULT = "en"
@@ -43,7 +45,7 @@ MIN_SALON_NAME = 12  # characters a shortened salon name keeps, the ellipsis inc
 
 _DIR = Path(__file__).parent / "texts"
 _HAS_LATE = frozenset({"cancellation_confirmation", "reply_cancelled"})
-_PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url")
+_PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url", "code")
 
 
 @cache

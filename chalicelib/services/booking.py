@@ -7,13 +7,14 @@ from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment
 from ..domain.clock import local_today
-from ..domain.errors import BookingRestricted, IdempotencyKeyReused, SlotTaken
+from ..domain.errors import BookingRestricted, IdempotencyKeyReused, RateLimited, SlotTaken
 from ..domain.ids import new_id, new_manage_token, token_hash
 from ..domain.salon import Salon
 from ..storage.errors import IdempotentReplay, PhoneTaken
 from ..storage.repository import IdempotencyRecord
-from . import idempotency, notify
+from . import idempotency, notify, rate_limit
 from .clients import identify, restricted_message
+from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
 
 
@@ -39,9 +40,10 @@ class Booked:
 
 
 def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | None = None,
-         base_url: str = "", by_salon: bool = False) -> Booked:
+         base_url: str = "", by_salon: bool = False, guard: RateGuard | None = None) -> Booked:
     """`by_salon`: the owner or front desk books (by phone): the client's online restriction does
-    not apply; the slot must still be one availability offers, and free."""
+    not apply; the slot must still be one availability offers, and free. `guard`: the public
+    side's rate limits, charged inside the booking's transaction (a failed booking counts nowhere)."""
     salon, catalog = load_salon(repo, request.salon_id)
     service = require_service(catalog, request.service_id)
     if request.staff_id is not None:
@@ -75,10 +77,12 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             due=schedule.first_due(salon, request.start, end, now), links=(token_hash(token),),
             price=service.price, first_visit=is_new,
         )
-        messages = notify.booking_confirmation(salon, catalog, client, appt, token, base_url, now)
+        messages = notify.booking_confirmation(salon, catalog, client, appt, base_url, now)
+        charges = tuple(guard.charges(salon.id, phone=client.phone)) if guard else ()
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,
-                                record_for(appt) if record_for else None, messages, check_access=not by_salon)
+                                record_for(appt) if record_for else None, messages, check_access=not by_salon,
+                                rate_charges=charges)
             observability.count("Bookings", salon=salon.id)
             return Booked(appt, token, salon)
         except IdempotentReplay as replay:
@@ -90,6 +94,9 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             return Booked(replay.appointment, token, salon, replayed=True)
         except BookingRestricted:
             raise BookingRestricted(restricted_message(salon)) from None
+        except RateLimited as refusal:
+            rate_limit.refused(refusal, salon.id)
+            raise
         except PhoneTaken:
             # Someone created this client a moment ago (a double click): book as that client.
             client, is_new = identify(repo, salon, request.name, request.phone, request.email)

@@ -126,6 +126,7 @@ def erase(repo, audit, who, client_id: str, confirm: str, now: datetime, photos=
     photos.delete_all(keys.photo_client_prefix(salon.id, client.id))  # first: a failure leaves the name to retry
     repo.erase_records(salon.id, client.id)
     repo.erase_client(salon.id, client, ERASED_NAME, now)
+    _end_client_sessions(salon.id, client.id)
     audit.record_audit(salon.id, who.user_id, "client_erased", f"client:{client.id}", {}, now)
     return Changed(salon, catalog, rights, repo.get_client(salon.id, client.id))
 
@@ -165,6 +166,13 @@ def message_record(message: OutboxMessage, salon: Salon) -> dict:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
+def _end_client_sessions(salon_id: str, client_id: str) -> None:
+    """An erased client is signed out of their area on every device."""
+    from ..storage.client_area_store import ClientAreaStore
+
+    ClientAreaStore().end_client_sessions(salon_id, client_id)
+
 
 def _owner_salon(repo, who) -> Salon:
     salon, _ = load_salon(repo, who.salon_id)

@@ -6,10 +6,11 @@ from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy
 from ..domain.catalog import Catalog
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, RateLimited
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
-from . import notify, waitlist_offers
+from . import notify, rate_limit, waitlist_offers
+from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
 
 MAX_TOKEN_LENGTH = 128
@@ -26,44 +27,75 @@ class ManagedBooking:
         return self.salon.free_cancellation_until(self.appointment.start)
 
 
-def _find(repo, token: str) -> tuple[Appointment, str]:
-    digest = token_hash(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
-    appt = repo.appointment_for_token(digest) if digest else None
+def _digest(token: str) -> str | None:
+    return token_hash(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
+
+
+def _not_found() -> NotFound:
+    # An expired link answers exactly as an unknown one: nothing tells a guesser which it was.
+    return NotFound("This booking link is not valid. Check the link in your confirmation.", "booking_not_found")
+
+
+def _find(repo, token: str, now: datetime) -> tuple[Appointment, str]:
+    digest = _digest(token)
+    appt = repo.appointment_for_token(digest, now) if digest else None
     if appt is None:
-        raise NotFound("This booking link is not valid. Check the link in your confirmation.", "booking_not_found")
+        raise _not_found()
     return appt, digest
 
 
-def view(repo, token: str) -> ManagedBooking:
-    appt, _ = _find(repo, token)
+def view(repo, token: str, now: datetime) -> ManagedBooking:
+    appt, _ = _find(repo, token, now)
     salon, catalog = load_salon(repo, appt.salon_id)
     return ManagedBooking(appt, salon, catalog)
 
 
-def cancel(repo, token: str, now: datetime, base_url: str = "") -> ManagedBooking:
+def cancel(repo, token: str, now: datetime, base_url: str = "", guard: RateGuard | None = None) -> ManagedBooking:
     """Free before the cutoff; after it allowed, flagged `late` and counted on the client (with
-    the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist."""
-    appt, _ = _find(repo, token)
+    the salon's late-cancel fee, if it has one). The freed slot goes to the waitlist.
+    4 requests: the link, appointment + client (one BatchGetItem), the salon, the transaction.
+    `guard`: the public side's rate limits (per address, per link, per salon); its counters ride in
+    the cancel's own transaction."""
+    digest = _digest(token)
+    found = repo.booking_for_token(digest, now) if digest else None
+    if found is None:
+        raise _not_found()
+    appt, client = found
     salon, catalog = load_salon(repo, appt.salon_id)
-    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url)
+    charges = tuple(guard.charges(salon.id, link=digest)) if guard is not None else ()
+    cancelled = cancel_appointment(repo, salon, catalog, appt, CancelledBy.CLIENT, now, base_url, client=client,
+                                   rate_charges=charges)
     return ManagedBooking(cancelled, salon, catalog)
 
 
+_UNREAD = object()
+
+
 def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy, now: datetime,
-                       base_url: str, by_reply: bool = False) -> Appointment:
+                       base_url: str, by_reply: bool = False, client=_UNREAD,
+                       rate_charges: tuple = ()) -> Appointment:
     """Shared by the manage link, the SMS reply "2" (`by_reply`) and the owner: one transaction with
-    the texts it causes, then the freed slot is offered to the waitlist."""
+    the texts it causes (and, from the manage link, the rate limits' counters). The freed slot is
+    offered to the waitlist by the offers sweep: the cancelled appointment enters the offer lane of
+    the due index in that same transaction, so the offer cannot be lost and the cancel does not
+    wait for it. `client`: the file, if already read."""
     cancelled = appt.cancel(by, now, salon.free_cancellation_until(appt.start))
-    client = repo.get_client(salon.id, appt.client_id)
+    if appt.start > now:
+        cancelled = replace(cancelled, due=schedule.Due("freed", now))
+    if client is _UNREAD:
+        client = repo.get_client(salon.id, appt.client_id)
     fee = None
     if cancelled.late and salon.policy.late_cancel_fee and client is not None:
         fee = client.fees_owed + salon.policy.late_cancel_fee
     messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) if client else ()
     if by_reply and client is not None and not messages:  # with confirmations off, the reply still gets an answer
         messages = (notify.message(salon, client, "reply_cancelled", now, start=appt.start, late=cancelled.late),)
-    repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages)
+    try:
+        repo.cancel(appt, cancelled, count_late=cancelled.late, fee=fee, messages=messages, rate_charges=rate_charges)
+    except RateLimited as refusal:
+        rate_limit.refused(refusal, salon.id)
+        raise
     observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
-    waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return cancelled
 
 
@@ -83,15 +115,21 @@ def planned_move(salon, catalog, appt: Appointment, start: datetime, staff_id: s
 
 
 def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str | None = None,
-               base_url: str = "") -> ManagedBooking:
-    """Move to a new start (and optionally another specialist; by default the same one)."""
-    appt, digest = _find(repo, token)
+               base_url: str = "", guard: RateGuard | None = None) -> ManagedBooking:
+    """Move to a new start (and optionally another specialist; by default the same one).
+    `guard`: the public side's rate limits (per address, per link, per salon)."""
+    appt, digest = _find(repo, token, now)
     salon, catalog = load_salon(repo, appt.salon_id)
     moved = planned_move(salon, catalog, appt, start, staff_id, now)
     if moved == appt:
         return ManagedBooking(appt, salon, catalog)
     client = repo.get_client(salon.id, appt.client_id)
-    messages = notify.booking_confirmation(salon, catalog, client, moved, token, base_url, now) if client else ()
-    repo.reschedule(appt, moved, digest, messages)
+    messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now) if client else ()
+    try:
+        repo.reschedule(appt, moved, digest, messages,
+                        rate_charges=tuple(guard.charges(salon.id, link=digest)) if guard is not None else ())
+    except RateLimited as refusal:
+        rate_limit.refused(refusal, salon.id)
+        raise
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return ManagedBooking(moved, salon, catalog)

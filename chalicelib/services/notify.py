@@ -6,7 +6,7 @@ from ..domain.appointment import Appointment
 from ..domain.catalog import Catalog
 from ..domain.client import Client
 from ..domain.ids import new_id
-from ..domain.outbox import OutboxMessage
+from ..domain.outbox import LINK_PLACEHOLDER, OutboxMessage
 from ..domain.salon import Salon
 from ..domain.sending_window import next_send_time
 
@@ -27,9 +27,14 @@ def country_allowed(salon: Salon, e164: str) -> bool:
     return phone_country(e164) in salon.policy.sms_countries(salon.country)
 
 
-def manage_url(base_url: str, token: str) -> str:
-    """The short form for SMS (`/m/` redirects to the manage page): every character counts."""
-    return f"{base_url}/m/{token}"
+def manage_url(base_url: str) -> str:
+    """The short form for SMS (`/m/` redirects to the manage page): every character counts. The
+    token is a placeholder: the dispatcher makes the link when the text leaves (see dispatch.py)."""
+    return f"{base_url}/m/{LINK_PLACEHOLDER}"
+
+
+def claim_url(base_url: str) -> str:
+    return f"{base_url}/claim/{LINK_PLACEHOLDER}"
 
 
 def message(salon: Salon, client: Client, kind: str, now: datetime, *, not_before: datetime | None = None,
@@ -60,11 +65,11 @@ def names(catalog: Catalog, appt: Appointment) -> dict:
     return {"service_name": service.name if service else appt.service_id}
 
 
-def booking_confirmation(salon, catalog, client, appt, token, base_url, now) -> tuple[OutboxMessage, ...]:
+def booking_confirmation(salon, catalog, client, appt, base_url, now) -> tuple[OutboxMessage, ...]:
     if not salon.policy.confirmations:
         return ()
     return (message(salon, client, "booking_confirmation", now, appointment=appt, start=appt.start,
-                    manage_url=manage_url(base_url, token), **names(catalog, appt)),)
+                    manage_url=manage_url(base_url), **names(catalog, appt)),)
 
 
 def cancellation_confirmation(salon, catalog, client, appt, now) -> tuple[OutboxMessage, ...]:

@@ -2,7 +2,7 @@
 one, and the salon's own move. Who may see what is decided here, from a `Viewer` the route
 builds from the signed-in user: a staff login sees only its own specialist's appointments (any
 other is "not found"), and private notes only where its role and the salon allow."""
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..auth import roles
@@ -10,7 +10,6 @@ from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Catalog, Staff
 from ..domain.clock import local_today
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
-from ..domain.ids import new_manage_token, token_hash
 from ..domain.salon import Salon
 from ..domain.staff_rights import MOVE_CANCEL
 from . import attendance, manage, notify, waitlist_offers
@@ -228,13 +227,10 @@ def move(repo, salon: Salon, catalog: Catalog, appt: Appointment, start: datetim
     if moved == appt:
         return appt
     messages = ()
-    if moved.start != appt.start:
-        token = new_manage_token()
-        moved = replace(moved, links=(*appt.links, token_hash(token)))
+    if moved.start != appt.start:  # the confirmation's link is made when it is sent
         client = repo.get_client(salon.id, appt.client_id)
         if client is not None:
-            messages = notify.booking_confirmation(salon, catalog, client, moved, token, base_url, now)
-    links = appt.links or moved.links  # unused when only the specialist changes (the keys stay)
-    repo.reschedule(appt, moved, links[0] if links else "", messages)
+            messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now)
+    repo.reschedule(appt, moved, None, messages)
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return moved

@@ -14,7 +14,7 @@ from ..auth import roles
 from ..domain.appointment import Appointment
 from ..domain.catalog import Catalog
 from ..domain.client import Access, Client, normalize_phone
-from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
+from ..domain.errors import DomainError, IllegalTransition, InvalidPhone, InvalidRequest, NotFound
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import SUPPORTED_LOCALES, Salon
 from ..storage.errors import PhoneTaken
@@ -64,7 +64,7 @@ class Search:
     query: str
     clients: list[Client]
     how: str = ""  # name | word | phone | digits
-    more: bool = False  # there were more than MAX_RESULTS
+    more: bool = False  # there may be more than listed (more than MAX_RESULTS, or a staff search's checks ran out)
     problem: str | None = None
 
 
@@ -91,7 +91,13 @@ class ClientFile:
 
 def search(repo, who, text: str) -> Search:
     """By name (folded prefix; a word inside the name when no name starts with it), by a full
-    phone number in any format, or by a few of its digits (e.g. the last four)."""
+    phone number in any format, or by a few of its digits (e.g. the last four).
+
+    Everything the answer says (the clients, their count, how they matched, "no match") comes
+    from the files the user may open: which way to search next is decided on the clients the
+    user may see, never on whether a name or a phone exists in the salon. A staff member who types
+    the phone or the name of a client they have not served gets exactly the answer a number or a
+    name nobody has would get."""
     salon, _ = load_salon(repo, who.salon_id)
     rights, text = rights_of(who, salon), " ".join((text or "").split())[:100]
     if not text:
@@ -100,16 +106,16 @@ def search(repo, who, text: str) -> Search:
     if _PHONE_TEXT.match(text):
         if len(digits) < MIN_DIGITS:
             return Search(salon, rights, text, [], problem=f"Type at least {MIN_DIGITS} digits of the phone number.")
-        found = _by_phone(repo, salon, text)
-        if found:
-            return _result(repo, salon, rights, text, "phone", found)
+        exact = _result(repo, salon, rights, text, "phone", _by_phone(repo, salon, text))
+        if exact.clients:
+            return exact
         return _result(repo, salon, rights, text, "digits",
                        (c for c in repo.salon_clients(salon.id) if digits in re.sub(r"\D", "", c.phone)))
     folded = fold_name(text)[:200]  # folding can lengthen text; a key condition holds at most 1024 bytes
-    limit = MAX_RESULTS + 1 if rights.every_client else STAFF_CHECKS
-    found = repo.clients_by_name(salon.id, folded, limit)
-    if found:
-        return _result(repo, salon, rights, text, "name", found)
+    limit = MAX_RESULTS + 1 if rights.every_client else STAFF_CHECKS + 1
+    by_name = _result(repo, salon, rights, text, "name", repo.clients_by_name(salon.id, folded, limit))
+    if by_name.clients:
+        return by_name
     words = (c for c in repo.salon_clients(salon.id) if not c.erased and f" {folded}" in f" {fold_name(c.name)}")
     return _result(repo, salon, rights, text, "word", sorted(words, key=lambda c: fold_name(c.name)))
 
@@ -211,21 +217,24 @@ def _by_phone(repo, salon: Salon, text: str) -> list[Client]:
 
 def _result(repo, salon: Salon, rights: Rights, text: str, how: str, candidates: Iterable[Client]) -> Search:
     """The first MAX_RESULTS the user may see; staff: checked for an appointment with them, up to
-    STAFF_CHECKS candidates (each check is one Query of the client's history)."""
-    found, checked = [], 0
+    STAFF_CHECKS candidates (each check is one Query of the client's history). Past that many the
+    answer says "type more" (`more`): only a text hundreds of files share gets there, never the
+    full name or number of one person, so it tells nothing about whether someone is a client."""
+    found, checked, capped = [], 0, False
     for client in candidates:
         if client.erased:
             continue
         if not rights.every_client:
             checked += 1
             if checked > STAFF_CHECKS:
+                capped = True
                 break
             if not _serves(repo, salon, rights, client):
                 continue
         found.append(client)
         if len(found) > MAX_RESULTS:
             break
-    return Search(salon, rights, text, found[:MAX_RESULTS], how, more=len(found) > MAX_RESULTS)
+    return Search(salon, rights, text, found[:MAX_RESULTS], how, more=capped or len(found) > MAX_RESULTS)
 
 
 def _parsed(changes: dict, salon: Salon) -> dict:
@@ -241,7 +250,8 @@ def _parsed(changes: dict, salon: Salon) -> dict:
             raise InvalidRequest(f"{name} cannot be changed here.")
         value = value.strip()
         if len(value) > LIMITS.get(name, 100):
-            raise InvalidRequest(f"The {name} is too long (at most {LIMITS.get(name, 100)} characters).")
+            error = InvalidPhone if name == "phone" else InvalidRequest  # every unusable phone: invalid_phone
+            raise error(f"The {name} is too long (at most {LIMITS.get(name, 100)} characters).")
         if name == "name" and not value:
             raise InvalidRequest("The name must not be empty.")
         if name == "phone":

@@ -1,7 +1,8 @@
 """What the salon sent and received, and its waitlist (roles.MESSAGES, roles.WAITLIST).
 
-Outbox bodies carry the client's manage links, which act for the client: only the owner and
-the front desk see them; anyone else gets the body with the links blanked.
+Outbox bodies carry no token (a link's token is made when the text leaves; see dispatch.py), but
+the links still say where they lead: only the owner and the front desk see them; anyone else gets
+the body with the links blanked.
 """
 import re
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from ..auth import roles
 from ..domain.catalog import Catalog
 from ..domain.client import Client, normalize_phone
 from ..domain.clock import local_today
-from ..domain.errors import DomainError, InvalidRequest, NotFound
+from ..domain.errors import DomainError, InvalidPhone, InvalidRequest, NotFound
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.salon import Salon
 from ..storage.settings_store import WaitlistListing
@@ -74,7 +75,7 @@ _FIELD_OF = {"service_not_found": "service_id", "staff_not_found": "staff_id", "
 def add_to_waitlist(repo, accounts, me, values: dict[str, str], now: datetime):
     """Put a client (found or created by phone) on the waitlist. Raises FieldErrors."""
     form = Form(values)
-    phone, name = form.text("phone", 32), form.text("name", required=False)
+    phone, name = form.text("phone", 32, code=InvalidPhone.code), form.text("name", required=False)
     service_id, staff_id = form.text("service_id", 64), form.raw("staff_id") or None
     first, last = _day(form, "date_from"), _day(form, "date_to")
     salon, _ = load_salon(repo, me.salon_id)
@@ -83,14 +84,15 @@ def add_to_waitlist(repo, accounts, me, values: dict[str, str], now: datetime):
             if repo.client_id_for_phone(salon.id, normalize_phone(phone, salon.country)) is None:
                 form.fail("name", "This phone is new to the salon: give the client's name.")
         except DomainError as error:
-            form.fail("phone", error.message)
+            form.fail("phone", error.message, error.code)
     form.done()
     try:
         entry = waitlist.join(repo, waitlist.WaitlistRequest(
             salon_id=me.salon_id, service_id=service_id, first_day=first, last_day=last, name=name, phone=phone,
-            staff_id=staff_id), now)
+            staff_id=staff_id), now, by_salon=True)
     except DomainError as error:
-        raise FieldErrors({_FIELD_OF.get(error.code, "date_to"): error.message}) from None
+        raise FieldErrors({_FIELD_OF.get(error.code, "date_to"): error.message},
+                          error.code if isinstance(error, InvalidPhone) else None) from None
     accounts.record_audit(me.salon_id, me.user_id, "waitlist_added", f"waitlist:{entry.id}",
                           {"client_id": entry.client_id, "service_id": entry.service_id, "staff_id": entry.staff_id,
                            "days": f"{entry.first_day} → {entry.last_day}"}, now)

@@ -13,7 +13,7 @@ from functools import cache
 from ..domain.catalog import Catalog
 from ..domain.client import normalize_phone
 from ..domain.errors import InvalidPhone, InvalidRequest, NotFound
-from ..domain.policy import Ladder, Policy
+from ..domain.policy import DEFAULT_CEILINGS, Ladder, Policy, SmsCeilings, above_ceilings
 from ..domain.salon import SUPPORTED_LOCALES, WEEKDAYS, Salon, TimeRange
 from .owner_settings_fields import Form, changes, from_json
 from .salons import SALON_ID, load_salon
@@ -109,7 +109,7 @@ def _salon_values(s: Salon) -> dict[str, str]:
 
 
 def _salon_apply(s: Salon, f: Form) -> Salon:
-    name, phone, timezone = f.text("name"), f.text("phone", 32), f.text("timezone", 64)
+    name, phone, timezone = f.text("name"), f.text("phone", 32, code=InvalidPhone.code), f.text("timezone", 64)
     if timezone and timezone not in time_zones():
         f.fail("timezone", "Unknown time zone: use an IANA name like Europe/Rome or America/Sao_Paulo.")
     locale = f.choice("locale", SUPPORTED_LOCALES)
@@ -122,7 +122,7 @@ def _salon_apply(s: Salon, f: Form) -> Salon:
         try:
             normalize_phone(phone, country)
         except InvalidPhone as error:
-            f.fail("phone", error.message)
+            f.fail("phone", error.message, error.code)
     return replace(s, name=name, phone=phone, timezone=timezone, locale=locale, currency=currency, country=country)
 
 
@@ -235,15 +235,18 @@ def new_salon(repo, salon_id: str, values: dict[str, str]) -> Salon:
 
 
 def save_section(repo, accounts, me, name: str, values: dict[str, str], now: datetime,
-                 partial: bool = False) -> tuple[Salon, dict[str, str]]:
+                 partial: bool = False, ceilings: SmsCeilings = DEFAULT_CEILINGS) -> tuple[Salon, dict[str, str]]:
     """Validate and save one section; returns the new profile and what changed ({} : nothing).
     `partial`: fields left out keep their value (JSON); a form sends them all (an unticked box is absent).
-    Raises FieldErrors."""
+    `ceilings`: the platform's ceiling on the SMS caps (config). Raises FieldErrors."""
     spec = section(name)
     salon, _ = load_salon(repo, me.salon_id)
     before = spec.values(salon)
     form = Form({**before, **values} if partial else values)
     updated = spec.apply(salon, form)
+    if not form.errors and updated.policy != salon.policy:  # a policy set before a lower ceiling stays
+        for field, problem in above_ceilings(updated.policy, ceilings).items():
+            form.fail(field, problem)
     form.done()
     changed = changes(before, spec.values(updated), flags=FLAGS)
     if changed:

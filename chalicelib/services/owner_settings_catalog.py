@@ -12,6 +12,7 @@ from ..domain.catalog import MAX_SPAN_MINUTES, Catalog, Service, Staff, TimeOff
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.ids import new_id
 from ..domain.salon import WEEKDAYS, Salon, TimeRange
+from . import owner_agenda_feed
 from .owner_settings import hours_from_json, hours_values, read_hours
 from .owner_settings_fields import Form, changes, from_json, local_datetime
 from .salons import load_salon
@@ -213,6 +214,11 @@ def update_staff(repo, accounts, me, staff_id: str, values: dict[str, str], now:
         after = replace(after, active=active)
     changed = changes(_audit_view(before, catalog), _audit_view(after, catalog), flags=("active",))
     if changed:
+        if before.active != after.active:
+            # Either way no old calendar URL works again: ended before the save, so a failed save
+            # leaves a feed ended rather than an inactive member's feed running (owner_agenda_feed).
+            reason = "staff_activated" if after.active else "staff_deactivated"
+            owner_agenda_feed.end(repo, accounts, me.salon_id, staff_id, me.user_id, reason, now)
         repo.save_staff(me.salon_id, after)
         accounts.record_audit(me.salon_id, me.user_id, _action("staff", before.active, after.active),
                               f"staff:{staff_id}", {"name": after.name, "changes": changed}, now)

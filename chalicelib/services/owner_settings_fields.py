@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+from ..domain.clock import FIRST_DAY, LAST_DAY, in_calendar
 from ..domain.errors import InvalidRequest
 
 TRUE = {"1", "on", "true", "yes"}
@@ -19,34 +20,41 @@ _SEPARATORS = re.compile(r"[,;\s]+")
 class FieldErrors(InvalidRequest):
     """Some fields are wrong: {field: what to do about it}."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], code: str | None = None):
         self.errors = dict(errors)
-        super().__init__("Some fields need attention: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+        super().__init__("Some fields need attention: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items()),
+                         code)
 
 
 class Form:
     def __init__(self, values: Mapping[str, str | None]):
         self.values = {name: (value or "").strip() for name, value in values.items()}
         self.errors: dict[str, str] = {}
+        self.codes: dict[str, str] = {}  # a field's own error code (invalid_phone), where it has one
 
     def raw(self, name: str) -> str:
         return self.values.get(name, "")
 
-    def fail(self, name: str, message: str) -> None:
+    def fail(self, name: str, message: str, code: str | None = None) -> None:
+        if name not in self.errors and code:
+            self.codes[name] = code
         self.errors.setdefault(name, message)
 
     def done(self) -> None:
+        """FieldErrors if any field failed; its code is the fields' own when they all share one
+        (a bad phone alone answers invalid_phone), else invalid_request."""
         if self.errors:
-            raise FieldErrors(self.errors)
+            codes = {self.codes.get(name) for name in self.errors}
+            raise FieldErrors(self.errors, codes.pop() if len(codes) == 1 else None)
 
-    def text(self, name: str, max_length: int = 100, required: bool = True) -> str:
+    def text(self, name: str, max_length: int = 100, required: bool = True, code: str | None = None) -> str:
         value = self.raw(name)
         if required and not value:
             self.fail(name, "Fill this in.")
         elif len(value) > max_length:
-            self.fail(name, f"Use at most {max_length} characters.")
+            self.fail(name, f"Use at most {max_length} characters.", code)
         elif not value.isprintable():
-            self.fail(name, "Use plain text on one line.")
+            self.fail(name, "Use plain text on one line.", code)
         return value
 
     def integer(self, name: str, low: int, high: int, step: int = 1, optional: bool = False) -> int | None:
@@ -105,9 +113,14 @@ class Form:
         found = []
         for word in self.words(name):
             try:
-                found.append(date.fromisoformat(word) if len(word) == 10 else _bad())
+                day = date.fromisoformat(word) if len(word) == 10 else _bad()
             except ValueError:
                 self.fail(name, f"'{word[:20]}' is not a date like 2026-12-25.")
+                continue
+            if in_calendar(day):
+                found.append(day)
+            else:
+                self.fail(name, f"Give dates between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
         if len(found) > most:
             self.fail(name, f"Give at most {most} dates.")
         return sorted(set(found))
@@ -119,9 +132,10 @@ def local_datetime(text: str) -> datetime | None:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}", text):
         return None
     try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M")
+        parsed = datetime.strptime(text, "%Y-%m-%d %H:%M")
     except ValueError:
         return None
+    return parsed if in_calendar(parsed) else None
 
 
 def _bad():

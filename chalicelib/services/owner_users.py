@@ -14,6 +14,7 @@ from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..storage.accounts import AuditEntry, EmailTaken, User
 from ..storage.errors import OwnerChanged
+from . import owner_agenda_feed
 from .owner_settings_fields import FieldErrors, Form, changes
 from .salons import load_salon
 
@@ -76,7 +77,8 @@ def change_role(repo, accounts, me, user_id: str, values: dict[str, str], now: d
 
 
 def set_active(repo, accounts, me, user_id: str, active: bool, now: datetime) -> User:
-    """Disabling also ends every session of the user, so enabling later revives none of them."""
+    """Disabling also ends every session of the user, so enabling later revives none of them, and a
+    staff login's calendar feed: enabling does not revive it either (the owner makes a new one)."""
     listed = accounts.users_of_salon(me.salon_id)
     user = _find_in(accounts, me, user_id, listed)
     if user.active == active:
@@ -84,6 +86,9 @@ def set_active(repo, accounts, me, user_id: str, active: bool, now: datetime) ->
     keep = _another_owner(listed, user) if not active and user.role == roles.OWNER else None
     if not _update(repo, me, user, active=active, end_sessions=not active, keep_owner=keep):
         raise NotFound("There is no such user.", "user_not_found")
+    if not active and user.role == roles.STAFF and user.staff_id:
+        # The calendar URL of their agenda is in their hands too: it stops with the login.
+        owner_agenda_feed.end(repo, accounts, me.salon_id, user.staff_id, me.user_id, "user_disabled", now)
     accounts.record_audit(me.salon_id, me.user_id, "user_enabled" if active else "user_disabled",
                           f"user:{user.id}", {"email": user.email}, now)
     return accounts.get_user(user.email)

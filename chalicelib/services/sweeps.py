@@ -9,7 +9,6 @@ from ..domain import schedule
 from ..domain.appointment import Appointment, Status
 from ..domain.clock import days
 from ..domain.errors import DomainError
-from ..domain.ids import new_manage_token, token_hash
 from . import attendance, notify, waitlist_offers
 from .salons import load_salon
 
@@ -79,18 +78,16 @@ def sweep_appointments(repo, now: datetime, base_url: str) -> SweepReport:
 
 
 def _remind(repo, salon, catalog, appt: Appointment, now: datetime, base_url: str) -> str:
-    """The reminder carries a fresh manage link (only hashes are stored, so the first one cannot
-    be re-sent); the appointment moves on to its no-show check."""
+    """The reminder carries a fresh manage link, made when it is sent (only hashes are stored, so
+    the first one cannot be re-sent); the appointment moves on to its no-show check."""
     next_due = schedule.Due("noshow", schedule.noshow_check_at(salon, appt.start, appt.end))
     if appt.status not in (Status.BOOKED, Status.CONFIRMED) or now >= appt.start:
         repo.update_appointment(appt, replace(appt, due=next_due if appt.status is not Status.CANCELLED else None))
         return "reminder not needed"
     client = repo.get_client(salon.id, appt.client_id)
-    token = new_manage_token()
-    reminded = replace(appt, due=next_due, links=(*appt.links, token_hash(token)))
     reminder = notify.message(salon, client, "reminder", now, appointment=appt, start=appt.start,
-                              manage_url=notify.manage_url(base_url, token), **notify.names(catalog, appt))
-    repo.add_link(appt, reminded, token_hash(token), (reminder,))
+                              manage_url=notify.manage_url(base_url), **notify.names(catalog, appt))
+    repo.update_appointment(appt, replace(appt, due=next_due), (reminder,))
     observability.count("RemindersQueued", salon=salon.id)
     return "reminder queued"
 
@@ -99,6 +96,8 @@ def sweep_offers(repo, now: datetime, base_url: str) -> SweepReport:
     salons = _Salons(repo)
 
     def handle(held: Appointment) -> str:
+        if held.due is not None and held.due.kind == "freed":
+            return _offer_freed(repo, salons, held, now, base_url)
         if held.status is not Status.HELD:
             repo.update_appointment(held, replace(held, due=None))
             return "claimed"
@@ -107,3 +106,12 @@ def sweep_offers(repo, now: datetime, base_url: str) -> SweepReport:
         return "offered to the next" if offered else "released"
 
     return _run_lane(repo, "offer", now, handle)
+
+
+def _offer_freed(repo, salons, cancelled: Appointment, now: datetime, base_url: str) -> str:
+    """A cancellation freed this slot: offer it, then take the appointment out of the lane. A run
+    stopped in between offers again, and finds the slot held or the entry already offered."""
+    salon, catalog = salons(cancelled.salon_id)
+    offered = waitlist_offers.offer_freed_slot(repo, salon, catalog, cancelled, now, base_url)
+    repo.update_appointment(cancelled, replace(cancelled, due=None))
+    return "freed slot offered" if offered else "freed slot: nobody to offer it to"

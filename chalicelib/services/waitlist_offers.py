@@ -9,7 +9,7 @@ from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.clock import iso_utc, local_today
 from ..domain.errors import DomainError, IllegalTransition, SlotTaken
-from ..domain.ids import new_id, new_manage_token, token_hash
+from ..domain.ids import new_id
 from ..domain.schedule import Due
 from ..domain.sending_window import next_send_time
 from . import notify
@@ -35,20 +35,18 @@ def offer_freed_slot(repo, salon, catalog, freed: Appointment, now: datetime, ba
         client = repo.get_client(salon.id, entry["client_id"])
         if client is None or client.sms_opt_out or not client.may_book_online(today):
             continue
-        token = new_manage_token()
         hold_until = leaves_at + timedelta(minutes=policy.waitlist_hold_minutes)
         held = Appointment(
             id=new_id(), salon_id=salon.id, service_id=service.id, staff_id=staff.id, client_id=client.id,
             start=freed.start, end=freed.start + timedelta(minutes=service.duration_minutes),
             buffer_minutes=service.buffer_minutes, status=Status.HELD, created_at=now,
-            due=Due("offer_expiry", hold_until), links=(token_hash(token),), waitlist_entry=entry["sk"],
-            price=service.price,
-        )
+            due=Due("offer_expiry", hold_until), waitlist_entry=entry["sk"], price=service.price,
+        )  # the claim link is made when the offer is sent, and lives until the hold ends
         offer = notify.message(salon, client, "waitlist_offer", now, appointment=held, start=held.start,
-                               claim_url=f"{base_url}/claim/{token}", hold_minutes=policy.waitlist_hold_minutes,
+                               claim_url=notify.claim_url(base_url), hold_minutes=policy.waitlist_hold_minutes,
                                service_name=service.name)
         try:
-            repo.create_hold(held, token_hash(token), entry["key"], offer)
+            repo.create_hold(held, entry["key"], offer)
         except SlotTaken:
             return None  # booked by someone else meanwhile, or the entry changed
         observability.count("WaitlistOffers", salon=salon.id)
@@ -58,11 +56,11 @@ def offer_freed_slot(repo, salon, catalog, freed: Appointment, now: datetime, ba
 
 def claim(repo, token: str, now: datetime, base_url: str = "") -> Appointment:
     """The waitlisted client takes the held slot: it becomes their booking, and the claim link
-    becomes its manage link."""
+    becomes its manage link (it then lives as long as a manage link)."""
     from .manage import _find
     from .salons import load_salon
 
-    held, _ = _find(repo, token)
+    held, digest = _find(repo, token, now)
     if held.status is not Status.HELD:
         if held.status in (Status.BOOKED, Status.CONFIRMED) and held.waitlist_entry:
             return held  # claimed already (a second tap)
@@ -74,8 +72,8 @@ def claim(repo, token: str, now: datetime, base_url: str = "") -> Appointment:
     salon, catalog = load_salon(repo, held.salon_id)
     booked = replace(held.claim(), due=schedule.first_due(salon, held.start, held.end, now))
     client = repo.get_client(salon.id, held.client_id)
-    messages = notify.booking_confirmation(salon, catalog, client, booked, token, base_url, now) if client else ()
-    repo.update_appointment(held, booked, messages)
+    messages = notify.booking_confirmation(salon, catalog, client, booked, base_url, now) if client else ()
+    repo.add_link(held, booked, digest, messages)  # the claim link rewritten with a manage link's life
     repo.set_waitlist_status(salon.id, held.waitlist_entry, "booked")
     observability.count("WaitlistFills", salon=salon.id)
     return booked

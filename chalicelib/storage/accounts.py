@@ -13,8 +13,13 @@ from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.ids import new_id
 from . import keys, table
 from .models import Item
+from .transaction import Transaction
 
 TTL_SLACK = timedelta(days=1)  # DynamoDB deletes expired items late; readers check the time themselves
+
+
+class _Changed(Exception):
+    """A condition of a password change failed: someone changed the account meanwhile."""
 
 
 class EmailTaken(Exception):
@@ -51,6 +56,17 @@ class Counter:
     failures: int = 0
     last_failure: datetime | None = None
     locked_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A sign-in attempt counted before its password is checked: `count` is its number within the
+    window (None: refused, with `refused_until` the moment attempts are accepted again)."""
+
+    count: int | None
+    refused_until: datetime | None = None
+    at: datetime | None = None  # when it was counted
+    previous_at: datetime | None = None  # the counter's last attempt before this one (None: none)
 
 
 @dataclass(frozen=True)
@@ -164,6 +180,29 @@ class AccountsRepository:
         UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK).update(
             actions=[UserItem.session_generation.add(1)], condition=UserItem.pk.exists())
 
+    def change_own_password(self, email: str, keep_session: str, old_hash: str, old_generation: int,
+                            new_hash: str) -> bool:
+        """Store `new_hash` and end every session of the user but `keep_session` (a session digest),
+        which moves to the new generation in the same transaction. False, with nothing written,
+        when the password, the sessions or the account changed since `old_hash` and
+        `old_generation` were read, or the kept session is gone."""
+        changed = _Changed()
+        tx = Transaction(UserItem._get_connection().connection)
+        tx.update(UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK),
+                  actions=[UserItem.password_hash.set(new_hash), UserItem.session_generation.set(old_generation + 1)],
+                  condition=(UserItem.password_hash == old_hash) & (UserItem.session_generation == old_generation)
+                  & (UserItem.active == True),  # noqa: E712 - a PynamoDB condition, not a comparison
+                  on_fail=lambda _: changed)
+        tx.update(SessionItem(keys.session_pk(keep_session), keys.SESSION_SK),
+                  actions=[SessionItem.generation.set(old_generation + 1)],
+                  condition=(SessionItem.email == normalize_email(email)) & (SessionItem.generation == old_generation),
+                  on_fail=lambda _: changed)
+        try:
+            tx.commit()
+        except _Changed:
+            return False
+        return True
+
     # --- sessions --------------------------------------------------------------------------
     def save_session(self, session: StoredSession) -> None:
         SessionItem(keys.session_pk(session.digest), keys.SESSION_SK, email=session.email,
@@ -184,38 +223,79 @@ class AccountsRepository:
         SessionItem(keys.session_pk(digest), keys.SESSION_SK).delete()
 
     # --- failed-login counters -------------------------------------------------------------
-    def counters(self, subjects: list[tuple[str, str]]) -> dict[tuple[str, str], Counter]:
-        """(scope, digest) -> its counter, in one BatchGetItem; missing subjects are absent."""
-        wanted = {keys.throttle_pk(scope, digest): (scope, digest) for scope, digest in subjects}
-        found = {}
-        for item in ThrottleItem.batch_get([(pk, keys.THROTTLE_SK) for pk in wanted], consistent_read=True):
-            found[wanted[item.pk]] = Counter(int(item.failures), _time(item.last_failure_at),
-                                             _time(item.locked_until))
-        return found
+    def reserve_attempt(self, scope: str, digest: str, now: datetime, limit: int, window: timedelta) -> Reservation:
+        """Count one sign-in attempt BEFORE its password is checked, in one conditional UpdateItem,
+        so parallel guesses cannot all read the same count: of N attempts at once, at most `limit`
+        within a window are granted. The count starts over when the last attempt is older than
+        `window`. Refused while a lock runs or once `limit` attempts are counted in the window."""
+        key = keys.throttle_pk(scope, digest)
+        fresh_after, instant = iso_utc(now - window), iso_utc(now)
+        unlocked = ThrottleItem.locked_until.does_not_exist() | (ThrottleItem.locked_until <= instant)
+        counted = [ThrottleItem.last_failure_at.set(instant), ThrottleItem.expires_at.set(now + window + TTL_SLACK)]
+        for _ in range(4):  # each turn loses only to another attempt that changed the counter meanwhile
+            try:
+                old = _update_returning_old(key, [ThrottleItem.failures.add(1), *counted],
+                                            (ThrottleItem.last_failure_at >= fresh_after)
+                                            & (ThrottleItem.failures < limit) & unlocked)
+                return Reservation(int(old.get("failures", {}).get("N", 0)) + 1, at=now,
+                                   previous_at=_time(old.get("last_failure_at", {}).get("S")))
+            except UpdateError as error:
+                if not _conditional(error):
+                    raise
+            try:  # missing or stale: start over at one
+                old = _update_returning_old(key, [ThrottleItem.failures.set(1), *counted],
+                                            (ThrottleItem.last_failure_at.does_not_exist()
+                                             | (ThrottleItem.last_failure_at < fresh_after)) & unlocked)
+                return Reservation(1, at=now, previous_at=_time(old.get("last_failure_at", {}).get("S")))
+            except UpdateError as error:
+                if not _conditional(error):
+                    raise
+            counter = self._counter(scope, digest)
+            if counter is None:
+                continue  # cleared meanwhile
+            if counter.locked_until is not None and counter.locked_until > now:
+                return Reservation(None, counter.locked_until)
+            if counter.last_failure is not None and counter.last_failure >= now - window and counter.failures >= limit:
+                return Reservation(None, counter.last_failure + window)  # the limit's attempts are still out
+        return Reservation(None, now + window)  # contended throughout: refuse rather than count nothing
 
-    def add_failure(self, scope: str, digest: str, now: datetime, window: timedelta) -> int:
-        """Count one failure; the count starts over when the last failure is older than `window`.
-        Returns the count including this failure."""
+    def release_attempt(self, scope: str, digest: str, reservation: Reservation) -> None:
+        """Uncount a reserved attempt whose password was right, and put the window back where it
+        was (unless a later attempt moved it), so right passwords never keep old failures alive."""
         item = ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK)
-        expires = now + window + TTL_SLACK
+        restore = (ThrottleItem.last_failure_at.set(iso_utc(reservation.previous_at)) if reservation.previous_at
+                   else ThrottleItem.last_failure_at.remove())
+        for actions, condition in (
+                ([ThrottleItem.failures.add(-1), restore],
+                 (ThrottleItem.failures > 0) & (ThrottleItem.last_failure_at == iso_utc(reservation.at))),
+                ([ThrottleItem.failures.add(-1)], ThrottleItem.failures > 0)):
+            try:
+                item.update(actions=actions, condition=condition)
+                return
+            except UpdateError as error:
+                if not _conditional(error):
+                    raise
+
+    def _counter(self, scope: str, digest: str) -> Counter | None:
         try:
-            item.update(actions=[ThrottleItem.failures.add(1), ThrottleItem.last_failure_at.set(iso_utc(now)),
-                                 ThrottleItem.expires_at.set(expires)],
-                        condition=ThrottleItem.last_failure_at >= iso_utc(now - window))
-            return int(item.failures)
+            item = ThrottleItem.get(keys.throttle_pk(scope, digest), keys.THROTTLE_SK, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return Counter(int(item.failures), _time(item.last_failure_at), _time(item.locked_until))
+
+    def lock(self, scope: str, digest: str, until: datetime, limit: int) -> bool:
+        """Refuse this subject until `until` if it still counts `limit` attempts (attempts given
+        back meanwhile may have brought it below); the count starts from zero afterwards."""
+        try:
+            ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).update(
+                actions=[ThrottleItem.locked_until.set(iso_utc(until)), ThrottleItem.failures.set(0),
+                         ThrottleItem.expires_at.set(until + TTL_SLACK)],
+                condition=ThrottleItem.failures >= limit)
+            return True
         except UpdateError as error:
             if not _conditional(error):
                 raise
-        # Missing or stale: start over at one (an update, so a running lock is kept).
-        item.update(actions=[ThrottleItem.failures.set(1), ThrottleItem.last_failure_at.set(iso_utc(now)),
-                             ThrottleItem.expires_at.set(expires)])
-        return 1
-
-    def lock(self, scope: str, digest: str, until: datetime) -> None:
-        """Refuse this subject until `until`; the failures count again from zero afterwards."""
-        ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).update(
-            actions=[ThrottleItem.locked_until.set(iso_utc(until)), ThrottleItem.failures.set(0),
-                     ThrottleItem.expires_at.set(until + TTL_SLACK)])
+            return False
 
     def clear_counter(self, scope: str, digest: str) -> None:
         ThrottleItem(keys.throttle_pk(scope, digest), keys.THROTTLE_SK).delete()
@@ -245,6 +325,13 @@ class AccountsRepository:
             if len(entries) == limit:
                 break
         return entries
+
+
+def _update_returning_old(key: str, actions: list, condition) -> dict:
+    """An UpdateItem of a throttle counter that answers the attributes as they were before it."""
+    data = ThrottleItem._get_connection().update_item(key, range_key=keys.THROTTLE_SK, actions=actions,
+                                                      condition=condition, return_values="ALL_OLD")
+    return data.get("Attributes") or {}
 
 
 def _user(item: UserItem) -> User:

@@ -81,3 +81,18 @@ class AgendaStore:
         tx.save(FeedItem(keys.feed_pk(token_digest), keys.FEED_SK, salon_id=salon_id, staff_id=staff_id,
                          created_at=iso_utc(now)), condition=FeedItem.pk.does_not_exist())
         tx.commit()
+
+    def end_feed(self, salon_id: str, staff_id: str) -> bool:
+        """The staff member's feed stops for good: its item and the pointer go in one transaction
+        (only a new rotation makes a link again). False when there was no feed."""
+        pointer_key = (keys.salon_feeds_pk(salon_id), keys.feed_staff_sk(staff_id))
+        try:
+            current = FeedPointerItem.get(*pointer_key, consistent_read=True).digest
+        except DoesNotExist:
+            return False
+        tx = self._transaction()
+        tx.delete(FeedPointerItem(*pointer_key), condition=FeedPointerItem.digest == current,
+                  on_fail=_rotated_meanwhile)
+        tx.delete(FeedItem(keys.feed_pk(current), keys.FEED_SK))
+        tx.commit()
+        return True

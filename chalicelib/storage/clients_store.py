@@ -140,7 +140,8 @@ class ClientsStore:
                          actions=[WaitlistItem.status.set("closed")], condition=WaitlistItem.status == "waiting")
         if client.phone:
             _quietly(DeleteError, RouteItem(keys.route_pk(client.phone), keys.ROUTE_SK).delete,
-                     condition=RouteItem.salon_id == salon_id)
+                     condition=RouteItem.salon_id == salon_id)  # a legacy item, if it points here
+            RouteItem(keys.route_pk(client.phone), keys.route_sk(salon_id)).delete()
         tx = self._transaction()
         if client.phone:
             tx.delete(PhoneItem(pk, keys.phone_sk(client.phone)),

@@ -110,6 +110,11 @@ def sms_count_sk(day: date, e164: str | None = None) -> str:
     return f"SMSCOUNT#{day.isoformat()}" + (f"#{e164}" if e164 else "")
 
 
+def sms_public_count_sk(day: date, e164: str | None = None) -> str:
+    """The share of a day's texts that public actions caused (confirmations), salon or phone."""
+    return sms_count_sk(day, e164) + "#public"
+
+
 def clients_pk(salon_id: str) -> str:
     """GSI1 partition of a salon's clients, sorted by folded name (search by name prefix)."""
     return f"SALON#{salon_id}#CLIENTS"
@@ -125,8 +130,14 @@ def client_message_sk(created: datetime, message_id: str) -> str:
 
 
 def route_pk(e164: str) -> str:
-    """Which salon last wrote to this phone: inbound replies are matched there."""
+    """The salons that wrote to this phone (one item each): inbound replies are matched there."""
     return f"ROUTE#{e164}"
+
+
+def route_sk(salon_id: str) -> str:
+    """One salon's texts to the phone: when it last wrote, the question it left open. (Items
+    with the legacy sort key ROUTE_SK held only "the salon that wrote last".)"""
+    return f"SALON#{salon_id}"
 
 
 # --- accounts (owner side) ---
@@ -229,3 +240,38 @@ def report_sk(month: str, staff_id: str | None = None) -> str:
 
 def report_bound(month: str) -> str:
     return f"MONTH#{month}"
+# --- rate limits (public side) ---
+RATE_PREFIX = "RATE#"
+
+
+def rate_pk(action: str, scope: str, subject_digest: str) -> str:
+    """One subject's counters for one action: `RATE#write#address#<digest>`."""
+    return f"RATE#{action}#{scope}#{subject_digest}"
+
+
+def rate_sk(window_seconds: int, window_start: datetime) -> str:
+    """One window of one length (a minute and an hour can start at the same instant)."""
+    return f"RATE#{window_seconds}#{iso_utc(window_start)}"
+
+
+# --- the client's area ---
+SIGN_IN_SK = "CODE"
+CLIENT_SESSION_SK = "CLIENT_SESSION"
+
+
+def sign_in_pk(salon_id: str, e164: str) -> str:
+    """The one-time sign-in code of a phone at a salon (one item: one active code per phone)."""
+    return f"SIGNIN#{salon_id}#{e164}"
+
+
+def client_session_pk(session_digest: str) -> str:
+    return f"CLIENT_SESSION#{session_digest}"
+
+
+def client_sessions_pk(salon_id: str, client_id: str) -> str:
+    """GSI1: a client's open sessions, so "sign out everywhere" finds them all."""
+    return f"SALON#{salon_id}#CLIENT#{client_id}#SESSIONS"
+
+
+def client_session_sk(issued: datetime, session_digest: str) -> str:
+    return f"SESSION#{iso_utc(issued)}#{session_digest}"

@@ -6,7 +6,7 @@ from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff, TimeOff
 from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
-from ..domain.outbox import MessageStatus, OutboxMessage
+from ..domain.outbox import MessageStatus, OutboxMessage, without_tokens
 from ..domain.policy import Ladder, Policy
 from ..domain.records import RecordField
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
@@ -177,7 +177,7 @@ def client_from_item(item: ClientItem) -> Client:
 
 def appointment_to_item(appt: Appointment) -> AppointmentItem:
     due = appt.due
-    lane = "offer" if due and due.kind == "offer_expiry" else "appt"
+    lane = "offer" if due and due.kind in ("offer_expiry", "freed") else "appt"
     return AppointmentItem(
         keys.salon_pk(appt.salon_id), keys.appointment_sk(appt.start, appt.id),
         gsi1pk=keys.client_history_pk(appt.salon_id, appt.client_id),
@@ -229,7 +229,8 @@ def message_to_item(message: OutboxMessage) -> MessageItem:
 def message_from_item(item: MessageItem) -> OutboxMessage:
     return OutboxMessage(
         id=item.message_id, salon_id=item.salon_id, kind=item.kind_of_message, phone=item.phone, locale=item.locale,
-        body=item.body, not_before=parse_iso_utc(item.not_before), created_at=parse_iso_utc(item.created_at),
+        body=without_tokens(item.body), not_before=parse_iso_utc(item.not_before),
+        created_at=parse_iso_utc(item.created_at),
         status=MessageStatus(item.status), client_id=item.client_id, appointment_id=item.appointment_id,
         appointment_start=_instant(item.appointment_start), attempts=int(item.attempts),
         provider_message_id=item.provider_message_id, reason=item.reason, sent_at=_instant(item.sent_at),

@@ -114,6 +114,8 @@ class ClientItem(Item, discriminator="client"):
     erased_at = UnicodeAttribute(null=True)  # set by erasure; the item then leaves the name index
     last_record = UnicodeAttribute(null=True)  # the latest treatment record's summary (the agenda shows it)
     last_record_at = UnicodeAttribute(null=True)
+    marketing_consent = BooleanAttribute(null=True)  # the client's area: offers and news (absent: no)
+    erasure_requested_at = UnicodeAttribute(null=True)  # the client's area: "delete my data", for the salon
 
 
 class PhoneItem(Item, discriminator="phone"):
@@ -153,6 +155,9 @@ class LockItem(Item, discriminator="lock"):
 class TokenItem(Item, discriminator="token"):
     salon_id = UnicodeAttribute()
     appointment_sk = UnicodeAttribute()
+    # The appointment's client (never changes): a cancel reads appointment and client in one
+    # BatchGetItem. Absent on links written before it was added.
+    client_id = UnicodeAttribute(null=True)
 
 
 class IdempotencyItem(Item, discriminator="idempotency"):
@@ -205,6 +210,26 @@ class InboxItem(Item, discriminator="inbound"):
     handled_as = UnicodeAttribute()  # confirm | cancel | stop | start | inbox
 
 
+class SignInCodeItem(Item, discriminator="sign_in_code"):
+    """A phone's one-time code at a salon; the hourly count of codes lives here too."""
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute(null=True)  # None: an unknown phone (nothing is sent)
+    code_digest = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    code_expires = UnicodeAttribute()
+    tries = NumberAttribute(default=0)
+    window_start = UnicodeAttribute()
+    window_count = NumberAttribute(default=0)
+
+
+class ClientSessionItem(Item, discriminator="client_session"):
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    session_expires = UnicodeAttribute()
+
+
 class CursorItem(Item, discriminator="cursor"):
     day = UnicodeAttribute()  # the first UTC day a sweep lane still has to read
 
@@ -213,8 +238,16 @@ class CounterItem(Item, discriminator="sms_count"):
     count = NumberAttribute(default=0)
 
 
+class RateCounterItem(Item, discriminator="rate_count"):
+    count = NumberAttribute(default=0)
+
+
 class RouteItem(Item, discriminator="route"):
     salon_id = UnicodeAttribute()
+    sent_at = UnicodeAttribute(null=True)  # absent on legacy items (sort key ROUTE)
+    appointment_id = UnicodeAttribute(null=True)  # the open question: which appointment, until when
+    appointment_start = UnicodeAttribute(null=True)
+    question_until = UnicodeAttribute(null=True)
 
 
 def _all_models(base=Item):

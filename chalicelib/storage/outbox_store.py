@@ -3,13 +3,14 @@ from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from ..domain.clock import iso_utc
+from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.outbox import MessageStatus, OutboxMessage
+from ..domain.replies import REPLY_WINDOW, ReplyRoute
 from . import keys, mapping
-from .models import CounterItem, InboxItem, Item, MessageItem, RouteItem
+from .models import SCHEMA_VERSION, CounterItem, InboxItem, Item, MessageItem, RouteItem
 from .reports_store import counter_update
 
-ROUTE_TTL = timedelta(days=120)
+ROUTE_TTL = REPLY_WINDOW + timedelta(days=1)  # the clock decides; DynamoDB's TTL cleans up
 COUNTER_TTL = timedelta(days=3)
 
 
@@ -66,13 +67,18 @@ class OutboxStore:
 
     # --- quotas: stop SMS pumping ---------------------------------------------------------
     def consume_sms_quota(self, salon_id: str, phone: str, day: date, phone_cap: int, salon_cap: int,
-                          now: datetime) -> bool:
-        """Count one message against the phone's and the salon's daily caps; False when either
-        is used up (nothing is counted then)."""
+                          now: datetime, public_caps: tuple[int, int] | None = None) -> bool:
+        """Count one message against the phone's and the salon's daily caps, and for a text a public
+        action caused (`public_caps`: phone, salon) against that share of them too; False when one
+        is used up (nothing is counted then). One transaction."""
         salon_pk = keys.salon_pk(salon_id)
         expires = now + COUNTER_TTL
         tx = self._transaction()
-        for sk, cap in ((keys.sms_count_sk(day, phone), phone_cap), (keys.sms_count_sk(day), salon_cap)):
+        counters = [(keys.sms_count_sk(day, phone), phone_cap), (keys.sms_count_sk(day), salon_cap)]
+        if public_caps is not None:
+            counters += [(keys.sms_public_count_sk(day, phone), public_caps[0]),
+                         (keys.sms_public_count_sk(day), public_caps[1])]
+        for sk, cap in counters:
             tx.update(CounterItem(salon_pk, sk),
                       actions=[CounterItem.count.add(1), CounterItem.kind.set(CounterItem),
                                CounterItem.expires_at.set(expires)],
@@ -86,14 +92,25 @@ class OutboxStore:
             return False
 
     # --- replies ----------------------------------------------------------------------------
-    def set_route(self, phone: str, salon_id: str, now: datetime) -> None:
-        RouteItem(keys.route_pk(phone), keys.ROUTE_SK, salon_id=salon_id, expires_at=now + ROUTE_TTL).save()
+    def set_route(self, phone: str, salon_id: str, now: datetime,
+                  question: tuple[str, datetime, datetime] | None = None) -> None:
+        """`salon_id` wrote to `phone` now; `question`: (appointment id, its start, open until) when
+        the text asks for 1/2. A text that asks nothing leaves the salon's open question as it is."""
+        actions = [RouteItem.kind.set(RouteItem), RouteItem.schema_version.set(SCHEMA_VERSION),
+                   RouteItem.salon_id.set(salon_id), RouteItem.sent_at.set(iso_utc(now)),
+                   RouteItem.expires_at.set(max(now + ROUTE_TTL, question[2] if question else now))]
+        if question is not None:
+            appointment_id, start, until = question
+            actions += [RouteItem.appointment_id.set(appointment_id), RouteItem.appointment_start.set(iso_utc(start)),
+                        RouteItem.question_until.set(iso_utc(until))]
+        RouteItem(keys.route_pk(phone), keys.route_sk(salon_id)).update(actions=actions)
 
-    def route_for(self, phone: str) -> str | None:
-        try:
-            return RouteItem.get(keys.route_pk(phone), keys.ROUTE_SK).salon_id
-        except DoesNotExist:
-            return None
+    def reply_routes(self, phone: str) -> list[ReplyRoute]:
+        """Every salon that wrote to `phone` (within the items' TTL; legacy items are skipped)."""
+        return [ReplyRoute(item.salon_id, parse_iso_utc(item.sent_at), item.appointment_id,
+                           parse_iso_utc(item.appointment_start) if item.appointment_start else None,
+                           parse_iso_utc(item.question_until) if item.question_until else None)
+                for item in RouteItem.query(keys.route_pk(phone), consistent_read=True) if item.sent_at]
 
     def add_inbound(self, salon_id: str, message_id: str, phone: str, client_id: str | None, body: str,
                     handled_as: str, now: datetime) -> None:

@@ -34,6 +34,7 @@ from .models import (
     WaitlistItem,
 )
 from .outbox_store import OutboxStore
+from .rate_store import RateStore, add_charges
 from .records_store import RecordsStore
 from .reports_store import ReportsStore
 from .settings_store import SettingsStore
@@ -41,8 +42,12 @@ from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
 LOCK_TTL = timedelta(days=2)  # a lock outlives its block by this, then DynamoDB drops it
-TOKEN_TTL = timedelta(days=90)  # a manage link works until 90 days after the appointment
+TOKEN_TTL = timedelta(days=30)  # a manage link works until 30 days after the appointment ends
 WAITLIST_TTL = timedelta(days=30)
+
+
+def manage_link_expiry(appt: Appointment) -> datetime:
+    return appt.end + TOKEN_TTL
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,20 @@ def _changed(reason) -> IllegalTransition:
     return IllegalTransition("This appointment was changed a moment ago. Reload it and try again.", "booking_changed")
 
 
+def _waitlist_entry(item: WaitlistItem) -> WaitlistEntry:
+    return WaitlistEntry(id=item.entry_id, salon_id=item.salon_id, service_id=item.service_id, staff_id=item.staff_id,
+                         client_id=item.client_id, first_day=date.fromisoformat(item.first_day),
+                         last_day=date.fromisoformat(item.last_day))
+
+
 def _replay(reason) -> IdempotentReplay:
     item = IdempotencyItem.from_raw_data(reason.raw_item)
     appointment = mapping.appointment_from_item(AppointmentItem.from_raw_data(item.response["appointment"]))
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, RecordsStore, ReportsStore):
+class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsStore, RateStore, RecordsStore,
+                 ReportsStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py; the
     owner side's reads and writes in agenda_store.py, clients_store.py and settings_store.py."""
 
@@ -162,20 +174,59 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         query = AppointmentItem.query(keys.salon_pk(salon_id), AppointmentItem.sk.between(lower, upper))
         return [mapping.appointment_from_item(item) for item in query]
 
-    def appointment_for_token(self, token_digest: str) -> Appointment | None:
+    def appointment_for_token(self, token_digest: str, now: datetime) -> Appointment | None:
+        """The appointment behind a link that has not expired (None: unknown or expired alike)."""
+        found = self.booking_for_token(token_digest, now, with_client=False)
+        return found[0] if found else None
+
+    def booking_for_token(self, token_digest: str, now: datetime,
+                          with_client: bool = True) -> tuple[Appointment, Client | None] | None:
+        """The appointment behind a live link and, with `with_client`, its client file: one GetItem
+        of the link, then one BatchGetItem of appointment and client (both consistent). A link
+        written before it carried the client id costs a GetItem more."""
+        token = self._live_token(token_digest, now)
+        if token is None:
+            return None
+        wanted = [(keys.salon_pk(token.salon_id), token.appointment_sk)]
+        if with_client and token.client_id:
+            wanted.append((keys.salon_pk(token.salon_id), keys.client_sk(token.client_id)))
+        if len(wanted) == 1:
+            try:
+                found = [AppointmentItem.get(*wanted[0], consistent_read=True)]
+            except DoesNotExist:
+                return None
+        else:
+            found = list(Item.batch_get(wanted, consistent_read=True))
+        appointment = next((mapping.appointment_from_item(i) for i in found if isinstance(i, AppointmentItem)), None)
+        if appointment is None:
+            return None
+        client = next((mapping.client_from_item(i) for i in found if isinstance(i, ClientItem)), None)
+        if with_client and client is None:
+            client = self.get_client(appointment.salon_id, appointment.client_id)
+        return appointment, client
+
+    @staticmethod
+    def _live_token(token_digest: str, now: datetime) -> TokenItem | None:
+        """Expiry is compared with the clock: DynamoDB's TTL only cleans up, days later."""
         try:
             token = TokenItem.get(keys.token_pk(token_digest), keys.TOKEN_SK, consistent_read=True)
-            item = AppointmentItem.get(keys.salon_pk(token.salon_id), token.appointment_sk, consistent_read=True)
         except DoesNotExist:
             return None
-        return mapping.appointment_from_item(item)
+        if token.expires_at is not None and token.expires_at <= now:
+            return None
+        return token
 
     def create_booking(self, appt: Appointment, token_digest: str, client: Client, client_is_new: bool,
                        today: date, now: datetime, idempotency: IdempotencyRecord | None = None,
-                       messages: tuple[OutboxMessage, ...] = (), check_access: bool = True) -> None:
-        """One transaction: appointment, manage token, one lock per block, the client and the
-        idempotency record. Raises IdempotentReplay, BookingRestricted, PhoneTaken or SlotTaken."""
+                       messages: tuple[OutboxMessage, ...] = (), check_access: bool = True,
+                       rate_charges: tuple = ()) -> None:
+        """One transaction: appointment, manage token, one lock per block, the client, the
+        idempotency record and the rate-limit counters (domain/rate_limits.py). Raises
+        IdempotentReplay, BookingRestricted, RateLimited, PhoneTaken or SlotTaken."""
         tx = self._transaction()
+        # A retry of a booking that went through is answered (replay wins); a full counter
+        # refuses before a taken slot is reported.
+        add_charges(tx, rate_charges, priority=1)
         if idempotency is not None:
             tx.save(IdempotencyItem(keys.idempotency_pk(appt.salon_id, idempotency.key_digest), keys.IDEMPOTENCY_SK,
                                     request_hash=idempotency.request_hash,
@@ -203,10 +254,12 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def cancel(self, before: Appointment, after: Appointment, count_late: bool, fee: Decimal | None = None,
-               messages: tuple[OutboxMessage, ...] = ()) -> None:
+               messages: tuple[OutboxMessage, ...] = (), rate_charges: tuple = ()) -> None:
         """Cancel and free the chair in one transaction: the locks go with the status change,
-        the appointment leaves the due index, a late cancel is counted (with its fee)."""
+        the appointment leaves the due index, a late cancel is counted (with its fee), and so are
+        the public side's rate limits (a full counter: RateLimited)."""
         tx = self._transaction()
+        add_charges(tx, rate_charges, priority=1)
         tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.status == before.status.value,
                 on_fail=_changed)
         self._delete_locks(tx, before, block_starts(before.start, before.occupied_until))
@@ -221,28 +274,32 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
         tx.commit()
 
     def add_link(self, before: Appointment, after: Appointment, token_digest: str,
-                 messages: tuple[OutboxMessage, ...] = ()) -> None:
-        """A new manage link for an appointment (e.g. in its reminder), with what it causes."""
+                 messages: tuple[OutboxMessage, ...] = (), expires_at: datetime | None = None) -> None:
+        """A link to an appointment (made as a text leaves, or a claim link becoming a manage
+        link), with what it causes; by default it lives as a manage link does."""
         tx = self._transaction()
         tx.save(mapping.appointment_to_item(after), condition=unchanged(before), on_fail=_changed)
-        tx.save(self._token_item(after, token_digest))
+        tx.save(self._token_item(after, token_digest, expires_at))
         self._add_messages(tx, messages)
+        self.add_report_counters(tx, before, after)  # a claimed hold becomes a booking here
         tx.commit()
 
-    def reschedule(self, before: Appointment, after: Appointment, token_digest: str,
-                   messages: tuple[OutboxMessage, ...] = ()) -> None:
+    def reschedule(self, before: Appointment, after: Appointment, token_digest: str | None,
+                   messages: tuple[OutboxMessage, ...] = (), rate_charges: tuple = ()) -> None:
         """Lock the new blocks and release the old ones in one transaction: the client holds
-        one of the two slots at every moment, never neither and never both."""
+        one of the two slots at every moment, never neither and never both. `rate_charges`: the
+        public side's rate limits, counted with the move (a full counter: RateLimited)."""
         old = {(before.staff_id, b) for b in block_starts(before.start, before.occupied_until)}
         new = {(after.staff_id, b) for b in block_starts(after.start, after.occupied_until)}
         unchanged = AppointmentItem.status == before.status.value
         tx = self._transaction()
+        add_charges(tx, rate_charges, priority=2)  # above a taken slot (0) and a changed appointment (1)
         if before.start == after.start:  # same key (another specialist): overwrite in place
             tx.save(mapping.appointment_to_item(after), condition=unchanged, on_fail=_changed, priority=1)
         else:
             tx.delete(mapping.appointment_to_item(before), condition=unchanged, on_fail=_changed, priority=1)
             tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.pk.does_not_exist())
-            for digest in set(after.links) | {token_digest}:
+            for digest in set(after.links) | ({token_digest} if token_digest else set()):
                 tx.save(self._token_item(after, digest))
         self._put_locks(tx, after, sorted(b for _, b in new - old))
         self._delete_locks(tx, before, sorted(b for _, b in old - new))
@@ -259,6 +316,47 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
                      expires_at=datetime.combine(entry.last_day, time.min, UTC) + WAITLIST_TTL,
                      ).save(condition=WaitlistItem.pk.does_not_exist())
 
+    def waiting_entries_of_client(self, salon_id: str, client_id: str, today: date,
+                                  lookback_days: int) -> list[WaitlistEntry]:
+        """The client's entries still waiting (or offered) on `today` or later. An entry starts at
+        most the horizon after the day it was made, so one Query from `today - lookback` finds them."""
+        query = WaitlistItem.query(
+            keys.salon_pk(salon_id), WaitlistItem.sk.between(keys.waitlist_bound(today - timedelta(days=lookback_days)),
+                                                             keys.WAITLIST_PREFIX + "~"),
+            filter_condition=(WaitlistItem.client_id == client_id) & WaitlistItem.status.is_in("waiting", "offered")
+            & (WaitlistItem.last_day >= today.isoformat()), consistent_read=True)
+        return [_waitlist_entry(item) for item in query]
+
+    def widen_waitlist_entry(self, before: WaitlistEntry, after: WaitlistEntry, now: datetime) -> bool:
+        """Give an entry the days (and staff) of `after`, keeping its id, status and offers. The
+        first day is in the key: a new first day moves the item (Delete + Put in one transaction).
+        False when the entry changed or left meanwhile."""
+        try:
+            item = WaitlistItem.get(keys.salon_pk(before.salon_id), keys.waitlist_sk(before.first_day, before.id),
+                                    consistent_read=True)
+        except DoesNotExist:
+            return False
+        if (item.first_day, item.last_day, item.staff_id) != (before.first_day.isoformat(),
+                                                              before.last_day.isoformat(), before.staff_id):
+            return False
+        moved = WaitlistItem.from_raw_data(item.serialize())
+        moved.sk = keys.waitlist_sk(after.first_day, after.id)
+        moved.first_day, moved.last_day, moved.staff_id = after.first_day.isoformat(), after.last_day.isoformat(), \
+            after.staff_id
+        moved.expires_at = datetime.combine(after.last_day, time.min, UTC) + WAITLIST_TTL
+        unchanged_item = WaitlistItem.last_day == item.last_day
+        tx = self._transaction()
+        if moved.sk != item.sk:
+            tx.delete(item, condition=unchanged_item, on_fail=_changed)
+            tx.save(moved, condition=WaitlistItem.pk.does_not_exist())
+        else:
+            tx.save(moved, condition=unchanged_item, on_fail=_changed)
+        try:
+            tx.commit()
+        except IllegalTransition:
+            return False
+        return True
+
     # --- helpers -------------------------------------------------------------------------
     @staticmethod
     def _add_new_client(tx: Transaction, salon_id: str, client: Client, now: datetime) -> None:
@@ -272,9 +370,12 @@ class Repository(OutboxStore, SweepStore, AgendaStore, ClientsStore, SettingsSto
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
 
     @staticmethod
-    def _token_item(appt: Appointment, token_digest: str) -> TokenItem:
+    def _token_item(appt: Appointment, token_digest: str, expires_at: datetime | None = None) -> TokenItem:
+        """A link to `appt`; by default a manage link, live until TOKEN_TTL after the end (a
+        claim link passes its hold's end)."""
         return TokenItem(keys.token_pk(token_digest), keys.TOKEN_SK, salon_id=appt.salon_id,
-                         appointment_sk=keys.appointment_sk(appt.start, appt.id), expires_at=appt.end + TOKEN_TTL)
+                         appointment_sk=keys.appointment_sk(appt.start, appt.id), client_id=appt.client_id,
+                         expires_at=expires_at or manage_link_expiry(appt))
 
     @staticmethod
     def _put_locks(tx: Transaction, appt: Appointment, starts) -> None:

@@ -122,15 +122,13 @@ class SweepStore:
                                     keys.waitlist_bound(day) + "~"))
         return [_entry(i) for i in query if i.status == "waiting" and date.fromisoformat(i.last_day) >= day]
 
-    def create_hold(self, appt: Appointment, token_digest: str, entry_key: tuple[str, str],
-                    message: OutboxMessage) -> None:
-        """Offer a freed slot: a `held` appointment with its locks, its claim link, the entry
-        marked offered and the SMS, in one transaction."""
+    def create_hold(self, appt: Appointment, entry_key: tuple[str, str], message: OutboxMessage) -> None:
+        """Offer a freed slot: a `held` appointment with its locks, the entry marked offered and
+        the SMS, in one transaction (the claim link is made when the SMS is sent)."""
         from .repository import _slot_taken
 
         tx = self._transaction()
         tx.save(mapping.appointment_to_item(appt), condition=AppointmentItem.pk.does_not_exist())
-        tx.save(self._token_item(appt, token_digest))
         self._put_locks(tx, appt, block_starts(appt.start, appt.occupied_until))
         tx.update(WaitlistItem(*entry_key), actions=[WaitlistItem.status.set("offered"), WaitlistItem.offers.add(1)],
                   condition=WaitlistItem.status == "waiting", on_fail=_slot_taken)

@@ -6,7 +6,11 @@ booking: idempotent replay, then restriction, then a taken slot). A TransactionC
 transactions touching the same item at the same moment) is retried with jittered backoff, so
 the loser sees the winner's committed state and fails on its condition instead; if contention
 outlasts every retry, the item's `on_conflict` answers (a lock: the slot is being taken).
+An operation marked `droppable` (a rate-limit counter) never makes the write wait or fail for
+contention: when only droppable items are still contended after every retry, they are left out
+and the rest is tried again (a burst is never refused because its own counters are busy).
 """
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -18,6 +22,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import IllegalTransition
 
+log = logging.getLogger(__name__)
 ATTEMPTS = 6
 # PynamoDB sends condition checks, deletes, puts, then updates; cancellation reasons follow that order.
 _SENT_ORDER = {"condition_check": -1, "delete": 0, "save": 1, "update": 2}
@@ -31,6 +36,7 @@ class _Op:
     on_fail: Callable | None
     priority: int
     on_conflict: Callable | None = None
+    droppable: bool = False
 
 
 @dataclass
@@ -44,8 +50,9 @@ class Transaction:
             kwargs["return_values"] = "ALL_OLD"
         self.ops.append(_Op("save", model, kwargs, on_fail, priority, on_conflict))
 
-    def update(self, model, actions, condition=None, on_fail=None, priority=0):
-        self.ops.append(_Op("update", model, {"actions": actions, "condition": condition}, on_fail, priority))
+    def update(self, model, actions, condition=None, on_fail=None, priority=0, droppable=False):
+        self.ops.append(_Op("update", model, {"actions": actions, "condition": condition}, on_fail, priority,
+                            droppable=droppable))
 
     def delete(self, model, condition=None, on_fail=None, priority=0):
         self.ops.append(_Op("delete", model, {"condition": condition}, on_fail, priority))
@@ -57,7 +64,9 @@ class Transaction:
 
     def commit(self) -> None:
         ops = sorted(self.ops, key=lambda op: _SENT_ORDER[op.verb])
-        for attempt in range(ATTEMPTS):
+        attempt = -1
+        while True:
+            attempt += 1
             try:
                 with TransactWrite(connection=self.connection) as tx:
                     for op in ops:
@@ -76,6 +85,12 @@ class Transaction:
                 if not conflicted:
                     raise
                 if attempt == ATTEMPTS - 1:
+                    if all(op.droppable for op in conflicted):
+                        log.warning("rate counters contended after %d attempts: the write goes without them", ATTEMPTS)
+                        ops, attempt = [op for op in ops if not op.droppable], -1
+                        if not ops:
+                            return
+                        continue
                     # Still contended after every retry: someone else is taking these items now.
                     raise _busy(conflicted) from error
                 time.sleep(random.uniform(0.01, 0.03) * 2 ** attempt)

@@ -2,7 +2,7 @@
 and the pages that show a domain error."""
 from urllib.parse import urlencode, urlparse
 
-from ..api.errors import STATUS
+from ..api.errors import STATUS, retry_headers
 from ..api.http import base_url
 from ..domain.errors import DomainError, NotFound
 from ..wiring import config
@@ -27,6 +27,10 @@ class Ctx:
     def manage_url(self, token: str, action: str = "", **params) -> str:
         return self._url(f"/manage/{token}{action}", params)
 
+    def my_url(self, action: str = "", **params) -> str:
+        """The client's area at this salon (`/my/<salon>`)."""
+        return self._url(f"/my/{self.salon.id}{action}", params)
+
     def full_manage_url(self, token: str) -> str:
         return f"{self.base}/manage/{token}"
 
@@ -47,4 +51,11 @@ def error_page(ctx: Ctx, error: DomainError | None, private: bool = True):
     if error is None:
         return ctx.page("error.html", 500, private, error=None)
     template = "not_found.html" if isinstance(error, NotFound) else "error.html"
-    return ctx.page(template, status_of(error), private, error=error)
+    return with_retry_after(ctx.page(template, status_of(error), private, error=error), error)
+
+
+def with_retry_after(response, error: DomainError | None):
+    """A page refusing for a while (429) says when to come back, as the API does."""
+    if error is not None:
+        response.headers.update(retry_headers(error))
+    return response

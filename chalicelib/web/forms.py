@@ -1,13 +1,16 @@
 """Parsing what browsers send: urlencoded bodies, query values, and the booking form's fields.
 
-Nothing here raises on bad input except `fields` (for bodies that are not a form at all): every
-problem is returned as an i18n key, so the page can show it next to the field it concerns.
+Nothing here raises on bad input except `fields` (for bodies that are not a form at all) and the
+date readers for a real date outside the app's calendar (year 1, year 9999: hostile, not mistyped;
+InvalidRequest, a 400 page): every other problem is returned as None or an i18n key, so the page can
+show it next to the field it concerns.
 """
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import parse_qs
 
+from ..domain.clock import check_calendar
 from ..domain.errors import InvalidRequest
 
 MAX_BODY_BYTES = 16 * 1024
@@ -43,9 +46,10 @@ def ident(value: str | None) -> str | None:
 
 def parse_day(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value and len(value) == 10 else None
+        day = date.fromisoformat(value) if value and len(value) == 10 else None
     except ValueError:
         return None
+    return check_calendar(day) if day else None
 
 
 def parse_start(value: str | None) -> datetime | None:
@@ -56,7 +60,7 @@ def parse_start(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace(" ", "+"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    return check_calendar(parsed, "The time") if parsed.tzinfo is not None else None
 
 
 def staff_choice(value: str | None) -> str | None:

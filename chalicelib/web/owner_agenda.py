@@ -3,7 +3,7 @@ appointment's key in URLs, labels and one-line confirmations, and the agenda's l
 from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
-from ..domain.clock import UTC
+from ..domain.clock import UTC, in_calendar
 from .i18n import Formatter, Texts
 
 KEY_FORMAT = "%Y%m%dT%H%M%SZ"  # an appointment's start in its URL: no ':' or '+' to escape
@@ -50,9 +50,10 @@ def parse_start_key(text: str | None) -> datetime | None:
     if not text or len(text) != 16:
         return None
     try:
-        return datetime.strptime(text, KEY_FORMAT).replace(tzinfo=UTC)
+        start = datetime.strptime(text, KEY_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return None
+    return start if in_calendar(start) else None  # no appointment can start there: not found
 
 
 class Links:

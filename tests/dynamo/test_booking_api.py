@@ -151,7 +151,11 @@ def _week():
     ("[]", 400, "invalid_request"),
     ({**booking_body(), "price": 1}, 400, "invalid_request"),
     (booking_body(phone="12345"), 400, "invalid_phone"),
-    (booking_body(phone="x" * 10_000), 400, "invalid_request"),
+    (booking_body(phone="x" * 10_000), 400, "invalid_phone"),
+    (booking_body(phone="12"), 400, "invalid_phone"),  # too short for the schema: still an unusable phone
+    (booking_body(phone=12), 400, "invalid_phone"),
+    (booking_body(start="9999-12-31T23:59:00+14:00"), 400, "invalid_request"),
+    (booking_body(start="0001-01-01T00:00:00-14:00"), 400, "invalid_request"),
     (booking_body(start="2026-02-30T10:00:00+01:00"), 400, "invalid_request"),
     (booking_body(service="nails"), 404, "service_not_found"),
     (booking_body(staff="nobody"), 404, "staff_not_found"),

@@ -1,6 +1,7 @@
 """No double booking under concurrency: parallel HTTP requests through the threaded server
 (what `make run` serves) on DynamoDB Local, the real engine."""
 import random
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -76,3 +77,35 @@ def test_one_client_double_clicking_gets_one_file(live_server, salon_id, repo):
     responses = fire(live_server, salon_id, bodies)
     assert [r.status_code for r in responses] == [201, 201]
     assert repo.client_id_for_phone(salon_id, "+393475550101") is not None
+
+
+BURST = 64
+
+
+def fire_at_once(base: str, salon_id: str, bodies: list[dict]) -> tuple[list[requests.Response], list[Exception]]:
+    """Every client connects at the same moment (a barrier), each on a connection of its own; a
+    refused or reset connection is kept as the exception it raised, not lost in the pool."""
+    barrier = threading.Barrier(len(bodies))
+
+    def one(body: dict):
+        barrier.wait()
+        try:
+            return post_booking(base, salon_id, body)
+        except requests.ConnectionError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        outcomes = list(pool.map(one, bodies))
+    return ([o for o in outcomes if isinstance(o, requests.Response)],
+            [o for o in outcomes if not isinstance(o, requests.Response)])
+
+
+def test_a_burst_of_64_clients_on_one_slot_gets_one_201_and_63_409_with_no_connection_lost(live_server, salon_id):
+    slot = first_free_slot(live_server, salon_id, "color", "giulia")
+    bodies = [{"service_id": "color", "staff_id": "giulia", "start": slot["start"],
+               "client": {"name": f"Client {i}", "phone": unique_phone(i)}} for i in range(BURST)]
+    responses, lost = fire_at_once(live_server, salon_id, bodies)
+    assert lost == []
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * (BURST - 1), statuses
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"slot_taken"}

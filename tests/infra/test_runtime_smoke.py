@@ -13,9 +13,14 @@ def test_the_package_books_texts_and_signs_in_on_the_lambda_python():
     seen = runtime_smoke.run()
     assert runtime_smoke.problems(seen) == []
     assert seen["python"].startswith(template.LAMBDA_RUNTIME.removeprefix("python") + ".")
-    confirmation, acknowledgement = seen["texts_sent"]
-    # The first slot after the salon's hour of notice (10:30 in Rome), in Italian with Babel's dates.
+    # Every Python module the package provides came from the bytecode it ships (none compiled at start).
+    assert "public" in seen["areas_loaded"] and seen["imported_from_source"] == []
+    confirmation, reminder, acknowledgement = seen["texts_sent"]
+    # Booked the evening before: the first slot of Tuesday (09:00 in Rome), in Italian with Babel's dates.
     assert confirmation.startswith("+39******4567: Studio Smoke: appuntamento prenotato per Taglio donna, "
-                                   "martedì 1/12 alle 11:30. Per vederlo, spostarlo o annullarlo: https://book.example/m/")
-    assert acknowledgement == ("+39******4567: Studio Smoke: grazie, il tuo appuntamento di martedì 1/12 alle 11:30 "
+                                   "martedì 1/12 alle 09:00. Per vederlo, spostarlo o annullarlo: https://book.example/m/")
+    # The evening before, the reminder asks the question the client's "1" answers.
+    assert reminder.startswith("+39******4567: Promemoria Studio Smoke: Taglio donna, martedì 1/12 alle 09:00. "
+                               "Rispondi 1 per confermare, 2 per annullare. Dettagli: https://book.example/m/")
+    assert acknowledgement == ("+39******4567: Studio Smoke: grazie, il tuo appuntamento di martedì 1/12 alle 09:00 "
                                "è confermato. A presto!")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.storage import table
-from infra import package, template
+from infra import package, policies, template
 
 ROOT = template.ROOT
 CONFIG = template.chalice_config()
@@ -107,32 +107,58 @@ def test_the_table_is_protected(packaged, stage):
 
 # --- least privilege ----------------------------------------------------------------------------
 
-def policy_file(stage: str) -> dict:
-    return json.loads((ROOT / ".chalice" / CONFIG["stages"][stage]["iam_policy_file"]).read_text())
+def function_config(stage: str, function: str) -> dict:
+    return CONFIG["stages"][stage]["lambda_functions"][function]
+
+
+def policy_file(stage: str, function: str) -> dict:
+    return json.loads((ROOT / ".chalice" / function_config(stage, function)["iam_policy_file"]).read_text())
 
 
 def as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def granted(stage: str, function: str) -> set[str]:
+    return {a for s in policy_file(stage, function)["Statement"] for a in as_list(s["Action"])}
+
+
+FUNCTION_NAMES = [f.name for f in template.app_functions()]
+# What AWS itself needs of a function's role, which the code does not call: its logs, and the
+# dead-letter queue Lambda sends a failed asynchronous event to.
+PLATFORM_ACTIONS = {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage"}
+
+
+def test_the_policy_files_are_what_infra_policies_renders():
+    assert policies.stale() == [], "run .venv/bin/python -m infra.policies"
+
+
 @pytest.mark.parametrize("stage", STAGES)
-def test_every_function_runs_with_the_stage_policy_file(packaged, stage):
-    """autogen_policy is off: the roles chalice generates carry the hand-written file, nothing else."""
+def test_every_function_runs_with_a_role_and_a_policy_file_of_its_own(packaged, stage):
+    """autogen_policy is off: each role chalice generates carries its function's file, nothing else."""
     assert CONFIG["stages"][stage]["autogen_policy"] is False
+    assert "iam_policy_file" not in CONFIG["stages"][stage], "a stage-wide file would be every function's"
     roles = resources_of(packaged[stage], "AWS::IAM::Role")
+    by_function = {template.Function(f.name, f.trigger).logical_id: f.name for f in template.app_functions()}
+    used = []
     for name, function in functions(packaged[stage]).items():
         role = function["Properties"]["Role"]["Fn::GetAtt"][0]
-        policies = roles[role]["Properties"]["Policies"]
-        assert [p["PolicyDocument"] for p in policies] == [policy_file(stage)], name
+        policies_of_role = roles[role]["Properties"]["Policies"]
+        chalice_name = by_function[name]
+        assert function_config(stage, chalice_name)["iam_policy_file"] == policies.file_name(stage, chalice_name)
+        assert [p["PolicyDocument"] for p in policies_of_role] == [policy_file(stage, chalice_name)], name
         assert "ManagedPolicyArns" not in roles[role]["Properties"], name
+        used.append(role)
+    assert len(set(used)) == len(used) == len(FUNCTION_NAMES), "one role per function"
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_the_policy_has_no_wildcard_action_and_touches_only_the_stage_table(stage):
+@pytest.mark.parametrize("function", FUNCTION_NAMES)
+def test_the_policy_has_no_wildcard_action_and_touches_only_the_stage_resources(stage, function):
     env = stage_env(stage)
     table_arn = f"arn:aws:dynamodb:*:*:table/{env['TABLE_NAME']}"
     secret_arn = f"arn:aws:ssm:*:*:parameter/{env['SESSION_SECRET_PARAMETER'].lstrip('/')}"
-    for statement in policy_file(stage)["Statement"]:
+    for statement in policy_file(stage, function)["Statement"]:
         assert statement["Effect"] == "Allow"
         assert "NotAction" not in statement and "NotResource" not in statement
         actions, resources = as_list(statement["Action"]), as_list(statement["Resource"])
@@ -144,39 +170,67 @@ def test_the_policy_has_no_wildcard_action_and_touches_only_the_stage_table(stag
             assert sorted(resources) == sorted([table_arn, f"{table_arn}/index/*"])
         if any(a.startswith("ssm:") for a in actions):
             assert actions == ["ssm:GetParameter"] and resources == [secret_arn]
+        if any(a.startswith("sms-voice:") for a in actions):
+            assert all(r.startswith("arn:aws:sms-voice:") for r in resources), statement
         if any(a.startswith("sqs:") for a in actions):
             assert actions == ["sqs:SendMessage"]
             assert resources == [f"arn:aws:sqs:*:*:{CONFIG['app_name']}-{stage}-dead-letters"]
+        if any(a.startswith("logs:") for a in actions):
+            assert all(f":log-group:/aws/lambda/{CONFIG['app_name']}-{stage}" in r for r in resources)
+            assert any(r.endswith(f"-{function}:*") for r in resources)
 
 
-# What each call in chalicelib needs from IAM: PynamoDB (transactions need the per-item actions;
-# TransactWriteItems itself is not an IAM action) and the SMS and SSM clients.
-CALLS_TO_ACTIONS = {
-    r"\.get\(|\.batch_get\(|TransactGet": "dynamodb:GetItem",
-    r"\.batch_get\(": "dynamodb:BatchGetItem",
-    r"\.query\(": "dynamodb:Query",
-    r"\.save\(": "dynamodb:PutItem",
-    r"\.update\(": "dynamodb:UpdateItem",
-    r"\.delete\(": "dynamodb:DeleteItem",
-    r"\.batch_write\(": "dynamodb:BatchWriteItem",
-    r"\.condition_check\(": "dynamodb:ConditionCheckItem",
-    r"\.scan\(": "dynamodb:Scan",
-    r"\.describe_table\(|\b[A-Z]\w*\.exists\(\)": "dynamodb:DescribeTable",  # Model.exists(), not attr.exists()
-    r"get_parameter\(": "ssm:GetParameter",
-    r"\.publish\(": "sns:Publish",
-    r"check_if_phone_number_is_opted_out": "sns:CheckIfPhoneNumberIsOptedOut",
-    r"send_text_message": "sms-voice:SendTextMessage",
-    r"describe_opted_out_numbers": "sms-voice:DescribeOptedOutNumbers",
-}
+def test_the_code_reading_finds_the_calls_that_matter():
+    """The reading itself (tests/infra/aws_calls.py), on call sites that are known to exist: a
+    transaction's condition check (settings store), texts sent by the dispatcher and, in the API,
+    only by the two routes that send a client's sign-in code, the session secret read only by the
+    API, and a route area the API loads by name."""
+    from tests.infra.aws_calls import program
+
+    code = program()
+    needs = code.needs()
+    assert set(needs) == set(FUNCTION_NAMES)
+    assert code.transaction_methods["check"] == "condition_check"
+    assert "dynamodb:ConditionCheckItem" in needs["api_handler"]
+    sending = ("sns:", "sms-voice:")
+    for function in ("dispatch_outbox", "api_handler"):
+        assert {"sns:Publish", "sms-voice:SendTextMessage"} <= needs[function], function
+    for function in set(FUNCTION_NAMES) - {"dispatch_outbox", "api_handler"}:
+        assert not {a for a in needs[function] if a.startswith(sending)}, function
+    assert {f for f, actions in needs.items() if "ssm:GetParameter" in actions} == {"api_handler"}
+    entries = code.lambda_entries()["api_handler"]
+    reached = code.reachable(entries)
+    assert ("chalicelib.storage.settings_store", "SettingsStore") in reached
+    # The API reaches a sender only through the sign-in code routes: without them, no text.
+    sender = ("chalicelib.wiring", "current_sender")
+    sign_in_routes = {("chalicelib.api.client_pages", "my_send_code"),
+                      ("chalicelib.api.client_api", "request_sign_in_code")}
+    assert {key for key in reached if sender in code.nodes[key].refs} == sign_in_routes
+    without, todo = set(), list(entries)
+    while todo:
+        key = todo.pop()
+        if key not in without and key in code.nodes and key not in sign_in_routes:
+            without.add(key)
+            todo.extend(code.nodes[key].refs)
+    assert ("chalicelib.messaging.sns", "SnsSender") in reached
+    assert ("chalicelib.messaging.sns", "SnsSender") not in without
+    assert not {a for a in code.actions(without) if a.startswith(sending)}
 
 
-def test_the_policy_grants_what_the_code_calls():
-    source = "\n".join(p.read_text() for p in (ROOT / "chalicelib").rglob("*.py"))
-    needed = {action for pattern, action in CALLS_TO_ACTIONS.items() if re.search(pattern, source)}
-    assert {"dynamodb:Query", "dynamodb:PutItem", "sms-voice:SendTextMessage"} <= needed  # the scan works
-    for stage in STAGES:
-        granted = {a for s in policy_file(stage)["Statement"] for a in as_list(s["Action"])}
-        assert needed - granted == set(), f"{stage}: the code calls what the policy does not grant"
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("function", FUNCTION_NAMES)
+def test_each_function_is_granted_what_its_code_can_call_and_nothing_else(stage, function):
+    from tests.infra.aws_calls import program
+
+    needed = program().needs()[function]
+    assert needed - granted(stage, function) == set(), f"{function} calls what its policy does not grant"
+    assert granted(stage, function) - needed - PLATFORM_ACTIONS == set(), f"{function} is granted what it never calls"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_only_the_asynchronous_functions_may_write_to_the_dead_letter_queue(stage):
+    for function in template.app_functions():
+        assert ("sqs:SendMessage" in granted(stage, function.name)) == function.invoked_asynchronously, function
 
 
 # --- configuration --------------------------------------------------------------------------------
@@ -253,6 +307,14 @@ def test_sending_texts_without_a_public_base_url_is_refused(packaged):
     assert not evaluate(applies, {"SmsProvider": "local"})
 
 
+def test_sending_with_end_user_messaging_needs_an_origination_identity(packaged):
+    rule = packaged[STAGES[0]]["Rules"]["EndUserMessagingNeedsAnOriginationIdentity"]
+    applies, holds = rule["RuleCondition"], rule["Assertions"][0]["Assert"]
+    assert evaluate(applies, {"SmsProvider": "eum"}) and not evaluate(holds, {"SmsOriginationIdentity": ""})
+    assert evaluate(holds, {"SmsOriginationIdentity": "pool-0123456789abcdef"})
+    assert not evaluate(applies, {"SmsProvider": "sns"}) and not evaluate(applies, {"SmsProvider": "local"})
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_memory_timeouts_and_runtime(packaged, stage):
     from chalicelib.domain.outbox import LEASE
@@ -268,6 +330,24 @@ def test_memory_timeouts_and_runtime(packaged, stage):
             assert props["MemorySize"] < api["MemorySize"], name
     assert fns["DispatchOutbox"]["Properties"]["Timeout"] < LEASE / timedelta(seconds=1), (
         "a dispatcher must end before the lease of the message it claimed")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_api_stage_is_throttled(packaged, stage):
+    from chalicelib.domain import rate_limits
+
+    sam = packaged[stage]
+    api = sam["Resources"]["RestAPI"]["Properties"]
+    assert api["StageName"] and api["DefinitionBody"]["paths"]  # chalice's own properties survive the merge
+    assert api["MethodSettings"] == [{
+        "ResourcePath": "/*", "HttpMethod": "*",
+        "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"}, "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"}}]
+    rate, burst = (sam["Parameters"][name]["Default"] for name in ("ApiThrottleRate", "ApiThrottleBurst"))
+    assert burst >= 30  # thirty clients racing for one slot pass the gateway and get the app's answer
+    per_address_minute = next(limit.max for limit in rate_limits.PUBLIC_WRITE.limits
+                              if limit.scope == rate_limits.ADDRESS and limit.window == rate_limits.MINUTE)
+    assert rate * 60 > per_address_minute  # the gateway stops floods, not what one address may do
+    assert rate <= 1000 and burst <= 2000  # well under the account's 10,000/s, shared by every API in it
 
 
 def test_the_wheelhouse_targets_the_runtime():
@@ -301,6 +381,43 @@ def test_the_schedules_and_the_sns_subscription_are_in_the_template(packaged, st
         assert fns[logical]["Properties"]["DeadLetterQueue"]["TargetArn"] == {
             "Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
     assert len(app.event_sources) == len(fns) - 1  # and the API
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_inbound_sms_topic_is_encrypted_with_a_key_the_sms_service_may_use(packaged, stage):
+    """Replies carry phone numbers and what clients wrote. The AWS managed SNS key cannot be used
+    (its policy cannot admit End User Messaging), so the topic has a customer managed key."""
+    resources = packaged[stage]["Resources"]
+    topics = [name for name, r in resources_of(packaged[stage], "AWS::SNS::Topic").items() if name != "AlarmTopic"]
+    assert topics
+    for topic in topics:
+        key_ref = resources[topic]["Properties"]["KmsMasterKeyId"]
+        key = resources[key_ref["Ref"]]
+        assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+        statements = {s["Sid"]: s for s in key["Properties"]["KeyPolicy"]["Statement"]}
+        sms = statements["EndUserMessagingPublishes"]
+        assert sms["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+        assert sorted(sms["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+        assert sms["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+        assert "aws:SourceArn" in sms["Condition"]["ArnLike"]
+        admin = statements["AccountAdministers"]
+        assert admin["Principal"] == {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
+        # no other principal may use the key
+        assert {json.dumps(s["Principal"], sort_keys=True) for s in statements.values()} == {
+            json.dumps(admin["Principal"], sort_keys=True), json.dumps(sms["Principal"], sort_keys=True)}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_api_gateways_own_answers_carry_hsts_too(packaged, stage):
+    """A 403 for an unknown path or a throttled 429 never reaches the function's middleware."""
+    from chalicelib.api.transport import HEADER, VALUE
+
+    api = packaged[stage]["Resources"]["RestAPI"]
+    assert api["Type"] == "AWS::Serverless::Api"
+    responses = api["Properties"]["GatewayResponses"]
+    assert set(responses) == {"DEFAULT_4XX", "DEFAULT_5XX"}
+    for response in responses.values():
+        assert response["ResponseParameters"]["Headers"] == {HEADER: f"'{VALUE}'"}
 
 
 def test_the_sms_alarm_watches_the_metric_the_code_writes():

@@ -4,6 +4,7 @@ copy, emails and client address, so counters and sessions never meet."""
 import html
 import io
 import re
+import threading
 import uuid
 from contextlib import redirect_stdout
 from datetime import timedelta
@@ -239,6 +240,98 @@ def test_one_address_trying_many_accounts_is_locked(api, salon_id, clock):
     for _ in range(throttle_limit("address")):
         assert Browser(api).sign_in(new_email("spray"), "password123").status_code == 401
     assert Browser(api).sign_in(victim.email).status_code == 429
+
+
+def test_twenty_parallel_wrong_passwords_get_at_most_five_checks_and_lock_the_account(owner, salon_id, clock):
+    from chalicelib.auth import passwords
+
+    checks, outcomes, guard = [], [], threading.Lock()
+    start = threading.Barrier(20)
+
+    def counting_verify(stored_hash, typed):
+        with guard:
+            checks.append(typed)
+        return passwords.verify(stored_hash, typed)
+
+    def guess(n: int) -> None:
+        start.wait()
+        try:  # 20 addresses: only the account's counter can stop them
+            sessions.sign_in(auth.accounts(), owner.email, f"wrong guess {n}", f"192.0.2.{n + 1}", wiring.now(),
+                             verify=counting_verify)
+            outcome = "signed in"
+        except sessions.LoginLocked:
+            outcome = "locked"
+        except sessions.InvalidCredentials:
+            outcome = "wrong"
+        with guard:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checks) == throttle_limit("account") == 5
+    assert sorted(outcomes) == ["locked"] * 15 + ["wrong"] * 5
+    with pytest.raises(sessions.LoginLocked):  # even the right password, afterwards
+        sessions.sign_in(auth.accounts(), owner.email, PASSWORD, "192.0.2.200", wiring.now(), verify=counting_verify)
+    assert len(checks) == 5
+    actions = [e.action for e in auth.accounts().audit_entries(salon_id)]
+    assert actions.count("login_failed") == 5 and actions.count("login_locked") == 1
+
+
+def test_twenty_simultaneous_wrong_sign_ins_through_the_server_check_five_passwords(live_server, api, owner,
+                                                                                    salon_id, clock):
+    """The same race end to end, through the threaded local server and the login form (one address)."""
+    import requests
+
+    def opened_form():
+        browser = requests.Session()
+        form = browser.get(f"{live_server}/owner/login", timeout=30)
+        assert form.status_code == 200
+        return browser, html.unescape(re.search(r'name="csrf" value="([^"]*)"', form.text).group(1))
+
+    forms = [opened_form() for _ in range(20)]
+    statuses, guard = [], threading.Lock()
+    start = threading.Barrier(len(forms))
+
+    def post(browser, token):
+        start.wait()
+        response = browser.post(f"{live_server}/owner/login", allow_redirects=False, timeout=120,
+                                data={"email": owner.email, "password": "wrong guess", "csrf": token})
+        with guard:
+            statuses.append(response.status_code)
+        browser.close()
+
+    threads = [threading.Thread(target=post, args=form) for form in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [401] * 5 + [429] * 15
+    actions = [e.action for e in auth.accounts().audit_entries(salon_id)]
+    assert actions.count("login_failed") == 5 and actions.count("login_locked") == 1
+    # Only five of the address's twenty were failures: the address itself is not locked.
+    assert Browser(api).sign_in(make_user(salon_id).email).status_code == 303
+
+
+def test_a_right_password_gives_the_address_its_attempt_back(api, salon_id, clock, client_address):
+    """A salon's front desk shares one address: signing in all day must never lock it."""
+    user = make_user(salon_id)
+    for _ in range(throttle_limit("address") + 5):
+        assert Browser(api).sign_in(user.email).status_code == 303
+    assert Browser(api).sign_in(new_email("typo"), "wrong password").status_code == 401
+
+
+def test_right_passwords_do_not_keep_an_addresss_old_failures_alive(api, salon_id, clock):
+    user = make_user(salon_id)
+    for _ in range(throttle_limit("address") - 1):
+        assert Browser(api).sign_in(new_email("typo"), "wrong password").status_code == 401
+    clock["now"] += timedelta(minutes=10)
+    assert Browser(api).sign_in(user.email).status_code == 303
+    clock["now"] += timedelta(minutes=6)  # 16 minutes after the last failure: all forgotten
+    assert Browser(api).sign_in(new_email("typo"), "wrong password").status_code == 401
+    assert Browser(api).sign_in(user.email).status_code == 303
 
 
 def throttle_limit(scope: str) -> int:

@@ -414,6 +414,35 @@ def test_staff_see_only_clients_with_an_appointment_with_them(api, salon_id, clo
     assert giulia.get(f"/owner/clients/{mine.client_id}").status_code == 200
 
 
+def test_staff_search_answers_from_their_own_clients_only_and_reveals_no_one_else(api, salon_id, clock):
+    """Typing the name or the phone of a client they have not served gives a staff member exactly
+    the answer a name or a number nobody has gives: same clients, count, match and wording."""
+    book(salon_id, "Zoe Verdi", "+39 320 555 7788", staff="marco")  # someone else's client
+    marta = book(salon_id, "Marta Zoeller", "+39 347 000 2222", TUESDAY_10 + timedelta(hours=1), staff="giulia")
+    giulia = sign_in(api, salon_id, roles.STAFF, staff_id="giulia")
+
+    def answer(q):
+        found = call(giulia, "GET", f"/v1/admin/clients?q={quote(q)}")
+        assert found.status_code == 200, found.body
+        page = text(giulia.get(f"/owner/clients?q={quote(q)}"))
+        return {k: v for k, v in found.json_body.items() if k != "query"}, page.replace(q, "<q>")
+
+    pairs = (("Zoe Verdi", "Qzx Verdi"), ("zoe v", "qzx v"), ("+39 320 555 7788", "+39 320 555 7799"),
+             ("3205557788", "3205557799"), ("7788", "7799"))
+    for hidden_text, nobody in pairs:
+        assert answer(hidden_text) == answer(nobody), hidden_text
+        assert answer(hidden_text)[0]["clients"] == []
+        assert "Zoe" not in answer(hidden_text)[1]
+    # A name that starts only a hidden client's name still finds her own client by a word inside.
+    zoe = answer("zoe")[0]
+    assert [c["id"] for c in zoe["clients"]] == [marta.client_id] and zoe["match"] == "word"
+    assert "1 found" in answer("zoe")[1]
+    # The owner's search is unchanged: the name's start finds Zoe.
+    owner = sign_in(api, salon_id)
+    both = call(owner, "GET", "/v1/admin/clients?q=zoe").json_body
+    assert both["match"] == "name" and [c["name"] for c in both["clients"]] == ["Zoe Verdi"]
+
+
 def test_a_client_of_another_salon_is_not_found(api, salon_id, clock):
     from local.demo import seed
 

@@ -133,7 +133,8 @@ def test_erasure_removes_the_personal_data_everywhere_and_keeps_the_statistics(a
     assert (client.name, client.phone, client.email, client.notes, client.allergies) == (
         "Erased client", "", None, "", "")
     assert client.erased and client.late_cancel_count == 0 and client.no_show_count == 0
-    assert repo.client_id_for_phone(salon_id, E164) is None and repo.route_for(E164) is None
+    assert repo.client_id_for_phone(salon_id, E164) is None
+    assert salon_id not in {r.salon_id for r in repo.reply_routes(E164)}
     assert [a.id for a in repo.client_appointments(salon_id, appt.client_id)] == [appt.id]  # kept
     assert repo.client_appointments(salon_id, appt.client_id)[0].notes == ""
     messages = {m.id: m for m in repo.client_messages(salon_id, appt.client_id)}

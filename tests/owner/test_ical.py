@@ -1,7 +1,9 @@
 """Staff calendar feeds: a secret URL per specialist, made or replaced by the owner or the front
 desk, shown once, and read by calendar apps without a session."""
 import hashlib
+import json
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -121,3 +123,68 @@ def test_staff_cannot_make_feed_urls(api, salon_id, clock):
     assert giulia.post("/owner/agenda/feeds/giulia/rotate", csrf=csrf(giulia)).status_code == 403
     assert giulia.get("/owner/agenda/feeds").status_code == 403
     assert wiring.repository().salon_feeds(salon_id) == {}
+
+
+# --- a deactivated staff member's feed stops, and only a new link starts it again -------------------
+
+def patch(browser, path: str, body: dict):
+    return browser.client.http.request("PATCH", path, body=json.dumps(body), headers=browser._headers(
+        {"Content-Type": "application/json", "X-CSRF-Token": csrf(browser)}))
+
+
+def unknown_link_answer(api):
+    return api.http.get("/ical/" + "Z" * 43 + ".ics")
+
+
+def assert_stopped(api, path: str) -> None:
+    response = api.http.get(path)
+    unknown = unknown_link_answer(api)
+    assert response.status_code == unknown.status_code == 404
+    assert response.json_body == unknown.json_body  # says no more than a link that never existed
+
+
+def test_deactivating_a_staff_member_stops_their_feed_and_reactivating_does_not_revive_it(api, salon_id, clock):
+    book(salon_id, at(TUESDAY, "10:00"))
+    owner = signed_in(api, salon_id)
+    giulia, marco = rotate(owner), rotate(owner, "marco")
+    assert owner.post("/owner/settings/staff/giulia/active", csrf=csrf(owner), active="0").status_code == 303
+    assert_stopped(api, giulia)
+    assert api.http.get(marco).status_code == 200  # the others' feeds carry on
+    assert "giulia" not in wiring.repository().salon_feeds(salon_id)
+    page = text(owner.get("/owner/agenda/feeds"))
+    assert "/owner/agenda/feeds/giulia/rotate" not in page  # no link for an inactive member
+    refused = api_post(owner, "/v1/admin/feeds/giulia/rotate", token=csrf(owner))
+    assert refused.status_code == 409 and refused.json_body["error"]["code"] == "staff_inactive"
+    # Active again: the old link stays dead until the owner makes a new one.
+    assert patch(owner, "/v1/admin/settings/staff/giulia", {"active": True}).status_code == 200
+    assert_stopped(api, giulia)
+    fresh = rotate(owner)
+    assert len(events(api, fresh)) == 1
+    assert_stopped(api, giulia)
+    ended = [e for e in auth.accounts().audit_entries(salon_id, limit=20) if e.action == "feed_ended"]
+    assert [(e.target, e.details) for e in ended] == [("staff:giulia", {"reason": "staff_deactivated"})]
+
+
+def test_disabling_a_staff_login_stops_their_feed_until_the_owner_makes_a_new_one(api, salon_id, clock):
+    owner = signed_in(api, salon_id)
+    path = rotate(owner)
+    login = auth.create_user(auth.accounts(), salon_id, f"giulia-{salon_id}@example.com", test_auth.PASSWORD,
+                             roles.STAFF, wiring.now(), staff_id="giulia")
+    assert patch(owner, f"/v1/admin/users/{login.id}", {"active": False}).status_code == 200
+    assert_stopped(api, path)
+    assert patch(owner, f"/v1/admin/users/{login.id}", {"active": True}).status_code == 200
+    assert_stopped(api, path)
+    assert api.http.get(rotate(owner)).status_code == 200
+    [entry] = [e for e in auth.accounts().audit_entries(salon_id, limit=20) if e.action == "feed_ended"]
+    assert entry.target == "staff:giulia" and entry.details == {"reason": "user_disabled"}
+
+
+def test_a_feed_left_on_an_inactive_staff_member_answers_like_an_unknown_link(api, salon_id, clock):
+    """Feeds of staff deactivated before feeds were ended with them, or a deactivation whose end failed."""
+    owner = signed_in(api, salon_id)
+    path = rotate(owner)
+    repo = wiring.repository()
+    _, catalog = repo.load_salon(salon_id)
+    repo.save_staff(salon_id, replace(catalog.staff_member("giulia"), active=False))  # the items stay
+    assert "giulia" in repo.salon_feeds(salon_id)
+    assert_stopped(api, path)

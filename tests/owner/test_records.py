@@ -41,6 +41,18 @@ REGION = "eu-south-1"
 FIELDS = "Formula\nDeveloper % | number\nReaction | choice | none, redness, irritation"
 
 
+def configure(monkeypatch, **changes) -> None:
+    """The configuration with `changes`, for this test (wiring.reset() keeps it: the autouse
+    fixtures' monkeypatch is undone after the repository's teardown has reset the wiring)."""
+    configured = replace(wiring.config(), **changes)
+
+    def config():
+        return configured
+
+    config.cache_clear = lambda: None
+    monkeypatch.setattr(wiring, "config", config)
+
+
 @pytest.fixture
 def bucket(repo, monkeypatch):
     """moto's S3 for the photos; DynamoDB calls still go to DynamoDB Local."""
@@ -49,8 +61,7 @@ def bucket(repo, monkeypatch):
     with mock_aws():  # DynamoDB Local's address is not AWS's: those calls pass through
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        configured = replace(wiring.config(), photo_bucket=BUCKET)  # as PHOTO_BUCKET sets it
-        monkeypatch.setattr(wiring, "config", lambda: configured)
+        configure(monkeypatch, photo_bucket=BUCKET)  # as PHOTO_BUCKET sets it
         s3_photos._client.cache_clear()
         yield s3
         s3_photos._client.cache_clear()
@@ -306,8 +317,7 @@ def multipart(fields: dict, content: bytes) -> tuple[bytes, str]:
 
 
 def test_the_local_photo_store_takes_the_upload_as_the_bucket_would(api, salon_id, clock, tmp_path, monkeypatch):
-    configured = replace(wiring.config(), photo_bucket=None, photo_dir=str(tmp_path))
-    monkeypatch.setattr(wiring, "config", lambda: configured)
+    configure(monkeypatch, photo_bucket=None, photo_dir=str(tmp_path))
     anna = book(salon_id, at(TUESDAY, "10:00"))
     clock["now"] = at(TUESDAY, "10:05")
     owner = signed_in(api, salon_id)

@@ -45,3 +45,4 @@ def messages(repo, salon_id, kind=None):
 
 def sent_to(sender, phone):
     return [m for m in sender.sent if m["phone"] == phone]
+

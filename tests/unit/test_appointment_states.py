@@ -31,7 +31,10 @@ def move(appt: Appointment, to: Status) -> Appointment:
     return appt.cancel(CancelledBy.SALON, BEFORE, START - timedelta(hours=24))
 
 
-LEGAL = [(a, b) for a, targets in TRANSITIONS.items() for b in targets]
+# Sorted: TRANSITIONS holds frozensets, whose order changes with the process's hash seed, and
+# pytest-xdist needs every worker to collect the same tests in the same order.
+LEGAL = sorted(((a, b) for a, targets in TRANSITIONS.items() for b in targets),
+               key=lambda pair: (pair[0].value, pair[1].value))
 ILLEGAL = [(a, b) for a, b in product(Status, Status) if b not in TRANSITIONS[a]]
 
 

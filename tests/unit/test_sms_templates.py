@@ -20,6 +20,7 @@ FIELDS = {
     "hold_minutes": 30,
     "until": date(2026, 4, 7),
     "late": False,
+    "code": "123456",
 }
 # Realistic worst cases: 30 characters, with the letters of the language (and an apostrophe).
 WORST_NAMES = {
@@ -195,3 +196,10 @@ def test_private_fields_never_reach_a_text():
 def test_names_are_kept_on_one_line():
     text = templates.render("reminder", "en", "Europe/Rome", **{**FIELDS, "salon_name": "Salone\nDemo  "})
     assert text.startswith("Reminder from Salone Demo:")
+
+
+@pytest.mark.parametrize("locale", templates.LOCALES)
+def test_the_sign_in_code_text_holds_the_code_and_the_salon(locale):
+    text = templates.render("sign_in_code", locale, "Europe/Rome", salon_name="Studio Demo", code="042917")
+    assert "042917" in text and "Studio Demo" in text
+    assert sms_segments(text)[1] <= 2

@@ -1,0 +1,144 @@
+"""One live server, one seeded salon, one chromium for the audit's module. The clock is fixed on a
+Monday morning so every page (a waitlist offer's claim link included) renders the same way on
+every run. Figures (axe violations, sideways scroll, vnu messages, Lighthouse scores) are printed
+at the end of the session and written to test-artifacts/audit.json."""
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from chalicelib import auth, wiring
+from chalicelib.messaging.providers import LocalSender
+from chalicelib.services import booking, dispatch, manage, sweeps, waitlist
+from chalicelib.web.owner_agenda import start_key
+from local import env as local_env
+from local.demo import seed
+from tests.audit import pages
+from tests.conftest import TEST_TABLE
+from tests.sent_texts import link_token, sent_text
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "audit"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+BASE = "https://book.example"
+SALON = "audit-salon"
+PASSWORD = "an-audit-owner-password-2026"
+# Monday 13 April 2026, 10:00 in Rome; the demo salon opens Tuesday to Saturday.
+MONDAY = datetime(2026, 4, 13, 8, 0, tzinfo=UTC)
+WEDNESDAY_10 = datetime(2026, 4, 15, 8, 0, tzinfo=UTC)
+CANCELLED_AT = MONDAY + timedelta(hours=1)
+PAGES_AT = CANCELLED_AT + timedelta(minutes=5)  # inside the waitlist offer's hold
+
+FIGURES: dict[str, dict] = {}
+
+
+def figure(page: str, **values) -> None:
+    FIGURES.setdefault(page, {}).update(values)
+
+
+@dataclass
+class Site:
+    base: str
+    values: dict[str, str]
+    owner: object  # a Playwright browser context signed in as the salon's owner
+    guest: object  # one that is not
+    html_files: dict[str, Path] = field(default_factory=dict)
+
+    def context_for(self, name: str):
+        signed_in = name in {n for n, _ in pages.OWNER} and name not in pages.SIGNED_OUT
+        return self.owner if signed_in else self.guest
+
+    def url(self, path: str) -> str:
+        return self.base + path.format(**{k: urllib.parse.quote(v, safe="") for k, v in self.values.items()})
+
+
+def _book(repo, start, name, phone):
+    return booking.book(repo, booking.BookingRequest(salon_id=SALON, service_id="color", start=start, name=name,
+                                                     phone=phone, staff_id="giulia"), MONDAY, base_url=BASE)
+
+
+def _seed(repo) -> dict[str, str]:
+    """The salon, a booking to manage, a cancelled one whose slot is offered to the waitlist, and an
+    owner; the values the page list's placeholders need."""
+    seed(repo, SALON)
+    kept = _book(repo, WEDNESDAY_10 + timedelta(hours=2), "Anna Rossi", "+39 333 123 4567")
+    freed = _book(repo, WEDNESDAY_10, "Bruna Verdi", "+39 333 765 4321")
+    waitlist.join(repo, waitlist.WaitlistRequest(
+        salon_id=SALON, service_id="color", first_day=WEDNESDAY_10.date(), last_day=WEDNESDAY_10.date(),
+        name="Carla Neri", phone="+39 347 000 0001"), MONDAY)
+    manage.cancel(repo, freed.manage_token, CANCELLED_AT, BASE)
+    sender = LocalSender()
+    sweeps.sweep_offers(repo, CANCELLED_AT, BASE)
+    dispatch.dispatch(repo, sender, CANCELLED_AT)
+    offer = next(m for m in repo.messages_of_salon(SALON, limit=100) if m.kind == "waitlist_offer")
+    user = auth.create_user(auth.accounts(), SALON, "owner@audit.example", PASSWORD, "owner", MONDAY, name="Owner")
+    appt = kept.appointment
+    return {
+        "salon": SALON, "token": kept.manage_token, "claim": link_token(sent_text(sender, offer), "claim"),
+        "day": WEDNESDAY_10.date().isoformat(), "start": appt.start.isoformat(), "start_key": start_key(appt.start),
+        "appointment": appt.id, "client": appt.client_id, "user": user.id,
+    }
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make system-test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(live_server, dynamodb_local, browser):
+    """The seeded salon on the live server, with a browser context signed in as its owner. Injected
+    scripts (axe) run despite the pages' CSP: `bypass_csp`. Module-scoped: the fixed clock must not
+    outlive the audit's tests."""
+    local_env.apply(dynamodb_local.endpoint, TABLE_NAME=TEST_TABLE)
+    wiring.reset()
+    wiring.set_clock(lambda: PAGES_AT)
+    values = _seed(wiring.repository())
+    owner, guest = (browser.new_context(viewport={"width": 375, "height": 740}, bypass_csp=True) for _ in range(2))
+    tab = owner.new_page()
+    tab.goto(f"{live_server}/owner/login")
+    tab.fill("input[name=email]", "owner@audit.example")
+    tab.fill("input[name=password]", PASSWORD)
+    tab.locator("form button[type=submit]").first.click()
+    tab.wait_for_url(re.compile(r".*/owner$"))
+    tab.close()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield Site(live_server, values, owner, guest)
+    owner.close()
+    guest.close()
+    wiring.set_clock(None)
+    wiring.reset()
+
+
+def all_pages():
+    return pages.PUBLIC + pages.OWNER
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FIGURES:
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "audit.json").write_text(json.dumps(FIGURES, indent=2, sort_keys=True))
+    write = terminalreporter.write_line
+    terminalreporter.section("audit figures")
+    write(f"{'page':28} {'axe':>4} {'console':>7} {'320px':>6} {'375px':>6} {'vnu':>4}  lighthouse a11y/bp/seo/perf")
+    for name, _ in all_pages():
+        f = FIGURES.get(name)
+        if f is None:  # not measured in this run (deselected)
+            continue
+        lh = f.get("lighthouse")
+        scores = "/".join(str(lh[k]) for k in ("accessibility", "best-practices", "seo", "performance")) if lh else ""
+        write(f"{name:28} {f.get('axe', '-'):>4} {f.get('console', '-'):>7} {f.get('width_320', '-'):>6} "
+              f"{f.get('width_375', '-'):>6} {f.get('vnu', '-'):>4}  {scores}")
