@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Each worker starts its own DynamoDB Local and live server (tests/conftest.py); `TEST_WORKERS=0` runs serially.
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench lint install system-run system-test clean owner salon sweep export restore routes
+.PHONY: run test bench lint install system-run system-test clean owner salon sweep export restore routes repair-reports
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -62,6 +62,11 @@ export: install
 
 restore: install
 	$(PY) -m local.backup restore --file $(FILE)
+
+## repair-reports: recompute a salon's report counters from its appointments, print what differs: make
+## repair-reports SALON=demo (FIX=1 overwrites the months that differ)
+repair-reports: install
+	$(PY) -m local.repair_reports --salon "$(SALON)" $(if $(FIX),--fix,) --dynamodb-port $(DDB_PORT)
 
 ## routes: after adding, removing or changing a route, rewrite chalicelib/api/declared_routes.py (app.py declares
 ## every route from it and loads each area on its first request; a test fails while it is stale)

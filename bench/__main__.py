@@ -2,7 +2,7 @@
 import sys
 import time
 
-from . import availability_speed, imports, package_size, report, request_counts, sweep_reads
+from . import availability_speed, imports, package_size, report, reports_requests, request_counts, sweep_reads
 
 
 def main() -> int:
@@ -16,7 +16,9 @@ def main() -> int:
     package = package_size.measure(progress=report.progress)
     counts = request_counts.measure(progress=report.progress)
     sweeps = sweep_reads.measure(progress=report.progress)
+    records_and_reports = reports_requests.measure(progress=report.progress)
     report.print_report(counts, speed, import_times, package, sweeps, time.perf_counter() - started)
+    reports_requests.print_section(records_and_reports)
     return 0
 
 

@@ -25,6 +25,8 @@ class Config:
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None  # tests: a localstripe server
     local_payment_secret: str | None = None  # local provider's signing secret; random per process if unset
+    photo_bucket: str | None = None  # record photos' private S3 bucket; unset: files under photo_dir
+    photo_dir: str = ".data/photos"  # the local twin of the bucket (`make run`)
     sms_phone_daily_ceiling: int = 20  # the most texts to one phone a day any salon may set
     sms_salon_daily_ceiling: int = 2000  # the most texts a day any salon may set
 
@@ -51,6 +53,8 @@ class Config:
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
             stripe_api_base=env.get("STRIPE_API_BASE") or None,
             local_payment_secret=env.get("LOCAL_PAYMENT_SECRET") or None,
+            photo_bucket=env.get("PHOTO_BUCKET") or None,
+            photo_dir=env.get("PHOTO_DIR") or ".data/photos",
             sms_phone_daily_ceiling=int(env.get("SMS_PHONE_DAILY_CEILING") or 20),
             sms_salon_daily_ceiling=int(env.get("SMS_SALON_DAILY_CEILING") or 2000),
         )

@@ -37,7 +37,8 @@ SMS_VOICE_SEND_RESOURCES = ["phone-number/*", "pool/*", "sender-id/*", "configur
 GRANTS = {
     # The API sends one text itself: the client's sign-in code, asked for a second ago (see
     # docs/decisions.md); every other text leaves through the dispatcher.
-    "api_handler": ("table", "session_secret", "sms", "stripe_secrets"),
+    # Record photos (owner side): upload forms, view links, listing and erasure, all on the API.
+    "api_handler": ("table", "session_secret", "sms", "stripe_secrets", "photos"),
     "dispatch_outbox": ("job_table", "sms", "dead_letters"),
     "sweep_appointments": ("job_table", "dead_letters"),
     "sweep_waitlist_offers": ("job_table", "stripe_secrets", "dead_letters"),
@@ -71,6 +72,16 @@ def _statements(kind: str, app_name: str, env: dict) -> list[dict]:
              "Resource": [f"arn:aws:sms-voice:*:*:{resource}" for resource in SMS_VOICE_SEND_RESOURCES]},
             {"Sid": "CarrierOptOutList", "Effect": "Allow", "Action": "sms-voice:DescribeOptedOutNumbers",
              "Resource": "arn:aws:sms-voice:*:*:opt-out-list/*"},
+        ]
+    if kind == "photos":
+        # The stage's photo bucket (infra/template.py names it `<app>-<stage>-photos-<account>-<region>`),
+        # and in it only the records' prefix.
+        bucket = f"arn:aws:s3:::{app_name}-{env['STAGE']}-photos-*"
+        return [
+            {"Sid": "RecordPhotos", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+             "Resource": f"{bucket}/records/*"},
+            {"Sid": "RecordPhotoListing", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket,
+             "Condition": {"StringLike": {"s3:prefix": "records/*"}}},
         ]
     if kind == "dead_letters":
         return [{"Sid": "DeadLetters", "Effect": "Allow", "Action": "sqs:SendMessage",

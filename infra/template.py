@@ -58,6 +58,10 @@ ENVIRONMENT = {
                                         {"Ref": "StripeWebhookSecretParameterName"}),
 }
 
+# Environment variables set from this template's own resources (no parameter of their own).
+RESOURCE_ENVIRONMENT = {
+    "PHOTO_BUCKET": {"Ref": "PhotoBucket"},
+}
 # API Gateway stage throttling (parameters' defaults): far above a few salons' busiest minute, and
 # above a burst of 30 clients at once (a race for one slot), far below the account's 10,000/s.
 API_THROTTLE_RATE = 50
@@ -177,6 +181,7 @@ def render() -> dict:
     functions = app_functions()
     app_name = config["app_name"]
     resources = {"Table": table_resource(app_name)}
+    resources.update(photo_bucket(app_name))
     for function in functions:
         if function.creates_topic:
             resources.update(inbound_topic(app_name, function))
@@ -318,6 +323,38 @@ def table_resource(app_name: str) -> dict:
             "Properties": properties}
 
 
+def photo_bucket(app_name: str) -> dict:
+    """Treatment-record photos: private (every public access blocked, objects owned by the bucket),
+    encrypted at rest, reached only over TLS, through presigned POSTs and GETs. No versioning: an
+    erased client's photos must really go. CORS lets a page post a photo with script as well as
+    with a plain form; the signed policy, not the origin, is what admits an upload. The name
+    matches the stage's IAM policy file (`<app>-<stage>-photos-*`)."""
+    bucket = {"Fn::Sub": f"{app_name}-${{Stage}}-photos-${{AWS::AccountId}}-${{AWS::Region}}"}
+    arn = {"Fn::GetAtt": ["PhotoBucket", "Arn"]}
+    return {
+        "PhotoBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                        "Properties": {
+            "BucketName": bucket,
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
+                "ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "CorsConfiguration": {"CorsRules": [{"AllowedMethods": ["POST"], "AllowedOrigins": ["*"],
+                                                 "AllowedHeaders": ["*"], "MaxAge": 3000}]},
+            "Tags": _tags(app_name),
+        }},
+        "PhotoBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
+            "Bucket": {"Ref": "PhotoBucket"},
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": [arn, {"Fn::Sub": "${PhotoBucket.Arn}/*"}],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }]},
+        }},
+    }
+
+
 def inbound_topic(app_name: str, function: Function) -> dict:
     """The topic End User Messaging's two-way channel publishes replies to, named as app.py says,
     encrypted with a key of its own (a reply carries a phone number and what the client wrote)."""
@@ -411,7 +448,8 @@ def function_overrides(function: Function) -> dict:
     """Merged into the function chalice generates (the merge template's values win)."""
     properties = {
         "Runtime": LAMBDA_RUNTIME,
-        "Environment": {"Variables": {name: value for name, (_, value) in ENVIRONMENT.items()}},
+        "Environment": {"Variables": {**{name: value for name, (_, value) in ENVIRONMENT.items()},
+                                      **RESOURCE_ENVIRONMENT}},
         "LoggingConfig": {"LogGroup": {"Ref": f"{function.logical_id}LogGroup"}},
     }
     if function.invoked_asynchronously:
@@ -510,6 +548,7 @@ def outputs(functions: list[Function]) -> dict:
     result = {
         "TableName": {"Value": {"Ref": "Table"}},
         "TableArn": {"Value": {"Fn::GetAtt": ["Table", "Arn"]}},
+        "PhotoBucketName": {"Value": {"Ref": "PhotoBucket"}},
         "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
         "DeadLetterQueueUrl": {"Value": {"Ref": "DeadLetterQueue"}},
         "SessionSecretParameterName": {"Value": {"Ref": "SessionSecretParameterName"}},

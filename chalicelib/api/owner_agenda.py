@@ -5,13 +5,18 @@ HTML under /owner/..., the same as JSON under /v1/admin/...; every route behind 
 The routes live in owner_agenda_pages.py (agenda and actions), owner_agenda_moves.py (move, book
 by phone), owner_agenda_json.py (/v1/admin) and owner_agenda_feeds.py (calendar feeds), all on
 this one blueprint: importing this module registers them."""
+import functools
+
 from chalice import Blueprint
 
+from ..auth import accounts, roles
 from ..auth.guard import Guard, app_root, owner_page
 from ..services.owner_agenda import Viewer
+from ..services.salons import load_salon
 from ..web.owner_agenda import ACTION_LABELS, STATUS_LABELS, Links, formatter, phone_label
-from ..wiring import config
+from ..wiring import config, now, repository
 from . import schema
+from .errors import error_response
 from .http import base_url
 
 owner_agenda = Blueprint(__name__)
@@ -136,6 +141,40 @@ def viewer() -> Viewer:
     return Viewer(me.role, me.staff_id)
 
 
+def staff_may(capability: str, api: bool = False):
+    """Under @guard.require(roles.AGENDA_OWN): the owner and the front desk pass; a staff login
+    passes only where the salon's owner switched `capability` on (domain/staff_rights.py), and
+    is refused exactly as the guard refuses a role."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            me = guard.principal()
+            if not me.can(roles.AGENDA_ALL):
+                salon, _ = load_salon(repository(), me.salon_id)
+                if not me.staff_id or capability not in salon.staff_rights:
+                    message = "Your role does not allow this."
+                    if api:
+                        return error_response(403, "forbidden", message)
+                    return owner_page(owner_agenda.current_request, "owner/error.html", 403, title="Not allowed",
+                                      message=message)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+def own_staff(requested: str | None) -> str | None:
+    """The specialist a staff login acts for is always its own; others choose."""
+    me = guard.principal()
+    return requested if me.can(roles.AGENDA_ALL) else me.staff_id
+
+
+def audited(action: str, appt, **details) -> None:
+    """Every agenda action is in the audit log: who, what, which appointment (never a client's data)."""
+    me = guard.principal()
+    accounts().record_audit(me.salon_id, me.user_id, f"appointment_{action}", f"appointment:{appt.id}",
+                            {"staff_id": appt.staff_id, **details}, now())
+
+
 def public_base() -> str:
     """Where links in texts and feed URLs point."""
     return base_url(owner_agenda.current_request, config().public_base_url)
@@ -152,4 +191,4 @@ def render(template: str, salon, status: int = 200, **context):
                       phone=phone_label, **context)
 
 
-from . import owner_agenda_feeds, owner_agenda_json, owner_agenda_moves, owner_agenda_pages  # noqa: E402, F401, I001
+from . import owner_agenda_feeds, owner_agenda_json, owner_agenda_moves, owner_agenda_pages, owner_agenda_self  # noqa: E402, F401, I001

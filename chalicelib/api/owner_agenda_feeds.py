@@ -4,24 +4,29 @@ from chalice import Response
 
 from ..auth import accounts, roles
 from ..domain.errors import NotFound
+from ..domain.staff_rights import FEED
 from ..services import owner_agenda_feed as feed_service
 from ..services import salons
 from ..web import forms
 from ..wiring import now, repository
 from .errors import from_domain
-from .owner_agenda import FORM, guard, owner_agenda, public_base, render
+from .owner_agenda import FORM, guard, own_staff, owner_agenda, public_base, render, staff_may
 
 
 @owner_agenda.route("/owner/agenda/feeds", methods=["GET"])
-@guard.require(roles.AGENDA_ALL)
+@guard.require(roles.AGENDA_OWN)
+@staff_may(FEED)
 def feeds_page():
     return _feeds_page()
 
 
 @owner_agenda.route("/owner/agenda/feeds/{staff_id}/rotate", methods=["POST"], content_types=[FORM])
-@guard.require(roles.AGENDA_ALL)
+@guard.require(roles.AGENDA_OWN)
+@staff_may(FEED)
 def feed_rotate(staff_id):
     staff_id, me = forms.ident(staff_id) or "", guard.principal()
+    if own_staff(staff_id) != staff_id:
+        raise NotFound("There is no such specialist in your agenda.", "staff_not_found")
     token = feed_service.rotate(repository(), accounts(), me.salon_id, staff_id, me.user_id, now())
     # Shown in this answer only, like a new password: a redirect would put the secret in a URL.
     return _feeds_page(new_for=staff_id, new_url=f"{public_base()}/ical/{token}.ics")
@@ -31,7 +36,7 @@ def _feeds_page(**shown):
     salon_id = guard.principal().salon_id
     salon, catalog = salons.load_salon(repository(), salon_id)
     since = feed_service.feeds(repository(), salon_id)
-    staff = [(s, since.get(s.id)) for s in catalog.staff if s.active or s.id in since]
+    staff = [(s, since.get(s.id)) for s in catalog.staff if (s.active or s.id in since) and own_staff(s.id) == s.id]
     return render("owner/agenda/feeds.html", salon, staff=staff, **shown)
 
 

@@ -3,6 +3,9 @@ services and rules as the pages; errors in the API's shape."""
 from chalice import Response
 
 from ..auth import accounts, roles
+from ..domain.clock import iso_utc
+from ..domain.errors import NotFound
+from ..domain.staff_rights import BOOK, FEED, MOVE_CANCEL
 from ..services import booking
 from ..services import owner_agenda as agenda_service
 from ..services import owner_agenda_feed as feed_service
@@ -11,7 +14,7 @@ from ..web.owner_agenda import ACTION_PATHS, parse_start_key, start_key
 from ..wiring import now, repository
 from . import schema, views
 from .http import idempotency_key, json_body, query
-from .owner_agenda import AGENDA_QUERY, guard, owner_agenda, public_base, viewer
+from .owner_agenda import AGENDA_QUERY, audited, guard, own_staff, owner_agenda, public_base, staff_may, viewer
 
 
 def _request():
@@ -53,6 +56,7 @@ def api_agenda():
 def _act(start: str, appointment_id: str, action: str) -> Response:
     found = _find(start, appointment_id)
     done = agenda_service.act(repository(), found, action, now(), public_base())
+    audited(action, found.appointment)
     return _json({"appointment": _appointment(done, found.salon, found.catalog)})
 
 
@@ -86,23 +90,27 @@ def api_revert_no_show(start, appointment_id):
 
 
 @owner_agenda.route("/v1/admin/appointments/{start}/{appointment_id}/cancel", methods=["POST"])
-@guard.require(roles.AGENDA_ALL, api=True)
+@guard.require(roles.AGENDA_OWN, api=True)
+@staff_may(MOVE_CANCEL, api=True)
 def api_cancel(start, appointment_id):
     return _act(start, appointment_id, "cancel")
 
 
 @owner_agenda.route("/v1/admin/appointments/{start}/{appointment_id}/move", methods=["POST"])
-@guard.require(roles.AGENDA_ALL, api=True)
+@guard.require(roles.AGENDA_OWN, api=True)
+@staff_may(MOVE_CANCEL, api=True)
 def api_move(start, appointment_id):
     body = json_body(_request(), schema.RESCHEDULE_REQUEST)
     found = _find(start, appointment_id)
     moved = agenda_service.move(repository(), found.salon, found.catalog, found.appointment, body["start"],
-                                body.get("staff_id"), now(), public_base())
+                                own_staff(body.get("staff_id")), now(), public_base())
+    audited("moved", found.appointment, to=iso_utc(moved.start), to_staff_id=moved.staff_id)
     return _json({"appointment": _appointment(moved, found.salon, found.catalog)})
 
 
 @owner_agenda.route("/v1/admin/bookings", methods=["POST"])
-@guard.require(roles.AGENDA_ALL, api=True)
+@guard.require(roles.AGENDA_OWN, api=True)
+@staff_may(BOOK, api=True)
 def api_book_by_phone():
     request = _request()
     key = idempotency_key(request)
@@ -110,18 +118,23 @@ def api_book_by_phone():
     client = body["client"]
     booked = booking.book(repository(), booking.BookingRequest(
         salon_id=guard.principal().salon_id, service_id=body["service_id"], start=body["start"],
-        staff_id=body.get("staff_id"), name=client["name"], phone=client["phone"], email=client.get("email"),
+        staff_id=own_staff(body.get("staff_id")), name=client["name"], phone=client["phone"], email=client.get("email"),
         notes=body.get("notes", ""),
     ), now(), key, public_base(), by_salon=True)
     answer = {"appointment": _appointment(booked.appointment, booked.salon, None)}
+    if not booked.replayed:
+        audited("booked", booked.appointment, by_phone=True)
     if booked.replayed:
         return _json(answer, 200, **{"Idempotent-Replayed": "true"})
     return _json(answer, 201)
 
 
 @owner_agenda.route("/v1/admin/feeds/{staff_id}/rotate", methods=["POST"])
-@guard.require(roles.AGENDA_ALL, api=True)
+@guard.require(roles.AGENDA_OWN, api=True)
+@staff_may(FEED, api=True)
 def api_rotate_feed(staff_id):
     me = guard.principal()
+    if own_staff(staff_id) != staff_id:
+        raise NotFound("There is no such specialist in your agenda.", "staff_not_found")
     token = feed_service.rotate(repository(), accounts(), me.salon_id, forms.ident(staff_id) or "", me.user_id, now())
     return _json({"staff_id": staff_id, "url": f"{public_base()}/ical/{token}.ics"})

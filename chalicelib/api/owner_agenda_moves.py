@@ -3,8 +3,9 @@ picker (web/picker.py), then a confirmation form. Both are the front desk's and 
 import secrets
 
 from ..auth import roles
-from ..domain.clock import local_today
+from ..domain.clock import iso_utc, local_today
 from ..domain.errors import DomainError, InvalidRequest
+from ..domain.staff_rights import BOOK, MOVE_CANCEL
 from ..services import availability, booking, salons
 from ..services import owner_agenda as agenda_service
 from ..web import forms, picker
@@ -12,7 +13,7 @@ from ..web.context import status_of
 from ..web.owner_agenda import formatter
 from ..web.render import redirect
 from ..wiring import now, repository
-from .owner_agenda import FORM, guard, links, owner_agenda, public_base, render
+from .owner_agenda import FORM, audited, guard, links, own_staff, owner_agenda, public_base, render, staff_may
 from .owner_agenda_pages import find_appointment, problem
 
 
@@ -36,13 +37,14 @@ def _pick_options(catalog, service, pick: str, url) -> list[tuple[str, str, bool
 # --- move ---------------------------------------------------------------------------------------------
 
 @owner_agenda.route("/owner/agenda/appointments/{start}/{appointment_id}/move", methods=["GET"])
-@guard.require(roles.AGENDA_ALL)
+@guard.require(roles.AGENDA_OWN)
+@staff_may(MOVE_CANCEL)
 def move_page(start, appointment_id):
     q = forms.query(owner_agenda.current_request)
     found = find_appointment(start, appointment_id)
     salon, catalog, appt = found.salon, found.catalog, found.appointment
     service = salons.require_service(catalog, appt.service_id)
-    pick = forms.staff_choice(q.get("pick")) or appt.staff_id
+    pick = own_staff(forms.staff_choice(q.get("pick")) or appt.staff_id)
     if pick != "any" and not any(s.id == pick for s in catalog.staff_for(service.id)):
         pick = "any"
     to = links()
@@ -64,7 +66,8 @@ def move_page(start, appointment_id):
 
 @owner_agenda.route("/owner/agenda/appointments/{start}/{appointment_id}/move", methods=["POST"],
                     content_types=[FORM])
-@guard.require(roles.AGENDA_ALL)
+@guard.require(roles.AGENDA_OWN)
+@staff_may(MOVE_CANCEL)
 def move_submit(start, appointment_id):
     data = forms.fields(owner_agenda.current_request.raw_body)
     found = find_appointment(start, appointment_id)
@@ -73,17 +76,19 @@ def move_submit(start, appointment_id):
     try:
         if target is None:
             raise InvalidRequest("Pick a time from the list.")
-        moved = agenda_service.move(repository(), salon, found.catalog, appt, target, forms.ident(data.get("staff")),
-                                    now(), public_base())
+        moved = agenda_service.move(repository(), salon, found.catalog, appt, target,
+                                    own_staff(forms.ident(data.get("staff"))), now(), public_base())
     except DomainError as error:
         return problem(salon, error, links().appointment(appt, "move"))
+    audited("moved", appt, to=iso_utc(moved.start), to_staff_id=moved.staff_id)
     return redirect(links().agenda(day=moved.start.astimezone(salon.tz).date(), done="move"))
 
 
 # --- book for a client on the phone --------------------------------------------------------------------
 
 @owner_agenda.route("/owner/agenda/book", methods=["GET"])
-@guard.require(roles.AGENDA_ALL)
+@guard.require(roles.AGENDA_OWN)
+@staff_may(BOOK)
 def book_page():
     q = forms.query(owner_agenda.current_request)
     salon, catalog = salons.load_salon(repository(), guard.principal().salon_id)
@@ -91,7 +96,7 @@ def book_page():
         return render("owner/agenda/book.html", salon, step="service", services=[s for s in catalog.services
                                                                                  if s.active])
     service = salons.require_service(catalog, q["service"])
-    pick = forms.staff_choice(q.get("pick"))
+    pick = own_staff(forms.staff_choice(q.get("pick")))
     if pick is None:
         return render("owner/agenda/book.html", salon, step="staff", service=service,
                       options=_pick_options(catalog, service, "", lambda i: links().book(service=service.id, pick=i)))
@@ -108,7 +113,8 @@ def book_page():
 
 
 @owner_agenda.route("/owner/agenda/book", methods=["POST"], content_types=[FORM])
-@guard.require(roles.AGENDA_ALL)
+@guard.require(roles.AGENDA_OWN)
+@staff_may(BOOK)
 def book_submit():
     form = forms.booking_form(forms.fields(owner_agenda.current_request.raw_body))
     salon_id, problem_found = guard.principal().salon_id, None
@@ -116,8 +122,10 @@ def book_submit():
         try:
             booked = booking.book(repository(), booking.BookingRequest(
                 salon_id=salon_id, service_id=form.service, start=form.start_at, name=form.name, phone=form.phone,
-                staff_id=form.staff_id, email=form.email or None, notes=form.note,
+                staff_id=own_staff(form.staff_id), email=form.email or None, notes=form.note,
             ), now(), form.idempotency_key, public_base(), by_salon=True)
+            if not booked.replayed:
+                audited("booked", booked.appointment, by_phone=True)
             day = booked.appointment.start.astimezone(booked.salon.tz).date()
             return redirect(links().agenda(day=day, done="booked"))
         except DomainError as error:

@@ -3,13 +3,14 @@ POST forms with the session's CSRF token that answer 303 back to the agenda with
 confirmation, or a page that says what went wrong and links back."""
 from ..auth import roles
 from ..domain.errors import DomainError
+from ..domain.staff_rights import MOVE_CANCEL
 from ..services import owner_agenda as agenda_service
 from ..web import forms
 from ..web.context import status_of
 from ..web.owner_agenda import DONE, parse_start_key, step
 from ..web.render import redirect
 from ..wiring import now, repository
-from .owner_agenda import FORM, guard, links, owner_agenda, public_base, render, viewer
+from .owner_agenda import FORM, audited, guard, links, owner_agenda, public_base, render, staff_may, viewer
 
 
 def _request():
@@ -83,7 +84,8 @@ def revert_no_show_submit(start, appointment_id):
 
 @owner_agenda.route("/owner/agenda/appointments/{start}/{appointment_id}/cancel", methods=["POST"],
                     content_types=[FORM])
-@guard.require(roles.AGENDA_ALL)
+@guard.require(roles.AGENDA_OWN)
+@staff_may(MOVE_CANCEL)
 def cancel_submit(start, appointment_id):
     return _act(start, appointment_id, "cancel")
 
@@ -98,6 +100,7 @@ def _act(start: str, appointment_id: str, action: str):
         agenda_service.act(repository(), found, action, now(), public_base())
     except DomainError as error:
         return problem(found.salon, error, _back(data, found))
+    audited(action, found.appointment)
     return redirect(_back(data, found, done=action))
 
 

@@ -19,7 +19,8 @@ _NONCE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 # The home page's links, each shown to the roles that may open it (the pages come later).
 SECTIONS = (("Agenda", "/owner/agenda", roles.AGENDA_OWN), ("Clients", "/owner/clients", roles.CLIENTS_OWN),
-            ("Messages", "/owner/messages", roles.MESSAGES), ("Settings", "/owner/settings", roles.SETTINGS))
+            ("Messages", "/owner/messages", roles.MESSAGES), ("Reports", "/owner/reports", roles.REPORTS),
+            ("Settings", "/owner/settings", roles.SETTINGS))
 
 
 @owner_auth.route("/owner/login", methods=["GET"])

@@ -3,9 +3,10 @@ The session cookie signs the caller in; changes also need the X-CSRF-Token heade
 
 from ..auth import accounts, roles
 from ..domain.errors import InvalidRequest
-from ..services import exports
+from ..services import exports, records
 from ..services import owner_clients as service
 from ..wiring import now, repository
+from . import owner_records
 from .http import parse_json
 from .owner_clients import ACCESS_CHANGE, CLIENT_PATCH, ERASE_REQUEST, MONEY_ACTION, guard, owner_clients, refusing
 from .schema import validate
@@ -33,6 +34,9 @@ def api_file(client_id):
               "can": {"edit": rights.edit, "notes": rights.notes, "export": rights.data, "erase": rights.data}}
     if rights.messages:
         answer["messages"] = [exports.message_record(m, file.salon) for m in file.messages]
+    if rights.notes:
+        answer["records"] = [records.export_record(r) for r in records.for_file(
+            repository(), owner_records.photos(), file.salon, file.catalog, file.client)]
     return answer
 
 
@@ -83,7 +87,8 @@ def api_settle_fee(client_id, appointment_id):
 @guard.require(roles.EXPORTS, api=True)
 @refusing(api=True)
 def api_export(client_id):
-    return exports.client_export(repository(), accounts(), guard.principal(), client_id, now())
+    return exports.client_export(repository(), accounts(), guard.principal(), client_id, now(),
+                                 photos=owner_records.photos())
 
 
 @owner_clients.route("/v1/admin/clients/{client_id}/erase", methods=["POST"])
@@ -91,7 +96,8 @@ def api_export(client_id):
 @refusing(api=True)
 def api_erase(client_id):
     confirm = _body(ERASE_REQUEST)["confirm"]
-    return _changed(exports.erase(repository(), accounts(), guard.principal(), client_id, confirm, now()))
+    return _changed(exports.erase(repository(), accounts(), guard.principal(), client_id, confirm, now(),
+                                  photos=owner_records.photos()))
 
 
 def _changed(changed: service.Changed) -> dict:

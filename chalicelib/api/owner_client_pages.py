@@ -8,9 +8,12 @@ from ..auth.guard import app_root, owner_page
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, NotFound
 from ..services import owner_clients as service
+from ..services import records
 from ..web import forms
+from ..web.owner_agenda import start_key
 from ..web.render import redirect
 from ..wiring import now, repository
+from . import owner_records
 from .owner_clients import guard, owner_clients, refusing
 
 FORM = "application/x-www-form-urlencoded"
@@ -155,11 +158,15 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
         return instant.astimezone(tz).strftime("%a %d %b %Y, %H:%M")
 
     tomorrow = local_today(now(), tz) + timedelta(days=1)
-    return owner_page(owner_clients.current_request, "owner/clients/file.html", status, me=guard.principal(),
-                      salon_name=salon.name, file=file, client=file.client, rights=file.rights, when=when,
-                      catalog=file.catalog, currency=salon.currency, status_labels=STATUS_LABELS, money=_money(file),
-                      access_labels=ACCESS_LABELS, languages=LANGUAGES, tomorrow=tomorrow.isoformat(), phone=_readable,
-                      **{"typed": None, "failed": None, "done": None, "problem": None, **context})
+    treatment = (records.for_file(repository(), owner_records.photos(), salon, file.catalog, file.client)
+                 if file.rights.notes else [])
+    response = owner_page(owner_clients.current_request, "owner/clients/file.html", status, me=guard.principal(),
+                          salon_name=salon.name, file=file, client=file.client, rights=file.rights, when=when,
+                          catalog=file.catalog, currency=salon.currency, status_labels=STATUS_LABELS,
+                          money=_money(file), access_labels=ACCESS_LABELS, languages=LANGUAGES,
+                          tomorrow=tomorrow.isoformat(), phone=_readable, records=treatment, record_key=start_key,
+                          **{"typed": None, "failed": None, "done": None, "problem": None, **context})
+    return owner_records.with_photo_origins(response, [p.url for r in treatment for p in r.photos])
 
 
 def _money(file: service.ClientFile) -> dict:

@@ -180,4 +180,4 @@ OPENAPI_SCHEMAS: dict = {
 }
 
 # The route modules add their routes to `owner_clients` when imported (they import it from here).
-from . import owner_client_api, owner_client_pages, owner_exports  # noqa: E402,F401
+from . import local_photos, owner_client_api, owner_client_pages, owner_exports, owner_records, owner_reports  # noqa: E402,F401,I001

@@ -15,6 +15,7 @@ from ..services.salons import load_salon
 from ..web import forms
 from ..web.render import redirect
 from ..wiring import now, repository
+from . import owner_records
 from .owner_clients import guard, owner_clients, refusing
 
 FORM = "application/x-www-form-urlencoded"
@@ -53,7 +54,8 @@ def appointments_csv():
 @guard.require(roles.EXPORTS)
 @refusing()
 def client_json(client_id):
-    document = exports.client_export(repository(), accounts(), guard.principal(), client_id, now())
+    document = exports.client_export(repository(), accounts(), guard.principal(), client_id, now(),
+                                     photos=owner_records.photos())
     body = json.dumps(document, ensure_ascii=False, indent=2)
     return _attachment(f"client-{document['client']['id']}.json", body, "application/json; charset=utf-8")
 
@@ -72,7 +74,7 @@ def erase_submit(client_id):
     request, repo, who = owner_clients.current_request, repository(), guard.principal()
     confirm = forms.fields(request.raw_body).get("confirm", "")
     try:
-        exports.erase(repo, accounts(), who, client_id, confirm, now())
+        exports.erase(repo, accounts(), who, client_id, confirm, now(), photos=owner_records.photos())
     except (NotFound, service.NotAllowed):
         raise
     except DomainError as error:

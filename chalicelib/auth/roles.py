@@ -23,10 +23,11 @@ SETTINGS = "settings"  # hours, services, staff, policies
 USERS = "users"  # accounts and roles
 AUDIT = "audit"
 EXPORTS = "exports"
+REPORTS = "reports"  # the salon's monthly figures
 PERMISSIONS = (AGENDA_ALL, AGENDA_OWN, CLIENTS, CLIENTS_OWN, CLIENT_NOTES, WAITLIST, MESSAGES, SETTINGS, USERS,
-               AUDIT, EXPORTS)
+               AUDIT, EXPORTS, REPORTS)
 
-_FRONT_DESK = frozenset({AGENDA_ALL, AGENDA_OWN, CLIENTS, CLIENTS_OWN, CLIENT_NOTES, WAITLIST, MESSAGES})
+_FRONT_DESK = frozenset({AGENDA_ALL, AGENDA_OWN, CLIENTS, CLIENTS_OWN, CLIENT_NOTES, WAITLIST, MESSAGES, REPORTS})
 MATRIX: dict[str, frozenset[str]] = {
     OWNER: frozenset(PERMISSIONS),
     FRONT_DESK: _FRONT_DESK,

@@ -17,6 +17,7 @@ Every move not drawn here is refused with IllegalTransition.
 """
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from .errors import IllegalTransition
@@ -40,6 +41,7 @@ class Status(StrEnum):
 class CancelledBy(StrEnum):
     CLIENT = "client"
     SALON = "salon"
+    OFFER_EXPIRED = "offer_expired"  # a waitlist hold nobody claimed: it never was a booking
 
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -83,6 +85,8 @@ class Appointment:
     waitlist_entry: str | None = None  # a hold: the waitlist entry it was offered to
     deposit: Deposit | None = None  # asked at booking (domain/money.py)
     movements: tuple[Movement, ...] = ()  # every money movement, oldest first
+    price: Decimal | None = None  # the service's price when booked (reports' revenue)
+    first_visit: bool = False  # booked by a new client (reports: new vs returning)
 
     @property
     def occupied_until(self) -> datetime:

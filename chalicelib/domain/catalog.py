@@ -20,6 +20,7 @@ class Service:
     active: bool = True
     recall_days: int | None = None  # a nudge this many days after a completed appointment
     deposit: DepositRule = DepositRule()  # asked when a client books online (none by default)
+    record_fields: tuple = ()  # RecordField (domain/records.py): what its treatment records ask for
 
     @property
     def span_minutes(self) -> int:

@@ -33,6 +33,8 @@ class Client:
     recall_consent: bool = False  # agreed to recall nudges
     erased_at: datetime | None = None  # personal data erased on request; counters and appointments kept
     card: SavedCard | None = None  # on file at the payment provider: fees can be collected off-session
+    last_record: str = ""  # private: the summary of the latest treatment record ("last time: ...")
+    last_record_at: datetime | None = None  # the start of that record's appointment
 
     @property
     def erased(self) -> bool:

@@ -71,6 +71,7 @@ class Salon:
     horizon_days: int = 60
     cancellation_cutoff_hours: int = 24
     policy: Policy = field(default_factory=Policy)
+    staff_rights: frozenset[str] = frozenset()  # what staff may do in their own day (domain/staff_rights.py)
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -88,6 +88,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             id=appointment_id, salon_id=salon.id, service_id=service.id, staff_id=staff.id, client_id=client.id,
             start=request.start, end=end, buffer_minutes=service.buffer_minutes, notes=request.notes, created_at=now,
             due=schedule.first_due(salon, request.start, end, now), links=(token_hash(token),),
+            price=service.price, first_visit=is_new,
         )
         if deposit is not None:  # confirmed by the payment, not now
             appt = replace(appt, status=Status.AWAITING_PAYMENT, due=expiry, deposit=deposit)

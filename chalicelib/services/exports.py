@@ -17,7 +17,9 @@ from ..domain.money import format_amount, owed
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..domain.values import frozen
+from ..storage import keys
 from ..storage.mapping import fold_name
+from . import records
 from .owner_clients import Changed, NotAllowed, checked_client, rights_of
 from .salons import load_salon
 
@@ -82,8 +84,9 @@ def appointments_csv(repo, audit, who, first: date, last: date, now: datetime) -
     return Download(f"appointments-{salon.id}-{first}-{last}.csv", to_csv(APPOINTMENT_COLUMNS, rows), len(rows))
 
 
-def client_export(repo, audit, who, client_id: str, now: datetime) -> dict:
-    """Everything the salon holds about one client (right of access)."""
+def client_export(repo, audit, who, client_id: str, now: datetime, photos=None) -> dict:
+    """Everything the salon holds about one client (right of access). `photos`: the record photo
+    store, whose short-lived links the export's records carry."""
     salon, catalog, rights, client = checked_client(repo, who, client_id)
     _require_owner(who, salon)
     document = {
@@ -98,14 +101,18 @@ def client_export(repo, audit, who, client_id: str, now: datetime) -> dict:
         "waitlist": [{name: entry[name] for name in ("id", "service_id", "staff_id", "first_day", "last_day",
                                                      "status", "created_at")}
                      for entry in repo.client_waitlist(salon.id, client.id)],
+        "treatment_records": [records.export_record(view) for view in (
+            records.for_file(repo, photos, salon, catalog, client) if photos is not None else
+            [records.view(r, catalog) for r in repo.client_records(salon.id, client.id)])],
     }
     audit.record_audit(salon.id, who.user_id, "client_exported", f"client:{client.id}", {}, now)
     return document
 
 
-def erase(repo, audit, who, client_id: str, confirm: str, now: datetime) -> Changed:
-    """Anonymize the client: name, phone, email, notes, allergies and message texts go; the
-    appointments and counters stay for the salon's statistics. `confirm`: the client's name, typed."""
+def erase(repo, audit, who, client_id: str, confirm: str, now: datetime, photos=None) -> Changed:
+    """Anonymize the client: name, phone, email, notes, allergies and message texts go, and their
+    treatment records and photos (`photos`: the photo store) are deleted; the appointments and
+    counters stay for the salon's statistics. `confirm`: the client's name, typed."""
     salon, catalog, rights, client = checked_client(repo, who, client_id)
     _require_owner(who, salon)
     if client.erased:
@@ -116,6 +123,10 @@ def erase(repo, audit, who, client_id: str, confirm: str, now: datetime) -> Chan
     if upcoming:
         raise IllegalTransition("This client has upcoming appointments. Cancel them first, then erase the client.",
                                 "client_has_upcoming")
+    if photos is None:
+        raise RuntimeError("Erasure needs the photo store: a client's photos must go with them.")
+    photos.delete_all(keys.photo_client_prefix(salon.id, client.id))  # first: a failure leaves the name to retry
+    repo.erase_records(salon.id, client.id)
     repo.erase_client(salon.id, client, ERASED_NAME, now)
     _end_client_sessions(salon.id, client.id)
     audit.record_audit(salon.id, who.user_id, "client_erased", f"client:{client.id}", {}, now)

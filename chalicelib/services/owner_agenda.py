@@ -10,6 +10,7 @@ from ..domain.catalog import Catalog, Staff
 from ..domain.clock import local_today
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.salon import Salon
+from ..domain.staff_rights import MOVE_CANCEL
 from ..domain.values import frozen
 from . import attendance, manage, notify, waitlist_offers
 from .salons import load_salon
@@ -45,6 +46,7 @@ class Entry:
     allergies: str  # empty when none, or when the viewer may not read them
     notes: str  # the client file's private notes and the booking's note, same rule
     actions: tuple[str, ...]
+    last_time: str = ""  # the client's latest treatment record before this visit, same rule as notes
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -148,8 +150,16 @@ def _entry(appt: Appointment, catalog: Catalog, client, notes: bool, viewer: Vie
         staff_name=staff.name if staff else appt.staff_id,
         client_name=(client.name if client else "") or "(no name)", client_phone=client.phone if client else "",
         allergies=(client.allergies if client and notes else ""), notes=private,
-        actions=actions_for(appt, viewer, salon, now),
+        actions=actions_for(appt, viewer, salon, now), last_time=_last_time(appt, client, salon) if notes else "",
     )
+
+
+def _last_time(appt: Appointment, client, salon: Salon) -> str:
+    if client is None or not client.last_record or client.last_record_at is None:
+        return ""
+    if client.last_record_at >= appt.start:
+        return ""
+    return f"{client.last_record_at.astimezone(salon.tz).strftime('%d %b %Y')}: {client.last_record}"
 
 
 def actions_for(appt: Appointment, viewer: Viewer, salon: Salon, now: datetime) -> tuple[str, ...]:
@@ -167,7 +177,8 @@ def actions_for(appt: Appointment, viewer: Viewer, salon: Salon, now: datetime) 
         found.append("completed")
     elif appt.status is Status.NO_SHOW:
         found.append("revert_no_show")
-    return tuple(a for a in found if viewer.all_staff or a in OWN_ACTIONS)
+    own = OWN_ACTIONS + (("cancel", "move") if MOVE_CANCEL in salon.staff_rights else ())
+    return tuple(a for a in found if viewer.all_staff or a in own)
 
 
 def entry(repo, found: Found, viewer: Viewer, now: datetime) -> Entry:

@@ -40,7 +40,7 @@ def offer_freed_slot(repo, salon, catalog, freed: Appointment, now: datetime, ba
             id=new_id(), salon_id=salon.id, service_id=service.id, staff_id=staff.id, client_id=client.id,
             start=freed.start, end=freed.start + timedelta(minutes=service.duration_minutes),
             buffer_minutes=service.buffer_minutes, status=Status.HELD, created_at=now,
-            due=Due("offer_expiry", hold_until), waitlist_entry=entry["sk"],
+            due=Due("offer_expiry", hold_until), waitlist_entry=entry["sk"], price=service.price,
         )  # the claim link is made when the offer is sent, and lives until the hold ends
         offer = notify.message(salon, client, "waitlist_offer", now, appointment=held, start=held.start,
                                claim_url=notify.claim_url(base_url), hold_minutes=policy.waitlist_hold_minutes,
@@ -81,7 +81,7 @@ def claim(repo, token: str, now: datetime, base_url: str = "") -> Appointment:
 
 def expire_hold(repo, salon, catalog, held: Appointment, now: datetime, base_url: str) -> Appointment | None:
     """The hold ended unclaimed: release it and offer the slot to the next client."""
-    released = held.cancel(CancelledBy.SALON, now, held.start)
+    released = held.cancel(CancelledBy.OFFER_EXPIRED, now, held.start)
     try:
         repo.update_appointment(held, released, release_slot=True)
     except DomainError:

@@ -215,6 +215,45 @@ def payment_job_sk(job_id: str) -> str:
     return f"PAYJOB#{job_id}"
 
 
+# --- treatment records and their photos ---
+RECORD_PREFIX = "RECORD#"
+
+
+def record_sk(appointment_start: datetime, appointment_id: str) -> str:
+    """One record per visit, beside its appointment (in the salon's partition and in the
+    client's GSI1 history, where `RECORD#` sorts apart from `APPT#` and `MSG#`)."""
+    return f"RECORD#{iso_utc(appointment_start)}#{appointment_id}"
+
+
+def photo_client_prefix(salon_id: str, client_id: str) -> str:
+    """Every photo of a client, in the photo store (erasure deletes the whole prefix)."""
+    return f"records/{salon_id}/{client_id}/"
+
+
+def photo_record_prefix(salon_id: str, client_id: str, appointment_id: str) -> str:
+    return f"{photo_client_prefix(salon_id, client_id)}{appointment_id}/"
+
+
+def photo_key(salon_id: str, client_id: str, appointment_id: str, slot: int) -> str:
+    """A record has numbered photo places (1-6): the limit holds by construction, and a new
+    upload to a place replaces its photo."""
+    return f"{photo_record_prefix(salon_id, client_id, appointment_id)}{slot}"
+
+
+# --- report counters ---
+def report_pk(salon_id: str) -> str:
+    """A salon's report counters: one item per month and one per month and specialist, so a
+    year of reports is one Query whatever the number of appointments."""
+    return f"SALON#{salon_id}#REPORT"
+
+
+def report_sk(month: str, staff_id: str | None = None) -> str:
+    """`month`: salon-local `YYYY-MM`. The salon's item sorts just before its specialists'."""
+    return f"MONTH#{month}" + (f"#STAFF#{staff_id}" if staff_id else "")
+
+
+def report_bound(month: str) -> str:
+    return f"MONTH#{month}"
 # --- rate limits (public side) ---
 RATE_PREFIX = "RATE#"
 

@@ -20,6 +20,7 @@ from ..domain.money import (
 )
 from ..domain.outbox import MessageStatus, OutboxMessage, without_tokens
 from ..domain.policy import Ladder, Policy
+from ..domain.records import RecordField
 from ..domain.salon import Salon, format_weekly_hours, parse_weekly_hours
 from ..domain.schedule import Due
 from . import keys
@@ -87,7 +88,7 @@ def salon_to_item(salon: Salon) -> SalonItem:
         closed_dates=sorted(d.isoformat() for d in salon.closed_dates),
         slot_minutes=salon.slot_minutes, min_notice_minutes=salon.min_notice_minutes,
         horizon_days=salon.horizon_days, cancellation_cutoff_hours=salon.cancellation_cutoff_hours,
-        policy=policy_to_dict(salon.policy),
+        policy=policy_to_dict(salon.policy), staff_rights=sorted(salon.staff_rights) or None,
     )
 
 
@@ -99,7 +100,7 @@ def salon_from_item(item: SalonItem) -> Salon:
         closed_dates=frozenset(date.fromisoformat(d) for d in item.closed_dates),
         slot_minutes=int(item.slot_minutes), min_notice_minutes=int(item.min_notice_minutes),
         horizon_days=int(item.horizon_days), cancellation_cutoff_hours=int(item.cancellation_cutoff_hours),
-        policy=policy_from_dict(item.policy),
+        policy=policy_from_dict(item.policy), staff_rights=frozenset(item.staff_rights or ()),
     )
 
 
@@ -111,6 +112,7 @@ def service_to_item(salon_id: str, service: Service) -> ServiceItem:
         recall_days=service.recall_days,
         deposit=None if service.deposit.kind is DepositKind.NONE
         else {"kind": service.deposit.kind.value, "value": service.deposit.value},
+        record_fields=record_fields_to_list(service.record_fields),
     )
 
 
@@ -121,7 +123,17 @@ def service_from_item(item: ServiceItem) -> Service:
         recall_days=int(item.recall_days) if item.recall_days is not None else None,
         deposit=DepositRule(DepositKind(item.deposit["kind"]), int(item.deposit["value"])) if item.deposit
         else DepositRule(),
+        record_fields=record_fields_from_list(item.record_fields),
     )
+
+
+def record_fields_to_list(fields) -> list[dict] | None:
+    return [{"id": f.id, "label": f.label, "kind": f.kind, "choices": list(f.choices)} for f in fields] or None
+
+
+def record_fields_from_list(data: list | None) -> tuple[RecordField, ...]:
+    return tuple(RecordField(d["id"], d["label"], d.get("kind", "text"), tuple(d.get("choices") or ()))
+                 for d in data or ())
 
 
 def staff_to_item(salon_id: str, staff: Staff) -> StaffItem:
@@ -166,6 +178,7 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         no_show_days=[d.isoformat() for d in client.no_show_days], fees_owed=str(client.fees_owed),
         sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent, erased_at=_iso(client.erased_at),
         card=card_to_dict(client.card) if client.card else None,
+        last_record=client.last_record or None, last_record_at=_iso(client.last_record_at),
     )
 
 
@@ -180,6 +193,7 @@ def client_from_item(item: ClientItem) -> Client:
         fees_owed=Decimal(item.fees_owed or "0"), sms_opt_out=bool(item.sms_opt_out),
         recall_consent=bool(item.recall_consent), erased_at=_instant(item.erased_at),
         card=card_from_dict(item.card) if item.card else None,
+        last_record=item.last_record or "", last_record_at=_instant(item.last_record_at),
     )
 
 
@@ -212,6 +226,7 @@ def appointment_to_item(appt: Appointment) -> AppointmentItem:
         deposit=deposit_to_dict(appt.deposit) if appt.deposit else None,
         movements=[movement_to_dict(m) for m in appt.movements] or None,
         movement_count=len(appt.movements) or None,
+        price=str(appt.price) if appt.price is not None else None, first_visit=appt.first_visit or None,
     )
 
 
@@ -227,6 +242,7 @@ def appointment_from_item(item: AppointmentItem) -> Appointment:
         links=tuple(item.links or ()), waitlist_entry=item.waitlist_entry,
         deposit=deposit_from_dict(item.deposit) if item.deposit else None,
         movements=tuple(movement_from_dict(m) for m in item.movements or ()),
+        price=Decimal(item.price) if item.price else None, first_visit=bool(item.first_visit),
     )
 
 

@@ -70,6 +70,7 @@ class SalonItem(Item, discriminator="salon"):
     horizon_days = NumberAttribute()
     cancellation_cutoff_hours = NumberAttribute()
     policy = JSONAttribute(null=True)  # domain/policy.py; absent: the defaults
+    staff_rights = JSONAttribute(null=True)  # ["move_cancel", ...]: what staff manage themselves
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -81,6 +82,7 @@ class ServiceItem(Item, discriminator="service"):
     active = BooleanAttribute(default=True)
     recall_days = NumberAttribute(null=True)
     deposit = JSONAttribute(null=True)  # {"kind": "fixed"|"percent", "value": int}; absent: none
+    record_fields = JSONAttribute(null=True)  # [{"id", "label", "kind", "choices"}]: treatment records
 
 
 class StaffItem(Item, discriminator="staff"):
@@ -111,6 +113,8 @@ class ClientItem(Item, discriminator="client"):
     sms_opt_out = BooleanAttribute(default=False)
     recall_consent = BooleanAttribute(default=False)
     erased_at = UnicodeAttribute(null=True)  # set by erasure; the item then leaves the name index
+    last_record = UnicodeAttribute(null=True)  # the latest treatment record's summary (the agenda shows it)
+    last_record_at = UnicodeAttribute(null=True)
     marketing_consent = BooleanAttribute(null=True)  # the client's area: offers and news (absent: no)
     erasure_requested_at = UnicodeAttribute(null=True)  # the client's area: "delete my data", for the salon
     card = JSONAttribute(null=True)  # card on file: the provider's customer and payment method ids
@@ -145,6 +149,8 @@ class AppointmentItem(Item, discriminator="appointment"):
     deposit = JSONAttribute(null=True)  # the deposit asked (amount in minor units, expiry, references)
     movements = JSONAttribute(null=True)  # money movements, oldest first
     movement_count = NumberAttribute(null=True)  # len(movements): a condition that no movement came meanwhile
+    price = UnicodeAttribute(null=True)  # decimal text: the service's price when booked
+    first_visit = BooleanAttribute(null=True)
 
 
 class PaymentEventItem(Item, discriminator="payment_event"):

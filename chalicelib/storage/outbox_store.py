@@ -8,6 +8,7 @@ from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.replies import REPLY_WINDOW, ReplyRoute
 from . import keys, mapping
 from .models import SCHEMA_VERSION, CounterItem, InboxItem, Item, MessageItem, RouteItem
+from .reports_store import counter_update
 
 ROUTE_TTL = REPLY_WINDOW + timedelta(days=1)  # the clock decides; DynamoDB's TTL cleans up
 COUNTER_TTL = timedelta(days=3)
@@ -83,6 +84,7 @@ class OutboxStore:
                                CounterItem.expires_at.set(expires)],
                       condition=CounterItem.count.does_not_exist() | (CounterItem.count < cap),
                       on_fail=lambda reason: _CapReached())
+        counter_update(tx, salon_id, day.isoformat()[:7], None, {"messages_sent": 1})  # the reports' month
         try:
             tx.commit()
             return True

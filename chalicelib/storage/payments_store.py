@@ -77,6 +77,7 @@ class PaymentsStore:
         if appt_before is not None and appt_after is not None:
             tx.save(mapping.appointment_to_item(appt_after), condition=money_unchanged(appt_before), on_fail=_changed,
                     priority=1)
+            self.add_report_counters(tx, appt_before, appt_after)
         for message in messages:
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
         tx.commit()
@@ -102,6 +103,7 @@ class PaymentsStore:
                 on_fail=_job_exists, priority=2)
         tx.save(mapping.appointment_to_item(appt_after), condition=money_unchanged(appt_before), on_fail=_changed,
                 priority=1)
+        self.add_report_counters(tx, appt_before, appt_after)
         tx.commit()
 
     def due_payment_jobs(self, day, now: datetime) -> list:
@@ -114,6 +116,7 @@ class PaymentsStore:
 
         tx = self._transaction()
         tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=_changed)
+        self.add_report_counters(tx, before, after)
         tx.commit()
 
     # --- the webhook -------------------------------------------------------------------------
@@ -150,6 +153,7 @@ class PaymentsStore:
         tx = self._transaction()
         self._add_event(tx, provider, event_id, outcome, now, before.salon_id, before.id)
         tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=_changed, priority=2)
+        self.add_report_counters(tx, before, after)  # a paid deposit: the booking counts from here
         if relock:
             self._put_locks(tx, after, block_starts(after.start, after.occupied_until))
         for message in messages:

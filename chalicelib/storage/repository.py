@@ -38,6 +38,7 @@ from .models import (
 from .outbox_store import OutboxStore
 from .payments_store import PaymentsStore
 from .rate_store import RateStore, add_charges
+from .reports_store import ReportsStore
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
@@ -101,11 +102,12 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore):
+class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py;
-    payments in payments_store.py; rate counters in rate_store.py. The owner side's reads and
-    writes (agenda_store.py, clients_store.py, settings_store.py) are in `Repository`,
-    owner_repository.py."""
+    payments in payments_store.py; rate counters in rate_store.py; the report counters, which
+    the appointment transactions move, in reports_store.py. The owner side's reads and writes
+    (agenda_store.py, clients_store.py, settings_store.py, records_store.py) are in
+    `Repository`, owner_repository.py."""
 
     def __init__(self, connection: Connection):
         self._connection = connection
@@ -126,6 +128,7 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore):
                 staff.append(mapping.staff_from_item(item))
         if salon is None:
             return None
+        self.remember_zone(salon.id, salon.tz)  # the report counters' months are the salon's
         return salon, Catalog(tuple(services), tuple(staff))
 
     def save_salon(self, salon: Salon) -> None:
@@ -250,6 +253,7 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore):
         tx.save(self._token_item(appt, token_digest))
         self._put_locks(tx, appt, block_starts(appt.start, appt.occupied_until))
         self._add_messages(tx, messages)
+        self.add_report_counters(tx, None, appt)
         tx.commit()
 
     def cancel(self, before: Appointment, after: Appointment, count_late: bool, fee: Decimal | None = None,
@@ -271,6 +275,7 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore):
         self._add_messages(tx, messages)
         for job in jobs:  # a deposit's refund, written with the cancel (payments_store.py runs it)
             tx.save(mapping.payment_job_to_item(job), condition=Item.pk.does_not_exist())
+        self.add_report_counters(tx, before, after)
         tx.commit()
 
     def add_link(self, before: Appointment, after: Appointment, token_digest: str,
@@ -281,6 +286,7 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore):
         tx.save(mapping.appointment_to_item(after), condition=unchanged(before), on_fail=_changed)
         tx.save(self._token_item(after, token_digest, expires_at))
         self._add_messages(tx, messages)
+        self.add_report_counters(tx, before, after)  # a claimed hold becomes a booking here
         tx.commit()
 
     def reschedule(self, before: Appointment, after: Appointment, token_digest: str | None,
@@ -303,6 +309,7 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore):
         self._put_locks(tx, after, sorted(b for _, b in new - old))
         self._delete_locks(tx, before, sorted(b for _, b in old - new))
         self._add_messages(tx, messages)
+        self.add_report_counters(tx, before, after)
         tx.commit()
 
     # --- waitlist ------------------------------------------------------------------------

@@ -67,6 +67,7 @@ class SweepStore:
         if client_changes:
             tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
                       actions=client_changes, condition=ClientItem.pk.exists())
+        self.add_report_counters(tx, before, after)
         tx.commit()
 
     def record_no_show(self, before: Appointment, after: Appointment, client: Client, updated: Client,
@@ -99,6 +100,8 @@ class SweepStore:
     def _attendance_tx(self, before, item, updated: Client, message, release_slot) -> None:
         from .repository import _changed
 
+        after = mapping.appointment_from_item(item)
+
         tx = self._transaction()
         tx.save(item, condition=unchanged(before), on_fail=_changed, priority=1)
         tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
@@ -107,6 +110,7 @@ class SweepStore:
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
         if release_slot:
             self._delete_locks(tx, before, block_starts(before.start, before.occupied_until))
+        self.add_report_counters(tx, before, after)
         tx.commit()
 
     # --- waitlist -----------------------------------------------------------------------------
@@ -129,6 +133,7 @@ class SweepStore:
         tx.update(WaitlistItem(*entry_key), actions=[WaitlistItem.status.set("offered"), WaitlistItem.offers.add(1)],
                   condition=WaitlistItem.status == "waiting", on_fail=_slot_taken)
         tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
+        self.add_report_counters(tx, None, appt)  # nothing yet: a hold counts once claimed
         tx.commit()
 
     def set_waitlist_status(self, salon_id: str, entry_sk: str, status: str, passed_start: datetime | None = None):

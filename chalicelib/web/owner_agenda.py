@@ -74,6 +74,10 @@ class Links:
     def book(self, **params) -> str:
         return self._url("/owner/agenda/book", params)
 
+    def record(self, appt) -> str:
+        """The visit's treatment record (once the client has arrived)."""
+        return self._url(f"/owner/records/{start_key(appt.start)}/{quote(appt.id, safe='')}", {})
+
     def feeds(self) -> str:
         return self._url("/owner/agenda/feeds", {})
 

@@ -302,9 +302,10 @@ def test_the_details_step_of_the_booking_page_offers_the_area(api, salon_id, clo
     assert f'href="/my/{salon_id}" id="sign-in-instead"' in text(page)
 
 
-def test_erasure_by_the_owner_signs_the_client_out_everywhere(anna, repo, salon_id, world, clock):
+def test_erasure_by_the_owner_signs_the_client_out_everywhere(anna, repo, salon_id, world, clock, tmp_path):
     from chalicelib.auth import accounts
     from chalicelib.auth.sessions import Principal
+    from chalicelib.photos.local import LocalPhotoStore
     from chalicelib.services import exports
 
     appt = world["upcoming"].appointment
@@ -312,7 +313,8 @@ def test_erasure_by_the_owner_signs_the_client_out_everywhere(anna, repo, salon_
     anna.post(f"/my/{salon_id}/appointments/{appt.id}/cancel", csrf=hidden(confirm)["csrf"])
     owner = Principal(user_id="owner-1", email="owner@example.com", salon_id=salon_id, role="owner", staff_id=None,
                       name="Owner", session_id="x", csrf_token="y")
-    exports.erase(repo, accounts(), owner, appt.client_id, "Anna Rossi", clock["now"])
+    photos = LocalPhotoStore(str(tmp_path), b"k" * 32, "https://book.example")  # erasure deletes photos too
+    exports.erase(repo, accounts(), owner, appt.client_id, "Anna Rossi", clock["now"], photos=photos)
     assert 'name="phone"' in text(anna.get(f"/my/{salon_id}"))
 
 

@@ -16,8 +16,13 @@ From every node it reaches, the AWS requests are the calls that issue one:
                      and the methods of chalicelib's own Transaction, each mapped to the TransactWrite
                      part it queues (storage/transaction.py is read too, not restated here);
                      counted in modules that use PynamoDB (import it, the models or the transaction)
-  boto3 clients      `boto3.client("<service>")` in a node, and the node's calls of that service's
-                     operations, named by botocore's own service model (sns:Publish, ...)
+  boto3 clients      `boto3.client("<service>")` in a node (or in a helper function of the same
+                     module that the node calls: a cached client), and the node's calls of that
+                     service's operations, named by botocore's own service model (sns:Publish, ...);
+                     a presigned request or a paginator counts as the operation it names
+                     (`generate_presigned_url("get_object")`: s3:GetObject, a presigned POST:
+                     s3:PutObject), and an operation whose IAM action has another name is mapped
+                     to it (S3's ListObjectsV2 is s3:ListBucket)
   Powertools         its SSM parameter helpers
 The mapping from a library method to the IAM action it needs is the library's behaviour, kept
 here; which of those methods the code calls, and from where, is read from the code.
@@ -55,6 +60,13 @@ POWERTOOLS_CALLS = {
     "aws_lambda_powertools.utilities.parameters.get_parameters_by_name": "ssm:GetParameters",
     "aws_lambda_powertools.utilities.parameters.get_secret": "secretsmanager:GetSecretValue",
 }
+# Client methods that make no request themselves but name the operation that will be made (the
+# browser makes a presigned one): the operation's argument, or the operation a presigned POST is.
+NAMING_METHODS = {"generate_presigned_url": ("ClientMethod", 0), "get_paginator": ("operation_name", 0)}
+PRESIGNED_POST = {"generate_presigned_post": "put_object"}
+# Operations whose IAM action is not `<service>:<Operation>`.
+IAM_ACTION_OF = {"s3:ListObjectsV2": "s3:ListBucket", "s3:ListObjects": "s3:ListBucket",
+                 "s3:DeleteObjects": "s3:DeleteObject", "s3:HeadObject": "s3:GetObject"}
 USES_PYNAMODB = ("pynamodb", f"{PACKAGE}.storage.models", f"{PACKAGE}.storage.transaction")
 REGISTERING_DECORATORS = {"route", "middleware"}
 EVENT_SOURCE_DECORATORS = {"schedule", "on_sns_message", "on_s3_event", "on_sqs_message", "on_cw_event",
@@ -208,6 +220,14 @@ class Program:
                         node.clients.add(call.args[0].value)
         if isinstance(func, ast.Attribute):
             node.method_calls.add((func.attr, isinstance(func.value, ast.Name)))
+            if func.attr in PRESIGNED_POST:
+                node.method_calls.add((PRESIGNED_POST[func.attr], False))
+            if func.attr in NAMING_METHODS:
+                keyword, position = NAMING_METHODS[func.attr]
+                named = [k.value for k in call.keywords if k.arg == keyword]
+                named += call.args[position:position + 1]
+                if named and isinstance(named[0], ast.Constant) and isinstance(named[0].value, str):
+                    node.method_calls.add((named[0].value, False))
 
     def _external_name(self, module: Module, local: dict, chain: list[str]) -> str | None:
         target = local.get(chain[0]) or module.imports.get(chain[0])
@@ -284,12 +304,15 @@ class Program:
                               or (CLASS_ONLY_METHODS.get(method) if on_a_name else None))
                     if action:
                         needed.add(f"dynamodb:{action}")
-            for service in node.clients:
+            helpers = [self.nodes[ref] for ref in node.refs
+                       if ref in self.nodes and ref[0] == node.module and ref[1] and ref != node.key]
+            for service in node.clients.union(*(helper.clients for helper in helpers)):
                 model = _service_model(service)
                 names = {method for method, _ in node.method_calls}
                 for operation in model.operation_names:
                     if _snake(operation) in names:
-                        needed.add(f"{model.signing_name}:{operation}")
+                        action = f"{model.signing_name}:{operation}"
+                        needed.add(IAM_ACTION_OF.get(action, action))
             for called in node.external_calls:
                 if called in POWERTOOLS_CALLS:
                     needed.add(POWERTOOLS_CALLS[called])

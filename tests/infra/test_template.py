@@ -29,6 +29,7 @@ NOT_SET_ON_AWS = {
     "STRIPE_WEBHOOK_SECRET": "tests only: AWS reads STRIPE_WEBHOOK_SECRET_PARAMETER from SSM",
     "STRIPE_API_BASE": "tests only: a localstripe server",
     "LOCAL_PAYMENT_SECRET": "local stack and tests only: the local payment provider's signing secret",
+    "PHOTO_DIR": "local stack only: on AWS record photos go to PHOTO_BUCKET",
 }
 # Actions that have no resource to name (a phone number is not an ARN; an origination identity
 # may be shared from another account), so `"Resource": "*"` is the only way to grant them.

@@ -100,7 +100,8 @@ def scene(api, salon_id, fixed_now):
         "path": {"salon_id": salon_id, "token": booked.manage_token, "start": start_key(appt.start),
                  "appointment_id": appt.id, "client_id": appt.client_id, "staff_id": "giulia",
                  "service_id": "color", "user_id": other.id, "first_day": "2026-03-24", "entry_id": "x1",
-                 "name": "nothing.ics", "provider": "local", "ticket": checkout.url.rsplit("/", 1)[1]},
+                 "name": "nothing.ics", "provider": "local", "ticket": checkout.url.rsplit("/", 1)[1],
+                 "slot": "1"},
     }
     wiring.set_payments(None)
 

@@ -331,3 +331,37 @@ def test_an_expired_offer_link_is_not_found(repo, salon_id, sender, api):
 def test_short_sms_links_lead_to_the_manage_page(api, salon_id, repo):
     response = api.http.get("/m/some-token")
     assert response.status_code == 303 and response.headers["Location"].endswith("/manage/some-token")
+
+
+def counters_follow_the_appointments(repo, salon_id) -> dict:
+    from chalicelib.domain import reports
+    from chalicelib.services.salons import load_salon
+
+    salon, _ = load_salon(repo, salon_id)
+    texts = ("messages_sent", "message_cost_cents")  # counted by the texts' quota, not the appointments
+    stored = {key: {n: v for n, v in counters.items() if n not in texts}
+              for key, counters in repo.report_counters(salon_id, "2026-01", "2026-12").items()}
+    assert stored == reports.summed(repo.all_appointments(salon_id), salon.tz)
+    return {name: sum(c.get(name, 0) for (_, staff), c in stored.items() if staff is None) for name in reports.COUNTERS}
+
+
+def test_the_report_counters_follow_a_freed_slot_through_its_offers_and_the_claim(repo, salon_id, sender, api):
+    """Cancel (the slot enters the offers lane), offer, let it expire, offer the next, claim: every
+    status change moves the counters in its own transaction, so they equal the recomputation."""
+    booked = book(repo, salon_id)
+    join(repo, salon_id, "+39 347 000 2001", "First")
+    join(repo, salon_id, "+39 347 000 2002", "Second")
+    cancelled_at = MONDAY + timedelta(hours=1)
+    manage.cancel(repo, booked.manage_token, cancelled_at, BASE)
+    whole = counters_follow_the_appointments(repo, salon_id)
+    assert (whole["appointments"], whole["cancels"]) == (1, 1)
+    sweeps.sweep_offers(repo, cancelled_at, BASE)  # held for the first: a hold counts once claimed
+    assert counters_follow_the_appointments(repo, salon_id) == whole
+    offer_sent(repo, salon_id, sender, cancelled_at + timedelta(minutes=31))  # expired, offered to the second
+    assert counters_follow_the_appointments(repo, salon_id) == whole  # an expired hold is no cancellation
+    [second] = [m for m in messages(repo, salon_id, "waitlist_offer") if m.phone == "+393470002002"]
+    token = link_token(sent_text(sender, second), "claim")
+    wiring.set_clock(lambda: cancelled_at + timedelta(minutes=40))
+    assert api.http.post(f"/v1/bookings/{token}/claim").status_code == 200
+    whole = counters_follow_the_appointments(repo, salon_id)
+    assert (whole["appointments"], whole["cancels"], whole["booked_minutes"] > 0) == (2, 1, True)

@@ -6,7 +6,7 @@ from chalicelib.auth import roles
 EXPECTED = {
     roles.OWNER: set(roles.PERMISSIONS),
     roles.FRONT_DESK: {roles.AGENDA_ALL, roles.AGENDA_OWN, roles.CLIENTS, roles.CLIENTS_OWN, roles.CLIENT_NOTES,
-                       roles.WAITLIST, roles.MESSAGES},
+                       roles.WAITLIST, roles.MESSAGES, roles.REPORTS},
     roles.STAFF: {roles.AGENDA_OWN, roles.CLIENTS_OWN},
 }
 

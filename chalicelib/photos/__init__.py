@@ -1,0 +1,63 @@
+"""The store of treatment-record photos: a private S3 bucket on AWS (`s3.py`), files under
+`.data/photos` on the local stack (`local.py`, with an app route that takes the upload exactly as
+S3 takes a presigned POST). The app never handles an image's bytes on AWS: the browser posts the
+file straight to the bucket with a short-lived, signed form, and photos are shown through
+short-lived signed links.
+
+    store = photo_store(base_url)             # chosen by config (PHOTO_BUCKET set: S3)
+    form = store.upload_form(key, redirect)   # UploadForm(url, fields): the form's action and hidden fields
+    store.photos(prefix)                      # [StoredPhoto(key, size)], oldest key first
+    store.view_url(key)                       # a signed GET link, valid for VIEW_SECONDS
+    store.delete(key); store.delete_all(prefix)
+"""
+from typing import Protocol
+
+from ..domain.records import PHOTO_MAX_BYTES
+from ..domain.values import frozen
+
+UPLOAD_SECONDS = 15 * 60  # an upload form works this long
+VIEW_SECONDS = 5 * 60  # a photo link works this long
+DEFAULT_TYPE = "image/jpeg"  # a form without JavaScript cannot read the file's type; any image/* is accepted
+MAX_BYTES = PHOTO_MAX_BYTES
+
+
+@frozen
+class UploadForm:
+    url: str
+    fields: dict[str, str]  # hidden fields, in order; the file goes last, as `file`
+
+
+@frozen
+class StoredPhoto:
+    key: str
+    size: int
+
+
+class PhotoStore(Protocol):
+    def upload_form(self, key: str, redirect_url: str) -> UploadForm: ...
+
+    def photos(self, prefix: str) -> list[StoredPhoto]: ...
+
+    def view_url(self, key: str) -> str: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def delete_all(self, prefix: str) -> int: ...
+
+
+def photo_store(base_url: str) -> PhotoStore:
+    """S3 when PHOTO_BUCKET is set (AWS, moto in tests), else the local twin under PHOTO_DIR."""
+    from ..wiring import config
+
+    cfg = config()
+    if cfg.photo_bucket:
+        from .s3 import S3PhotoStore
+
+        return S3PhotoStore(cfg.photo_bucket, cfg.region)
+    if cfg.stage != "local" and not cfg.dynamodb_endpoint:
+        raise RuntimeError("PHOTO_BUCKET is not set: on AWS record photos go to the stage's bucket "
+                           "(infra/template.py sets it).")
+    from ..auth import signing_key
+    from .local import LocalPhotoStore
+
+    return LocalPhotoStore(cfg.photo_dir, signing_key(), base_url)
