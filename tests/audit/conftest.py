@@ -5,15 +5,16 @@ at the end of the session and written to test-artifacts/audit.json."""
 import json
 import re
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from chalicelib import auth, wiring
+from chalicelib.domain.staff_rights import OWN_HOURS
 from chalicelib.messaging.providers import LocalSender
-from chalicelib.services import booking, dispatch, manage, sweeps, waitlist
+from chalicelib.services import attendance, booking, dispatch, manage, sweeps, waitlist
 from chalicelib.web.owner_agenda import start_key
 from local import env as local_env
 from local.demo import seed
@@ -49,11 +50,14 @@ class Site:
     owner: object  # a Playwright browser context signed in as the salon's owner
     guest: object  # one that is not
     client: object  # one signed in to the client's area as the client of the seeded bookings
+    staff: object  # one signed in as the seeded specialist's staff login
     html_files: dict[str, Path] = field(default_factory=dict)
 
     def context_for(self, name: str):
         if name in {n for n, _ in pages.CLIENT}:
             return self.client
+        if name in {n for n, _ in pages.STAFF}:
+            return self.staff
         signed_in = name in {n for n, _ in pages.OWNER} and name not in pages.SIGNED_OUT
         return self.owner if signed_in else self.guest
 
@@ -62,6 +66,7 @@ class Site:
 
 
 CLIENT_PHONE = "+39 333 123 4567"
+STAFF_EMAIL = "giulia@audit.example"
 
 
 def _book(repo, start, name, phone, now=MONDAY):
@@ -73,7 +78,10 @@ def _seed(repo) -> dict[str, str]:
     """The salon, a booking to manage (its client's earlier one is past), a cancelled one whose slot
     is offered to the waitlist, and an owner; the values the page list's placeholders need."""
     seed(repo, SALON)
-    _book(repo, LAST_TUESDAY_10, "Anna Rossi", CLIENT_PHONE, now=LAST_TUESDAY_10 - timedelta(days=6))
+    past = _book(repo, LAST_TUESDAY_10, "Anna Rossi", CLIENT_PHONE, now=LAST_TUESDAY_10 - timedelta(days=6))
+    salon, catalog = repo.load_salon(SALON)
+    arrived = attendance.mark_arrived(repo, past.appointment)  # a visit a treatment record is written for
+    attendance.complete(repo, salon, catalog, arrived, LAST_TUESDAY_10 + timedelta(hours=2), BASE)
     kept = _book(repo, WEDNESDAY_10 + timedelta(hours=2), "Anna Rossi", CLIENT_PHONE)
     freed = _book(repo, WEDNESDAY_10, "Bruna Verdi", "+39 333 765 4321")
     waitlist.join(repo, waitlist.WaitlistRequest(
@@ -85,6 +93,8 @@ def _seed(repo) -> dict[str, str]:
     dispatch.dispatch(repo, sender, CANCELLED_AT)
     offer = next(m for m in repo.messages_of_salon(SALON, limit=100) if m.kind == "waitlist_offer")
     user = auth.create_user(auth.accounts(), SALON, "owner@audit.example", PASSWORD, "owner", MONDAY, name="Owner")
+    auth.create_user(auth.accounts(), SALON, STAFF_EMAIL, PASSWORD, "staff", MONDAY, name="Giulia", staff_id="giulia")
+    repo.update_salon_fields(replace(salon, staff_rights=frozenset({OWN_HOURS})), ("staff_rights",))
     held = booking.book(repo, booking.BookingRequest(  # a deposit service: held until paid on the local checkout
         salon_id=SALON, service_id="facial", start=WEDNESDAY_10 + timedelta(hours=7), name="Dora Blu",
         phone="+39 347 000 0002", staff_id="giulia"), PAGES_AT, base_url=BASE, payments=wiring.payments())
@@ -94,6 +104,7 @@ def _seed(repo) -> dict[str, str]:
         "day": WEDNESDAY_10.date().isoformat(), "start": appt.start.isoformat(), "start_key": start_key(appt.start),
         "other_start": (WEDNESDAY_10 + timedelta(hours=5)).isoformat(),
         "appointment": appt.id, "client": appt.client_id, "user": user.id,
+        "past_appointment": past.appointment.id, "past_start_key": start_key(past.appointment.start),
         "ticket": held.appointment.deposit.url.rstrip("/").rsplit("/", 1)[1],
     }
 
@@ -119,19 +130,20 @@ def site(live_server, dynamodb_local, browser):
     wiring.reset()
     wiring.set_clock(lambda: PAGES_AT)
     values = _seed(wiring.repository())
-    owner, guest, client = (browser.new_context(viewport={"width": 375, "height": 740}, bypass_csp=True)
-                            for _ in range(3))
-    tab = owner.new_page()
-    tab.goto(f"{live_server}/owner/login")
-    tab.fill("input[name=email]", "owner@audit.example")
-    tab.fill("input[name=password]", PASSWORD)
-    tab.locator("form button[type=submit]").first.click()
-    tab.wait_for_url(re.compile(r".*/owner$"))
-    tab.close()
+    owner, guest, client, staff = (browser.new_context(viewport={"width": 375, "height": 740}, bypass_csp=True)
+                                   for _ in range(4))
+    for context, email in ((owner, "owner@audit.example"), (staff, STAFF_EMAIL)):
+        tab = context.new_page()
+        tab.goto(f"{live_server}/owner/login")
+        tab.fill("input[name=email]", email)
+        tab.fill("input[name=password]", PASSWORD)
+        tab.locator("form button[type=submit]").first.click()
+        tab.wait_for_url(re.compile(r".*/owner(/agenda.*)?$"))
+        tab.close()
     _client_signs_in(client, live_server)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield Site(live_server, values, owner, guest, client)
-    for context in (owner, guest, client):
+    yield Site(live_server, values, owner, guest, client, staff)
+    for context in (owner, guest, client, staff):
         context.close()
     wiring.set_clock(None)
     wiring.reset()

@@ -48,6 +48,15 @@ OWNER = (
     ("owner-users", "/owner/users"),
     ("owner-user-new", "/owner/users/new"),
     ("owner-user", "/owner/users/{user}"),
+    ("owner-record", "/owner/records/{past_start_key}/{past_appointment}"),
+    ("owner-record-fields", "/owner/record-fields/color"),
+    ("owner-reports", "/owner/reports"),
+    ("owner-staff-rights", "/owner/staff-rights"),
+)
+
+# A staff login of the seeded specialist, in a salon that lets staff set their own hours.
+STAFF = (
+    ("staff-my-hours", "/owner/agenda/my-hours"),
 )
 
 # The client's area, signed in as the client of the seeded bookings (one past, one upcoming).
@@ -63,7 +72,7 @@ CLIENT = (
     ("my-settings", "/my/{salon}/settings"),
 )
 
-ALL = PUBLIC + OWNER + CLIENT
+ALL = PUBLIC + OWNER + STAFF + CLIENT
 
 # Owner pages seen signed out (signed in, they redirect home).
 SIGNED_OUT = {"owner-login"}

@@ -6,7 +6,7 @@ from chalicelib.api.declared_routes import DECLARED
 from tests.audit import pages
 
 # GET routes that answer something other than a page for people.
-NOT_PAGES = {"/m/{token}", "/robots.txt", "/ical/{name}"}
+NOT_PAGES = {"/m/{token}", "/robots.txt", "/ical/{name}", "/local-photos/view"}
 NOT_PAGE_SUFFIXES = (".csv", ".json", ".ics")
 
 
