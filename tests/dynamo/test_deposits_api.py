@@ -221,3 +221,23 @@ def test_a_salon_that_asks_a_card_holds_the_booking_until_the_card_is_left(api, 
 
     again = book(api, salon_id, start="2026-03-24T15:00:00+01:00").json_body  # the card is on file now
     assert again["booking"]["status"] == "booked" and "payment" not in again
+
+
+def test_report_counters_count_a_deposit_booking_once_paid_and_never_an_expired_hold(api, salon_id, provider,
+                                                                                     repo):
+    from chalicelib.services import reports
+
+    def salon_month():
+        return repo.report_counters(salon_id, "2026-03", "2026-03").get(("2026-03", None), {})
+
+    paid = book_facial(api, salon_id).json_body
+    assert salon_month().get("appointments", 0) == 0  # awaiting its deposit: not a booking yet
+    raw, headers = paid_event(provider, paid["payment"]["url"])
+    assert webhook(api, raw, headers).json_body["outcome"] == "paid"
+    counted = salon_month()
+    assert counted["appointments"] == 1 and counted["revenue_booked_cents"] > 0
+
+    book_facial(api, salon_id, start="2026-03-24T12:00:00+01:00", phone="333 765 4321")  # never paid
+    sweeps.sweep_offers(repo, MONDAY_MORNING + timedelta(minutes=16), "https://book.example", provider)
+    assert salon_month() == counted  # an expired hold is no cancellation
+    assert reports.repair(repo, salon_id, MONDAY_MORNING + timedelta(minutes=16)) == []
