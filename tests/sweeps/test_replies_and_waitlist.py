@@ -331,3 +331,18 @@ def test_an_expired_offer_link_is_not_found(repo, salon_id, sender, api):
 def test_short_sms_links_lead_to_the_manage_page(api, salon_id, repo):
     response = api.http.get("/m/some-token")
     assert response.status_code == 303 and response.headers["Location"].endswith("/manage/some-token")
+
+
+def test_claiming_an_offer_is_rate_limited_per_link(repo, salon_id, sender, api):
+    # A claim is a public write: one tap books, repeated taps answer "claimed already" until the
+    # link's hourly count (as for a cancel) is spent; then 429 with Retry-After, and nothing changes.
+    booked = book(repo, salon_id)
+    join(repo, salon_id, "+39 347 000 0001", "First")
+    manage.cancel(repo, booked.manage_token, MONDAY + timedelta(hours=1), BASE)
+    _, token = offer_sent(repo, salon_id, sender, MONDAY + timedelta(hours=1))
+    wiring.set_clock(lambda: MONDAY + timedelta(hours=1, minutes=10))
+    statuses = [api.http.post(f"/v1/bookings/{token}/claim").status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+    refused = api.http.post(f"/v1/bookings/{token}/claim")
+    assert refused.json_body["error"]["code"] == "rate_limited" and "Retry-After" in refused.headers
+    assert api.http.get(f"/v1/bookings/{token}").json_body["booking"]["status"] == "booked"
