@@ -174,7 +174,7 @@ def document() -> dict:
             "/v1/bookings/{token}/claim": {"post": {
                 "operationId": "claimWaitlistOffer", "parameters": token_params,
                 "responses": {**_ok(200, "ManagedBooking", "The held slot is now this client's booking"),
-                              **_errors(404, 409)}}},
+                              **_errors(404, 409, 429)}}},
             "/v1/payments/{provider}/webhook": {"post": {
                 "operationId": "paymentWebhook",
                 "summary": "The payment provider's signed events (Stripe's scheme: Stripe-Signature)",

@@ -202,7 +202,7 @@ def claim_page(token):
 @pages.route("/claim/{token}", methods=["POST"], content_types=[FORM])
 @_html
 def claim_submit(token):
-    waitlist_offers.claim(repository(), token, now(), _ctx().base)
+    waitlist_offers.claim(repository(), token, now(), _ctx().base, guard=_guard())
     return redirect(_ctx().manage_url(token, done="claimed"))
 
 

@@ -122,7 +122,7 @@ def reschedule_booking(token):
 @_handled
 def claim_offer(token):
     """Take a slot the waitlist offered: the claim link becomes the booking's manage link."""
-    waitlist_offers.claim(repository(), token, now(), _base())
+    waitlist_offers.claim(repository(), token, now(), _base(), guard=_guard())
     return _managed_view(manage.view(repository(), token, now()))
 
 

@@ -54,13 +54,16 @@ def offer_freed_slot(repo, salon, catalog, freed: Appointment, now: datetime, ba
     return None
 
 
-def claim(repo, token: str, now: datetime, base_url: str = "") -> Appointment:
+def claim(repo, token: str, now: datetime, base_url: str = "", guard=None) -> Appointment:
     """The waitlisted client takes the held slot: it becomes their booking, and the claim link
-    becomes its manage link (it then lives as long as a manage link)."""
+    becomes its manage link (it then lives as long as a manage link). `guard`: the public side's
+    rate limits (services/rate_limit.RateGuard), counted per address, link and salon like a cancel."""
     from .manage import _find
     from .salons import load_salon
 
     held, digest = _find(repo, token, now)
+    if guard is not None:
+        guard.check(held.salon_id, link=digest)
     if held.status is not Status.HELD:
         if held.status in (Status.BOOKED, Status.CONFIRMED) and held.waitlist_entry:
             return held  # claimed already (a second tap)

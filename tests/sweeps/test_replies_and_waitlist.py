@@ -365,3 +365,18 @@ def test_the_report_counters_follow_a_freed_slot_through_its_offers_and_the_clai
     assert api.http.post(f"/v1/bookings/{token}/claim").status_code == 200
     whole = counters_follow_the_appointments(repo, salon_id)
     assert (whole["appointments"], whole["cancels"], whole["booked_minutes"] > 0) == (2, 1, True)
+
+
+def test_claiming_an_offer_is_rate_limited_per_link(repo, salon_id, sender, api):
+    # A claim is a public write: one tap books, repeated taps answer "claimed already" until the
+    # link's hourly count (as for a cancel) is spent; then 429 with Retry-After, and nothing changes.
+    booked = book(repo, salon_id)
+    join(repo, salon_id, "+39 347 000 0001", "First")
+    manage.cancel(repo, booked.manage_token, MONDAY + timedelta(hours=1), BASE)
+    _, token = offer_sent(repo, salon_id, sender, MONDAY + timedelta(hours=1))
+    wiring.set_clock(lambda: MONDAY + timedelta(hours=1, minutes=10))
+    statuses = [api.http.post(f"/v1/bookings/{token}/claim").status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+    refused = api.http.post(f"/v1/bookings/{token}/claim")
+    assert refused.json_body["error"]["code"] == "rate_limited" and "Retry-After" in refused.headers
+    assert api.http.get(f"/v1/bookings/{token}").json_body["booking"]["status"] == "booked"
