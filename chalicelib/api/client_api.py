@@ -9,6 +9,7 @@ from ..domain.appointment import Status
 from ..domain.errors import DomainError, RateLimited
 from ..services import client_area, client_sign_in, salons
 from ..services.client_calendar import appointment_ics
+from ..services.rate_limit import RateGuard
 from ..wiring import config, current_sender, now, repository
 from . import client_auth, errors, schema, views
 from .http import base_url, idempotency_key, json_body, parse_json, query
@@ -58,6 +59,11 @@ def _handled(view):
 
 def _request():
     return client_api.current_request
+
+
+def _guard() -> RateGuard:
+    """The area's writes meet the public rate limits (per address, phone and salon) like the public pages."""
+    return RateGuard(repository(), client_auth.client_address(_request()), now())
 
 
 def _base() -> str:
@@ -139,7 +145,7 @@ def my_appointment(appointment_id):
 @client_api.route("/v1/me/appointments/{appointment_id}/cancel", methods=["POST"])
 @_handled
 def cancel_my_appointment(appointment_id):
-    return _own_view(client_area.cancel(repository(), _session(), appointment_id, now(), _base()))
+    return _own_view(client_area.cancel(repository(), _session(), appointment_id, now(), _base(), guard=_guard()))
 
 
 @client_api.route("/v1/me/appointments/{appointment_id}/reschedule", methods=["POST"])
@@ -148,7 +154,7 @@ def reschedule_my_appointment(appointment_id):
     session = _session()
     body = json_body(_request(), schema.RESCHEDULE_REQUEST)
     return _own_view(client_area.move(repository(), session, appointment_id, body["start"], body.get("staff_id"),
-                                      now(), _base()))
+                                      now(), _base(), guard=_guard()))
 
 
 @client_api.route("/v1/me/appointments/{appointment_id}/calendar.ics", methods=["GET"])
@@ -167,7 +173,7 @@ def book_for_me():
     key = idempotency_key(_request())
     body = json_body(_request(), MY_BOOKING_REQUEST)
     booked = client_area.book(repository(), session, body["service_id"], body.get("staff_id"), body["start"], now(),
-                              key, _base(), body.get("notes", ""))
+                              key, _base(), body.get("notes", ""), guard=_guard())
     answer = {"booking": views.booking_view(booked.appointment, booked.salon), "manage_token": booked.manage_token,
               "manage_url": f"{_base()}/manage/{booked.manage_token}"}
     return Response(body=answer, status_code=200 if booked.replayed else 201,
@@ -180,7 +186,7 @@ def join_my_waitlist():
     session = _session()
     body = json_body(_request(), MY_WAITLIST_REQUEST)
     entry = client_area.join_waitlist(repository(), session, body["service_id"], body.get("staff_id"),
-                                      body["date_from"], body["date_to"], now())
+                                      body["date_from"], body["date_to"], now(), guard=_guard())
     return Response(body={"waitlist_entry": {
         "id": entry.id, "service_id": entry.service_id, "staff_id": entry.staff_id,
         "date_from": entry.first_day.isoformat(), "date_to": entry.last_day.isoformat(), "status": "waiting",

@@ -15,6 +15,7 @@ from ..domain.clock import local_today
 from ..domain.errors import DomainError, InvalidPhone, InvalidRequest, NotFound, RateLimited
 from ..services import client_area, client_sign_in, manage, salons
 from ..services.client_calendar import appointment_ics
+from ..services.rate_limit import RateGuard
 from ..web import forms
 from ..web.context import Ctx, error_page, status_of
 from ..web.render import redirect
@@ -36,6 +37,11 @@ class _Refused(Exception):
 
 def _request():
     return client_pages.current_request
+
+
+def _guard() -> RateGuard:
+    """The area's writes meet the public rate limits (per address, phone and salon) like the public pages."""
+    return RateGuard(repository(), client_auth.client_address(_request()), now())
 
 
 def _html(view):
@@ -209,7 +215,7 @@ def my_cancel(salon_id, appointment_id):
     ctx = Ctx(_request(), salon)
     session = _signed_in(salon.id, ctx)
     try:
-        client_area.cancel(repository(), session, appointment_id, now(), ctx.base)
+        client_area.cancel(repository(), session, appointment_id, now(), ctx.base, guard=_guard())
     except NotFound:
         raise
     except DomainError as error:
@@ -251,7 +257,8 @@ def my_move_submit(salon_id, appointment_id):
     start = forms.parse_start(data.get("start"))
     if start is None:
         raise InvalidRequest(ctx.t("err_start"))
-    client_area.move(repository(), session, appointment_id, start, forms.ident(data.get("staff")), now(), ctx.base)
+    client_area.move(repository(), session, appointment_id, start, forms.ident(data.get("staff")), now(), ctx.base,
+                     guard=_guard())
     return redirect(ctx.my_url(done="moved"))
 
 
@@ -321,7 +328,7 @@ def my_book_submit(salon_id):
         raise InvalidRequest(ctx.t("err_start"))
     key = forms.BookingForm(key=data.get("key") or "").idempotency_key  # a double tap replays, never books twice
     booked = client_area.book(repository(), session, service_id, forms.ident(data.get("staff")), start, now(), key,
-                              ctx.base, (data.get("note") or "")[:forms.MAX_LENGTHS["note"]])
+                              ctx.base, (data.get("note") or "")[:forms.MAX_LENGTHS["note"]], guard=_guard())
     return redirect(ctx.manage_url(booked.manage_token, new="1"))
 
 
@@ -350,7 +357,7 @@ def my_waitlist_submit(salon_id):
     try:
         first, last = client_area.parse_day_range(first, last)
         client_area.join_waitlist(repository(), session, forms.ident(data.get("service")) or "", staff_id, first,
-                                  last, now())
+                                  last, now(), guard=_guard())
     except DomainError as error:
         return _page(ctx, "my_waitlist.html", session, status_of(error),
                      services=[s for s in catalog.services if s.active], staff=[s for s in catalog.staff if s.active],

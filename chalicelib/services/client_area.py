@@ -68,15 +68,20 @@ def own_appointment(repo, session: ClientSession, appointment_id: str) -> Own:
     return Own(salon, catalog, appt)
 
 
-def cancel(repo, session: ClientSession, appointment_id: str, now: datetime, base_url: str) -> Own:
+def cancel(repo, session: ClientSession, appointment_id: str, now: datetime, base_url: str,
+           guard=None) -> Own:
+    """`guard` (every write of the area): the public rate limits, per address, phone and salon,
+    counted in the write's own transaction like the manage link's."""
     own = own_appointment(repo, session, appointment_id)
+    client = repo.get_client(own.salon.id, own.appointment.client_id)
+    charges = tuple(guard.charges(own.salon.id, phone=client.phone)) if guard is not None and client else ()
     cancelled = manage.cancel_appointment(repo, own.salon, own.catalog, own.appointment, CancelledBy.CLIENT, now,
-                                          base_url)
+                                          base_url, client=client, rate_charges=charges)
     return replace(own, appointment=cancelled)
 
 
 def move(repo, session: ClientSession, appointment_id: str, start: datetime, staff_id: str | None,
-         now: datetime, base_url: str) -> Own:
+         now: datetime, base_url: str, guard=None) -> Own:
     """Move under the booking rules. The confirmation text carries a new manage link, made by the
     dispatcher when the text leaves (the area never holds a link: only their hashes are stored)."""
     own = own_appointment(repo, session, appointment_id)
@@ -86,7 +91,8 @@ def move(repo, session: ClientSession, appointment_id: str, start: datetime, sta
         return own
     client = repo.get_client(salon.id, appt.client_id)
     messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now) if client else ()
-    repo.reschedule(appt, moved, None, messages)
+    charges = tuple(guard.charges(salon.id, phone=client.phone)) if guard is not None and client else ()
+    repo.reschedule(appt, moved, None, messages, rate_charges=charges)
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
     return replace(own, appointment=moved)
 
@@ -107,22 +113,22 @@ def short_name(name: str) -> str:
 
 
 def book(repo, session: ClientSession, service_id: str, staff_id: str | None, start: datetime, now: datetime,
-         idempotency_key: str | None, base_url: str, notes: str = "") -> booking.Booked:
+         idempotency_key: str | None, base_url: str, notes: str = "", guard=None) -> booking.Booked:
     """Book with the details the salon already has: nothing to retype."""
     client = client_file(repo, session)
     return booking.book(repo, booking.BookingRequest(
         salon_id=session.salon_id, service_id=service_id, start=start, name=client.name, phone=client.phone,
         staff_id=staff_id, email=client.email, notes=notes, recall_consent=client.recall_consent,
-    ), now, idempotency_key, base_url)
+    ), now, idempotency_key, base_url, guard=guard)
 
 
 def join_waitlist(repo, session: ClientSession, service_id: str, staff_id: str | None, first_day: date,
-                  last_day: date, now: datetime):
+                  last_day: date, now: datetime, guard=None):
     client = client_file(repo, session)
     return waitlist.join(repo, waitlist.WaitlistRequest(
         salon_id=session.salon_id, service_id=service_id, staff_id=staff_id, first_day=first_day,
         last_day=last_day, name=client.name, phone=client.phone, email=client.email,
-    ), now)
+    ), now, guard=guard)
 
 
 def preferences(repo, store, session: ClientSession) -> tuple[Client, Preferences]:

@@ -345,3 +345,14 @@ def test_a_double_tap_on_book_books_once(anna, repo, salon_id, world):
     assert first.headers["Location"] == again.headers["Location"]
     client_id = world["upcoming"].appointment.client_id
     assert [a.start for a in repo.client_appointments(salon_id, client_id)].count(start) == 1
+
+
+def test_the_areas_writes_meet_the_public_rate_limits(api, salon_id, world, sms):
+    # Signed in or not, a phone's writes are counted like the public side's (10 an hour per phone):
+    # the eleventh join is refused with Retry-After and changes nothing.
+    headers = bearer(api, salon_id, ANNA, sms)
+    body = json.dumps({"service_id": "color", "date_from": "2026-03-25", "date_to": "2026-03-26"})
+    statuses = [api.http.post("/v1/me/waitlist", headers=headers, body=body).status_code for _ in range(11)]
+    assert statuses == [201] * 10 + [429]
+    refused = api.http.post("/v1/me/waitlist", headers=headers, body=body)
+    assert refused.json_body["error"]["code"] == "rate_limited" and "Retry-After" in refused.headers
