@@ -16,7 +16,7 @@ from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.salon import Salon
 from ..domain.values import frozen
 from ..storage.client_area_store import ClientSession, Preferences
-from . import booking, manage, notify, waitlist, waitlist_offers
+from . import booking, manage, waitlist
 from .salons import load_salon
 
 PAGE = 50  # appointments on one page of the history
@@ -85,15 +85,9 @@ def move(repo, session: ClientSession, appointment_id: str, start: datetime, sta
     """Move under the booking rules. The confirmation text carries a new manage link, made by the
     dispatcher when the text leaves (the area never holds a link: only their hashes are stored)."""
     own = own_appointment(repo, session, appointment_id)
-    appt, salon, catalog = own.appointment, own.salon, own.catalog
-    moved = manage.planned_move(salon, catalog, appt, start, staff_id, now)
-    if moved == appt:
-        return own
-    client = repo.get_client(salon.id, appt.client_id)
-    messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now) if client else ()
-    charges = tuple(guard.charges(salon.id, phone=client.phone)) if guard is not None and client else ()
-    repo.reschedule(appt, moved, None, messages, rate_charges=charges)
-    waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
+    moved = manage.move_appointment(
+        repo, own.salon, own.catalog, own.appointment, start, staff_id, now, base_url,
+        charges_for=lambda client: guard.charges(own.salon.id, phone=client.phone) if guard and client else ())
     return replace(own, appointment=moved)
 
 

@@ -129,16 +129,26 @@ def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str |
     `guard`: the public side's rate limits (per address, per link, per salon)."""
     appt, digest = _find(repo, token, now)
     salon, catalog = load_salon(repo, appt.salon_id)
+    moved = move_appointment(repo, salon, catalog, appt, start, staff_id, now, base_url, digest,
+                             lambda client: guard.charges(salon.id, link=digest) if guard is not None else ())
+    return ManagedBooking(moved, salon, catalog)
+
+
+def move_appointment(repo, salon, catalog, appt: Appointment, start: datetime, staff_id: str | None,
+                     now: datetime, base_url: str, token_digest: str | None = None,
+                     charges_for=lambda client: ()) -> Appointment:
+    """Shared by the manage link and the client's area: the booking rules, one transaction that
+    locks the new blocks, releases the old ones and queues the confirmation (with the rate
+    counters `charges_for(client)` returns), then the freed slot goes to the waitlist."""
     moved = planned_move(salon, catalog, appt, start, staff_id, now)
     if moved == appt:
-        return ManagedBooking(appt, salon, catalog)
+        return appt
     client = repo.get_client(salon.id, appt.client_id)
     messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now) if client else ()
     try:
-        repo.reschedule(appt, moved, digest, messages,
-                        rate_charges=tuple(guard.charges(salon.id, link=digest)) if guard is not None else ())
+        repo.reschedule(appt, moved, token_digest, messages, rate_charges=tuple(charges_for(client)))
     except RateLimited as refusal:
         rate_limit.refused(refusal, salon.id)
         raise
     waitlist_offers.offer_freed_slot(repo, salon, catalog, appt, now, base_url)
-    return ManagedBooking(moved, salon, catalog)
+    return moved
