@@ -108,3 +108,32 @@ def _models(base) -> list:
     for sub in base.__subclasses__():
         found.extend(model for model in _models(sub) if model not in found)
     return found
+
+
+@contextmanager
+def counted_repository(table_name: str, now):
+    """DynamoDB Local in memory with the table, the app wired to it on a fixed clock, and a counter
+    attached to every PynamoDB client: yields (repository, counter). On the way out it checks the
+    counter saw every client (else the counts would be incomplete) and always stops DynamoDB Local."""
+    from chalicelib import wiring
+    from chalicelib.storage.table import ensure_table
+    from local import env as local_env
+    from local.dynamodb import DynamoDBLocal, free_port
+
+    dynamodb = DynamoDBLocal(free_port()).start()
+    try:
+        ensure_table(local_env.dynamodb_client(dynamodb.endpoint), table_name)
+        local_env.apply(dynamodb.endpoint, TABLE_NAME=table_name)
+        wiring.reset()
+        wiring.set_clock(lambda: now)
+        repo = wiring.repository()
+        counter = RequestCounter()
+        for client in pynamodb_clients(repo):
+            counter.attach(client)
+        yield repo, counter
+        if not counter.covers(pynamodb_clients(repo)):
+            raise RuntimeError("PynamoDB created a botocore client the counter did not see: the counts are incomplete.")
+    finally:
+        wiring.set_clock(None)
+        wiring.reset()
+        dynamodb.stop()

@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from chalicelib import wiring
 from chalicelib.domain import reports
 from chalicelib.domain.appointment import Appointment, CancelledBy, Status
 from chalicelib.domain.ids import new_id
@@ -32,12 +31,9 @@ from chalicelib.services import booking, records
 from chalicelib.services import reports as report_service
 from chalicelib.storage.mapping import appointment_to_item
 from chalicelib.storage.models import AppointmentItem
-from chalicelib.storage.table import ensure_table
 from local import demo
-from local import env as local_env
-from local.dynamodb import DynamoDBLocal, free_port
 
-from .counting import Counted, RequestCounter, pynamodb_clients
+from .counting import Counted, RequestCounter, counted_repository
 from .schedule import NOW
 
 TABLE_NAME = "chairtime-bench-reports"
@@ -95,16 +91,7 @@ def _seed(repo, salon_id: str, size: int) -> None:
 
 def measure(progress=lambda message: None) -> Figures:
     progress("starting DynamoDB Local (in memory) for the reports and the record page")
-    dynamodb = DynamoDBLocal(free_port()).start()
-    try:
-        ensure_table(local_env.dynamodb_client(dynamodb.endpoint), TABLE_NAME)
-        local_env.apply(dynamodb.endpoint, TABLE_NAME=TABLE_NAME)
-        wiring.reset()
-        wiring.set_clock(lambda: NOW)
-        repo = wiring.repository()
-        counter = RequestCounter()
-        for client in pynamodb_clients(repo):
-            counter.attach(client)
+    with counted_repository(TABLE_NAME, NOW) as (repo, counter):
         counted, items, seeded = {}, {}, {}
         for size in SIZES:
             salon_id = f"reports-{size}-{uuid.uuid4().hex[:6]}"
@@ -118,13 +105,7 @@ def measure(progress=lambda message: None) -> Figures:
             items[size] = sum(1 for line in (report.salon_line, *report.staff_lines) for m in line.months
                               if m.counters)
         page, save = _record_page(repo, counter)
-        if not counter.covers(pynamodb_clients(repo)):
-            raise RuntimeError("PynamoDB created a botocore client the counter did not see: the counts are incomplete.")
         return Figures(counted, items, seeded, page, save)
-    finally:
-        wiring.set_clock(None)
-        wiring.reset()
-        dynamodb.stop()
 
 
 def _record_page(repo, counter: RequestCounter) -> tuple[Counted, Counted]:

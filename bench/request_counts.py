@@ -15,13 +15,10 @@ from chalicelib import wiring
 from chalicelib.domain.clock import local_today
 from chalicelib.services import availability, booking, manage, waitlist
 from chalicelib.services.rate_limit import RateGuard
-from chalicelib.storage.table import ensure_table
 from local import demo
-from local import env as local_env
-from local.dynamodb import DynamoDBLocal, free_port
 
 from . import client_area
-from .counting import Counted, RequestCounter, pynamodb_clients
+from .counting import Counted, RequestCounter, counted_repository
 from .schedule import NOW
 from .seed import seed_salon
 
@@ -122,16 +119,7 @@ def _operations(repo, counter: RequestCounter, salon_id: str) -> tuple[dict[str,
 def measure(progress=lambda message: None) -> dict[str, SalonResult]:
     """Starts DynamoDB Local in memory, seeds both salons, counts; always stops DynamoDB Local."""
     progress("starting DynamoDB Local (in memory)")
-    dynamodb = DynamoDBLocal(free_port()).start()
-    try:
-        ensure_table(local_env.dynamodb_client(dynamodb.endpoint), TABLE_NAME)
-        local_env.apply(dynamodb.endpoint, TABLE_NAME=TABLE_NAME)
-        wiring.reset()
-        wiring.set_clock(lambda: NOW)
-        repo = wiring.repository()
-        counter = RequestCounter()
-        for client in pynamodb_clients(repo):
-            counter.attach(client)
+    with counted_repository(TABLE_NAME, NOW) as (repo, counter):
         results = {}
         for label, size in SALONS.items():
             salon_id = f"bench-{label}-{uuid.uuid4().hex[:6]}"
@@ -139,10 +127,4 @@ def measure(progress=lambda message: None) -> dict[str, SalonResult]:
             written = seed_salon(repo, salon_id, size, NOW)
             progress(f"counting requests in {salon_id}")
             results[label] = SalonResult(salon_id, written, *_operations(repo, counter, salon_id))
-        if not counter.covers(pynamodb_clients(repo)):
-            raise RuntimeError("PynamoDB created a botocore client the counter did not see: the counts are incomplete.")
         return results
-    finally:
-        wiring.set_clock(None)
-        wiring.reset()
-        dynamodb.stop()
