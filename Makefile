@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Each worker starts its own DynamoDB Local and live server (tests/conftest.py); `TEST_WORKERS=0` runs serially.
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench lint install system-run system-test clean owner salon sweep export restore routes repair-reports
+.PHONY: messages run test bench lint install system-run system-test clean owner salon sweep export restore routes repair-reports
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -67,6 +67,27 @@ restore: install
 ## repair-reports SALON=demo (FIX=1 overwrites the months that differ)
 repair-reports: install
 	$(PY) -m local.repair_reports --salon "$(SALON)" $(if $(FIX),--fix,) --dynamodb-port $(DDB_PORT)
+
+## messages: extract every text for people into chalicelib/locale/<domain>.pot (babel-<domain>.cfg says which
+## files feed which domain), merge it into each locale's .po, compile the .mo files the package ships.
+## English is the source: it has no catalog. tests/unit/test_catalogs.py fails while a catalog is stale or incomplete.
+TEXT_DOMAINS := messages owner
+CATALOG_LOCALES := it pl pt es ru
+messages: $(VENV)/.installed
+	@set -e; for domain in $(TEXT_DOMAINS); do \
+	  $(VENV)/bin/pybabel -q extract -F babel-$$domain.cfg --no-location --sort-output --no-wrap \
+	    --project Chairtime --copyright-holder "the Chairtime authors" -o chalicelib/locale/$$domain.pot . ; \
+	  for locale in $(CATALOG_LOCALES); do \
+	    po=chalicelib/locale/$$locale/LC_MESSAGES/$$domain.po; \
+	    if [ -f $$po ]; then \
+	      $(VENV)/bin/pybabel -q update -D $$domain -l $$locale -i chalicelib/locale/$$domain.pot -d chalicelib/locale \
+	        --no-fuzzy-matching --ignore-obsolete --no-wrap; \
+	    else \
+	      $(VENV)/bin/pybabel -q init -D $$domain -l $$locale -i chalicelib/locale/$$domain.pot -d chalicelib/locale --no-wrap; \
+	    fi; \
+	  done; \
+	  $(VENV)/bin/pybabel -q compile -D $$domain -d chalicelib/locale; \
+	done
 
 ## routes: after adding, removing or changing a route, rewrite chalicelib/api/declared_routes.py (app.py declares
 ## every route from it and loads each area on its first request; a test fails while it is stale)

@@ -24,8 +24,11 @@ def tel_uri(phone: str) -> str:
 def environment():
     import jinja2
 
+    # The i18n extension gives templates `{% trans %}` and `_()`; the gettext callables come with each
+    # render (catalogs.jinja_context), in the extension's newstyle form.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.newstyle_gettext = True
     env.filters["tel"] = tel_uri
     return env
 
@@ -41,7 +44,11 @@ def _headers(private: bool) -> dict[str, str]:
 
 
 def page(template: str, texts, status: int = 200, private: bool = False, **context) -> Response:
-    html = environment().get_template(template).render(t=texts, lang=texts.locale, private=private, **context)
+    from .catalogs import domain_of_template, jinja_context
+
+    gettext = jinja_context(texts.locale, domain_of_template(template))
+    html = environment().get_template(template).render(t=texts, lang=texts.locale, private=private, **gettext,
+                                                       **context)
     return Response(body=html, status_code=status,
                     headers={"Content-Type": "text/html; charset=utf-8", **_headers(private)})
 
