@@ -151,3 +151,16 @@ def free_starts(api, salon_id) -> list[str]:
     answer = api.http.get(f"/v1/salons/{salon_id}/availability?service_id=facial&staff_id=giulia"
                           "&date_from=2026-03-24&date_to=2026-03-24")
     return [slot["start"] for slot in answer.json_body["slots"]]
+
+
+def test_the_manage_page_of_a_paid_booking_repeats_the_deposit_the_cutoff_and_the_fees(api, repo, salon_id,
+                                                                                        provider):
+    salon, _ = repo.load_salon(salon_id)
+    repo.save_salon(replace(salon, policy=replace(salon.policy, late_cancel_fee=Decimal("30.00"),
+                                                  no_show_fee=Decimal("40.00"))))
+    checkout = path_of(book_facial(api, salon_id).headers["Location"])
+    shown = text(api.http.get(path_of(post(api, checkout, outcome="pay").headers["Location"])))
+    assert 'data-payment="paid"' in shown
+    terms = shown.split('id="policy"')[1].split("</div>")[0]
+    assert "Acconto di 20,00\xa0€" in terms and "lunedì 23 marzo" in terms.lower()  # refunded until the cutoff
+    assert "30,00\xa0€" in terms and "40,00\xa0€" in terms
