@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.payments import signing
-from chalicelib.payments.local import LocalProvider
+from chalicelib.payments.local import SAVED_CARD, LocalProvider
 from chalicelib.services import sweeps
 from tests.conftest import MONDAY_MORNING
 from tests.dynamo.helpers import TUESDAY_10, book, post, slot_starts
@@ -267,3 +267,18 @@ def test_a_booking_without_deposit_repeats_only_the_fees(api, salon_id, provider
     [confirmation] = [m for m in repo.messages_of_salon(salon_id) if m.kind == "booking_confirmation"]
     assert "30.00 EUR" in confirmation.body and "40.00 EUR" in confirmation.body
     assert "Acconto" not in confirmation.body
+
+
+def test_paying_the_deposit_puts_the_card_on_file_and_the_next_deposit_reuses_its_customer(api, salon_id, provider,
+                                                                                             repo):
+    body = book_facial(api, salon_id).json_body
+    raw, headers = paid_event(provider, body["payment"]["url"])
+    assert webhook(api, raw, headers).json_body["outcome"] == "paid"
+    appt = appointment_of(repo, salon_id, body)
+    card = repo.get_client(salon_id, appt.client_id).card
+    assert (card.provider, card.payment_method) == ("local", SAVED_CARD) and card.customer.startswith("cus_local_")
+    assert repo.phone_owner(salon_id, "+393331234567") == (appt.client_id, card)  # found by the next booking
+
+    again = book_facial(api, salon_id, start="2026-03-24T12:00:00+01:00").json_body
+    ticket = urlsplit(again["payment"]["url"]).path.rsplit("/", 1)[1]
+    assert provider.open_ticket(ticket).customer == card.customer
