@@ -7,7 +7,13 @@ An appointment counts in the salon-local month of its start, for the salon and f
 specialist. A waitlist hold counts once claimed; one that expired unclaimed never counted. So
 does a booking waiting for its deposit: it counts once paid (it becomes booked), and a hold whose
 deposit never came (expired) never counted, like an unclaimed waitlist hold: it is not a client's
-cancellation."""
+cancellation.
+
+Money counts where it moved: each movement of an appointment (deposit paid, fee charged to the
+card or paid at the desk, refund) adds to the salon-local month of the movement itself, for the
+salon and the appointment's specialist, whatever became of the appointment (a late payment
+refunded counts both ways). Movements are only ever appended, so the same before/after deltas
+apply."""
 from calendar import monthrange
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
@@ -16,15 +22,20 @@ from zoneinfo import ZoneInfo
 
 from .appointment import Appointment, CancelledBy, Status
 from .catalog import Staff
+from .money import MovementKind
 from .salon import Salon
 from .values import frozen
 
 COUNTERS = ("appointments", "completed", "no_shows", "late_cancels", "cancels", "booked_minutes",
             "revenue_booked_cents", "revenue_lost_cents", "new_clients", "returning_clients",
-            "messages_sent", "message_cost_cents")
+            "messages_sent", "message_cost_cents",
+            *("deposits_cents", "fees_collected_cents", "refunds_cents"))  # money movements (MONEY_COUNTERS)
 NOT_YET = (Status.HELD, Status.AWAITING_PAYMENT, Status.EXPIRED)  # never a booking (yet): counts nothing
 STANDS = (Status.BOOKED, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED)
 MONTHS_SHOWN = 12
+# Which counter each kind of money movement adds to (a fee owed and a waiver move no money).
+MONEY_COUNTERS = {MovementKind.DEPOSIT: "deposits_cents", MovementKind.CHARGE: "fees_collected_cents",
+                  MovementKind.CASH: "fees_collected_cents", MovementKind.REFUND: "refunds_cents"}
 
 Key = tuple[str, str | None]  # (YYYY-MM, staff id or None for the whole salon)
 
@@ -55,20 +66,32 @@ def contribution(appt: Appointment) -> dict[str, int]:
     return {name: value for name, value in counted.items() if value}
 
 
+def money_moved(appt: Appointment) -> tuple:
+    """The movements that count as money in or out: (counter, amount, when), oldest first."""
+    return tuple((MONEY_COUNTERS[m.kind], m.amount, m.at) for m in appt.movements if m.kind in MONEY_COUNTERS)
+
+
 def keyed(appt: Appointment, tz: ZoneInfo) -> dict[Key, dict[str, int]]:
+    total: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     counted = contribution(appt)
-    if not counted:
-        return {}
-    month = local_month(appt.start, tz)
-    return {(month, None): counted, (month, appt.staff_id): counted}
+    if counted:
+        month = local_month(appt.start, tz)
+        for key in ((month, None), (month, appt.staff_id)):
+            total[key].update(counted)
+    for name, amount, at in money_moved(appt):
+        month = local_month(at, tz)
+        for key in ((month, None), (month, appt.staff_id)):
+            total[key][name] += amount
+    return {key: dict(counters) for key, counters in total.items()}
 
 
 def unchanged(before: Appointment | None, after: Appointment | None) -> bool:
     """True when the change moves no counter (checked without the salon's zone)."""
     if before is None or after is None:
-        return not contribution(before or after)
+        appt = before or after
+        return not contribution(appt) and not money_moved(appt)
     return (before.start, before.staff_id) == (after.start, after.staff_id) and \
-        contribution(before) == contribution(after)
+        contribution(before) == contribution(after) and money_moved(before) == money_moved(after)
 
 
 def deltas(before: Appointment | None, after: Appointment | None, tz: ZoneInfo) -> dict[Key, dict[str, int]]:

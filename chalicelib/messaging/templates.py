@@ -9,6 +9,11 @@ Every text aims at MAX_SEGMENTS. `render` takes the first variant that fits, try
 also without the accents GSM-7 lacks (a Polish or Portuguese text in UCS-2 holds 134 characters in
 two segments, in GSM-7 306). A reminder must fit: when no variant does, the salon's name is
 shortened; only a manage URL too long for any wording can still push it over (logged).
+
+A booking confirmation repeats the money terms the salon has (`deposit` paid, `late_fee`,
+`no_show_fee`: amounts as text): `booking_confirmation_terms` holds its wordings with a `{terms}`
+slot, and each `terms_<name>` a full and a compact wording; the candidates run from the fullest
+wording with the full terms to the most compact with the compact ones.
 """
 import json
 import logging
@@ -48,8 +53,9 @@ MIN_SALON_NAME = 12  # characters a shortened salon name keeps, the ellipsis inc
 
 _DIR = Path(__file__).parent / "texts"
 _HAS_LATE = frozenset({"cancellation_confirmation", "reply_cancelled"})
+_TERMS = ("deposit", "late_fee", "no_show_fee")  # a confirmation's money terms, in the order told
 _PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url", "code", "amount",
-          "pay_url")
+          "pay_url", *_TERMS)
 
 
 @cache
@@ -71,6 +77,8 @@ def render(kind: str, locale: str, tz: str, **fields) -> str:
     texts = _texts(locale)
     key = f"{kind}_late" if kind in _HAS_LATE and fields.get("late") else kind
     variants = texts[key] if isinstance(texts[key], list) else [texts[key]]
+    if kind == "booking_confirmation" and any(fields.get(name) for name in _TERMS):
+        variants = _with_terms(texts, fields)
     values = _values(texts, locale, ZoneInfo(tz), fields)
     candidates = [_fill(kind, variant, values) for variant in variants]
     fitting = _first_fitting(candidates)
@@ -79,6 +87,14 @@ def render(kind: str, locale: str, tz: str, **fields) -> str:
     if kind in MUST_FIT:
         return _shortened(kind, locale, variants[-1], values)
     return min(_options(candidates), key=lambda text: sms_segments(text)[1])  # the fullest of the cheapest
+
+
+def _with_terms(texts: dict, fields: dict) -> list[str]:
+    """The confirmation's wordings, each with its terms in full and then compact."""
+    named = [name for name in _TERMS if fields.get(name)]
+    levels = min(len(texts[f"terms_{name}"]) for name in named)
+    return [wording.replace("{terms}", " ".join(texts[f"terms_{name}"][level] for name in named))
+            for wording in texts["booking_confirmation_terms"] for level in range(levels)]
 
 
 def _values(texts: dict, locale: str, tz: ZoneInfo, fields: dict) -> dict[str, str]:

@@ -14,7 +14,8 @@ from .salons import load_salon
 
 CSV_COLUMNS = ("month", "scope", "staff_id", "appointments", "completed", "no_shows", "no_show_rate", "late_cancels",
                "cancels", "revenue_booked", "revenue_lost", "booked_minutes", "open_minutes", "utilisation",
-               "new_clients", "returning_clients", "messages_sent", "message_cost")
+               "new_clients", "returning_clients", "messages_sent", "message_cost",
+               *("deposits", "fees_collected", "refunds"))  # money that moved in the month
 
 
 @frozen
@@ -87,7 +88,8 @@ def _row(m: MonthFigures) -> tuple:
             None if rate is None else round(rate, 4), m.get("late_cancels"), m.get("cancels"),
             _money(m.get("revenue_booked_cents")), _money(m.get("revenue_lost_cents")), m.get("booked_minutes"),
             m.open_minutes, None if used is None else round(used, 4), m.get("new_clients"),
-            m.get("returning_clients"), m.get("messages_sent"), _money(m.get("message_cost_cents")))
+            m.get("returning_clients"), m.get("messages_sent"), _money(m.get("message_cost_cents")),
+            *(_money(m.get(name)) for name in ("deposits_cents", "fees_collected_cents", "refunds_cents")))
 
 
 def _money(cents: int) -> str:

@@ -94,7 +94,8 @@ class ClientsStore:
         tx = self._transaction()
         if before.phone != after.phone:
             condition &= ClientItem.phone == before.phone
-            tx.save(PhoneItem(pk, keys.phone_sk(after.phone), client_id=after.id),
+            tx.save(PhoneItem(pk, keys.phone_sk(after.phone), client_id=after.id,
+                              card=mapping.card_to_dict(after.card) if after.card else None),
                     condition=PhoneItem.pk.does_not_exist(), on_fail=_phone_taken, priority=2)
             tx.delete(PhoneItem(pk, keys.phone_sk(before.phone)),
                       condition=PhoneItem.pk.does_not_exist() | (PhoneItem.client_id == before.id),

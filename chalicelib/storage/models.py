@@ -124,6 +124,7 @@ class PhoneItem(Item, discriminator="phone"):
     """Makes the phone unique per salon and finds its client with one consistent GetItem."""
 
     client_id = UnicodeAttribute()
+    card = JSONAttribute(null=True)  # the client's card on file, copied: a booking reuses its provider customer
 
 
 class AppointmentItem(Item, discriminator="appointment"):

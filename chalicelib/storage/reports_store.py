@@ -38,6 +38,9 @@ class ReportItem(Item, discriminator="report"):
     returning_clients = NumberAttribute(null=True)
     messages_sent = NumberAttribute(null=True)
     message_cost_cents = NumberAttribute(null=True)  # kept ready for the channels' prices
+    deposits_cents = NumberAttribute(null=True)  # money movements, in the month they moved
+    fees_collected_cents = NumberAttribute(null=True)  # charged to the card on file or paid at the desk
+    refunds_cents = NumberAttribute(null=True)
 
 
 def counter_update(tx: Transaction, salon_id: str, month: str, staff_id: str | None, added: dict[str, int]) -> None:

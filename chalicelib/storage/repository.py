@@ -16,6 +16,7 @@ from ..domain.catalog import MAX_SPAN_MINUTES, Catalog, Service, Staff
 from ..domain.client import Client
 from ..domain.clock import UTC, iso_utc
 from ..domain.errors import BookingRestricted, IllegalTransition, SlotTaken
+from ..domain.money import SavedCard
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..domain.values import frozen
@@ -142,10 +143,16 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
 
     # --- clients -------------------------------------------------------------------------
     def client_id_for_phone(self, salon_id: str, e164: str) -> str | None:
+        found = self.phone_owner(salon_id, e164)
+        return found[0] if found else None
+
+    def phone_owner(self, salon_id: str, e164: str) -> tuple[str, SavedCard | None] | None:
+        """The client of this phone and the card on file the phone item carries (one GetItem)."""
         try:
-            return PhoneItem.get(keys.salon_pk(salon_id), keys.phone_sk(e164), consistent_read=True).client_id
+            item = PhoneItem.get(keys.salon_pk(salon_id), keys.phone_sk(e164), consistent_read=True)
         except DoesNotExist:
             return None
+        return item.client_id, mapping.card_from_dict(item.card) if item.card else None
 
     def get_client(self, salon_id: str, client_id: str) -> Client | None:
         try:
