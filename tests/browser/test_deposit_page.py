@@ -17,13 +17,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(autouse=True)
-def links_to_the_live_server(live_server, salon_id, monkeypatch):
+def links_to_the_live_server(live_server, salon_id, config_with):
     """The checkout and its return are absolute links (the provider's pages are elsewhere on AWS):
     here they must point at the live server."""
-    monkeypatch.setenv("PUBLIC_BASE_URL", live_server)
-    wiring.config.cache_clear()
-    yield
-    wiring.config.cache_clear()
+    config_with(public_base_url=live_server)
 
 
 def book_facial(page, live_server, salon_id, phone):  # noqa: F811 - the fixture's name
