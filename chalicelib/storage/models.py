@@ -262,6 +262,7 @@ class SignInCodeItem(Item, discriminator="sign_in_code"):
     tries = NumberAttribute(default=0)
     window_start = UnicodeAttribute()
     window_count = NumberAttribute(default=0)
+    text_id = UnicodeAttribute(null=True)  # the outbox message that carried it; "" when nothing was texted
 
 
 class ClientSessionItem(Item, discriminator="client_session"):

@@ -39,6 +39,7 @@ from .outbox_store import OutboxStore
 from .payments_store import PaymentsStore
 from .rate_store import RateStore, add_charges
 from .reports_store import ReportsStore
+from .sign_in_writes import SignInWrites
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
@@ -102,12 +103,12 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore):
+class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore, SignInWrites):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py;
     payments in payments_store.py; rate counters in rate_store.py; the report counters, which
-    the appointment transactions move, in reports_store.py. The owner side's reads and writes
-    (agenda_store.py, clients_store.py, settings_store.py, records_store.py) are in
-    `Repository`, owner_repository.py."""
+    the appointment transactions move, in reports_store.py; a sign-in code's in sign_in_writes.py.
+    The owner side's reads and writes (agenda_store.py, clients_store.py, settings_store.py,
+    records_store.py) are in `Repository`, owner_repository.py."""
 
     def __init__(self, connection: Connection):
         self._connection = connection
