@@ -89,6 +89,7 @@ def salon_to_item(salon: Salon) -> SalonItem:
         slot_minutes=salon.slot_minutes, min_notice_minutes=salon.min_notice_minutes,
         horizon_days=salon.horizon_days, cancellation_cutoff_hours=salon.cancellation_cutoff_hours,
         policy=policy_to_dict(salon.policy), staff_rights=sorted(salon.staff_rights) or None,
+        address=salon.address,
     )
 
 
@@ -101,6 +102,7 @@ def salon_from_item(item: SalonItem) -> Salon:
         slot_minutes=int(item.slot_minutes), min_notice_minutes=int(item.min_notice_minutes),
         horizon_days=int(item.horizon_days), cancellation_cutoff_hours=int(item.cancellation_cutoff_hours),
         policy=policy_from_dict(item.policy), staff_rights=frozenset(item.staff_rights or ()),
+        address=item.address or "",
     )
 
 

@@ -71,6 +71,7 @@ class SalonItem(Item, discriminator="salon"):
     cancellation_cutoff_hours = NumberAttribute()
     policy = JSONAttribute(null=True)  # domain/policy.py; absent: the defaults
     staff_rights = JSONAttribute(null=True)  # ["move_cancel", ...]: what staff manage themselves
+    address = UnicodeAttribute(null=True)  # the street address; absent or "": not given
 
 
 class ServiceItem(Item, discriminator="service"):
