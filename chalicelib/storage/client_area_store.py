@@ -118,11 +118,6 @@ class ClientAreaStore:
             actions=[ClientItem.recall_consent.set(recall), ClientItem.marketing_consent.set(marketing)],
             condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist())
 
-    def request_client_erasure(self, salon_id: str, client_id: str, now: datetime) -> None:
-        ClientItem(keys.salon_pk(salon_id), keys.client_sk(client_id)).update(
-            actions=[ClientItem.erasure_requested_at.set(iso_utc(now))],
-            condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist())
-
 
 def issued_at_text(code: SignInCode) -> str:
     """The code's issue time as stored: the condition that a write replaces exactly this code."""

@@ -266,6 +266,14 @@ class SignInCodeItem(Item, discriminator="sign_in_code"):
     text_id = UnicodeAttribute(null=True)  # the outbox message that carried it; "" when nothing was texted
 
 
+class ErasureRequestItem(Item, discriminator="erasure_request"):
+    """Under SALON#<salon>: a client who asked to delete their data (the owner's list); gone with the erasure."""
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    requested_at = UnicodeAttribute()
+
+
 class ClientSessionItem(Item, discriminator="client_session"):
     salon_id = UnicodeAttribute()
     client_id = UnicodeAttribute()

@@ -163,10 +163,12 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
 
     def save_client(self, salon_id: str, client: Client, now: datetime) -> None:
         """Replace an existing client's file from the domain object (the phone claim is unchanged).
-        What the domain object does not carry (created, last booked) is kept from the stored item."""
+        What the domain object does not carry (created, last booked, marketing consent) is kept from
+        the stored item."""
         stored = ClientItem.get(keys.salon_pk(salon_id), keys.client_sk(client.id), consistent_read=True)
         item = mapping.client_to_item(salon_id, client, now)
         item.created_at, item.last_booked_at = stored.created_at, stored.last_booked_at
+        item.marketing_consent = stored.marketing_consent
         item.save(condition=ClientItem.pk.exists())
 
     # --- appointments --------------------------------------------------------------------
