@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from ..domain import reports
 from ..domain.appointment import Appointment
@@ -91,3 +91,30 @@ class ReportsStore:
         item = ReportItem(keys.report_pk(salon_id), keys.report_sk(month, staff_id), salon_id=salon_id, month=month,
                           staff_id=staff_id, **{name: counters.get(name) or None for name in reports.COUNTERS})
         item.save()
+
+    def correct_report_counters(self, salon_id: str, month: str, staff_id: str | None, stored: dict[str, int],
+                                recomputed: dict[str, int], names: tuple[str, ...]) -> bool:
+        """The repair's write on a live table: SET the counters `names` of one item to the recomputed
+        values, only while they still hold the `stored` values the repair read. False when a booking
+        moved them meanwhile (nothing is written: the repair reads again). Other counters stay."""
+        actions = [ReportItem.kind.set(ReportItem), ReportItem.salon_id.set(salon_id), ReportItem.month.set(month)]
+        if staff_id:
+            actions.append(ReportItem.staff_id.set(staff_id))
+        condition = None
+        for name in names:
+            attribute, have, want = getattr(ReportItem, name), int(stored.get(name, 0)), int(recomputed.get(name, 0))
+            actions.append(attribute.set(want) if want else attribute.remove())
+            holds = (attribute.does_not_exist() | (attribute == 0)) if have == 0 else (attribute == have)
+            condition = holds if condition is None else condition & holds
+        try:
+            ReportItem(keys.report_pk(salon_id), keys.report_sk(month, staff_id)).update(actions=actions,
+                                                                                        condition=condition)
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def salon_ids(self) -> list[str]:
+        """Every salon of the table: a Scan for the profile items (the repair over a whole table only)."""
+        return sorted(item.salon_id for item in SalonItem.scan(SalonItem.sk == keys.PROFILE_SK))
