@@ -253,7 +253,7 @@ def save_section(repo, accounts, me, name: str, values: dict[str, str], now: dat
     `partial`: fields left out keep their value (JSON); a form sends them all (an unticked box is absent).
     `ceilings`: the platform's ceiling on the SMS caps (config). Raises FieldErrors."""
     spec = section(name)
-    salon, _ = load_salon(repo, me.salon_id)
+    salon, catalog = load_salon(repo, me.salon_id)
     before = spec.values(salon)
     form = Form({**before, **values} if partial else values)
     updated = spec.apply(salon, form)
@@ -263,6 +263,10 @@ def save_section(repo, accounts, me, name: str, values: dict[str, str], now: dat
     form.done()
     changed = changes(before, spec.values(updated), flags=FLAGS)
     if changed:
+        if name == "hours":  # past months keep the hours they were open with (the reports' utilisation)
+            from .reports import freeze_open_minutes
+
+            freeze_open_minutes(repo, salon, catalog, now)
         repo.update_salon_fields(updated, spec.attributes)
         accounts.record_audit(me.salon_id, me.user_id, "settings_changed", f"settings:{name}",
                               {"section": name, "changes": changed}, now)

@@ -1,7 +1,7 @@
 """The salon's reports: the last 12 months, for the salon and per specialist, from the counters
 the appointment transactions keep (2 DynamoDB requests: the salon, the counters), as figures,
 CSV, and the repair that recomputes the counters from the appointments."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..domain import reports
 from ..domain.catalog import Catalog, Staff
@@ -49,7 +49,7 @@ class Report:
 def load_report(repo, salon_id: str, now: datetime) -> Report:
     salon, catalog = load_salon(repo, salon_id)
     months = reports.last_months(local_today(now, salon.tz))
-    counters = repo.report_counters(salon.id, months[0], months[-1])
+    counters, frozen = repo.report_months(salon.id, months[0], months[-1])  # one Query: counters and hours
     counted_staff = {staff_id for (_, staff_id) in counters if staff_id}
     shown = [s for s in catalog.staff if s.active or s.id in counted_staff]
     active = [s for s in catalog.staff if s.active]
@@ -57,9 +57,39 @@ def load_report(repo, salon_id: str, now: datetime) -> Report:
     def line(staff: Staff | None) -> Line:
         members = [staff] if staff else active
         return Line(staff, tuple(MonthFigures(m, counters.get((m, staff.id if staff else None), {}),
-                                              reports.open_minutes(salon, members, m)) for m in months))
+                                              reports.open_minutes(salon, members, m, frozen.get(m),
+                                                                   staff.id if staff else None))
+                                 for m in months))
 
     return Report(salon, catalog, tuple(months), line(None), tuple(line(s) for s in shown))
+
+
+FREEZE_PASSES = 3
+
+
+def freeze_open_minutes(repo, salon: Salon, catalog: Catalog, now: datetime) -> None:
+    """Call before saving a change of hours (the salon's hours or closed days, a specialist's hours,
+    time off, arrival or leaving), with the salon and catalog as they still are: every reported
+    month's open minutes up to yesterday are frozen with these hours, so utilisation of the past
+    keeps the hours it was open with. Costs a Query and, when something is left to freeze, one
+    transaction; the reports page still reads them with its one Query."""
+    today = local_today(now, salon.tz)
+    yesterday = today - timedelta(days=1)
+    months = reports.last_months(today)
+    active = [s for s in catalog.staff if s.active]
+    for _ in range(FREEZE_PASSES):
+        _, frozen = repo.report_months(salon.id, months[0], months[-1])
+        writes = {}
+        for month in months:
+            first, last = reports.month_days(month)
+            last = min(last, yesterday)
+            before = frozen.get(month)
+            start = before.through + timedelta(days=1) if before else first
+            if start <= last:
+                writes[month] = (before, reports.freeze(salon, active, catalog.staff, start, last, before))
+        if repo.freeze_open_minutes(salon.id, writes):
+            return
+    # Other changes of hours kept freezing the same months: what they froze is already right.
 
 
 def as_csv(report: Report) -> str:

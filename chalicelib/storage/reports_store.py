@@ -9,10 +9,10 @@ reports is one Query whatever the history.
 An appointment counts in the salon-local month of its start, so the helper needs the salon's
 zone: `load_salon`, which every appointment change runs first, leaves it here; else one GetItem
 of the profile finds it."""
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from ..domain import reports
@@ -20,6 +20,16 @@ from ..domain.appointment import Appointment
 from . import keys, mapping
 from .models import AppointmentItem, Item, SalonItem
 from .transaction import Transaction
+
+
+class _FrozenMeanwhile(Exception):
+    pass
+
+
+def _frozen(item) -> reports.FrozenOpenMinutes:
+    values = item.open_minutes or {}
+    return reports.FrozenOpenMinutes(date.fromisoformat(item.open_through), int(values.get("salon", 0)),
+                                     {k: int(v) for k, v in (values.get("staff") or {}).items()})
 
 
 class ReportItem(Item, discriminator="report"):
@@ -38,6 +48,10 @@ class ReportItem(Item, discriminator="report"):
     returning_clients = NumberAttribute(null=True)
     messages_sent = NumberAttribute(null=True)
     message_cost_cents = NumberAttribute(null=True)  # kept ready for the channels' prices
+    # The salon's month only: its open minutes through a day, with the hours in force then (a change
+    # of hours writes them first: domain/reports.py FrozenOpenMinutes).
+    open_through = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    open_minutes = JSONAttribute(null=True)  # {"salon": minutes, "staff": {staff id: minutes}}
 
 
 def counter_update(tx: Transaction, salon_id: str, month: str, staff_id: str | None, added: dict[str, int]) -> None:
@@ -75,10 +89,44 @@ class ReportsStore:
 
     def report_counters(self, salon_id: str, first_month: str, last_month: str) -> dict[reports.Key, dict[str, int]]:
         """Every counter item of the months (salon and specialists): one Query."""
+        return self.report_months(salon_id, first_month, last_month)[0]
+
+    def report_months(self, salon_id: str, first_month: str, last_month: str
+                      ) -> tuple[dict[reports.Key, dict[str, int]], dict[str, reports.FrozenOpenMinutes]]:
+        """The months' counters (as report_counters) and the salon's frozen open minutes per month,
+        from the same single Query."""
+        counters, frozen = {}, {}
         query = ReportItem.query(keys.report_pk(salon_id), ReportItem.sk.between(
             keys.report_bound(first_month), keys.report_bound(last_month) + "~"))
-        return {(item.month, item.staff_id): {name: int(getattr(item, name)) for name in reports.COUNTERS
-                                              if getattr(item, name, None)} for item in query}
+        for item in query:
+            counters[(item.month, item.staff_id)] = {name: int(getattr(item, name)) for name in reports.COUNTERS
+                                                     if getattr(item, name, None)}
+            if item.open_through and not item.staff_id:
+                frozen[item.month] = _frozen(item)
+        return counters, frozen
+
+    def freeze_open_minutes(self, salon_id: str, months: dict[str, tuple[reports.FrozenOpenMinutes | None,
+                                                                          reports.FrozenOpenMinutes]]) -> bool:
+        """Write each month's open minutes (month -> (as read, extended)) in one transaction, each
+        only while the month still holds what was read; False when another change of hours froze
+        them first (nothing is written: read again)."""
+        if not months:
+            return True
+        tx = self._transaction()
+        for month, (before, after) in sorted(months.items()):
+            item = ReportItem(keys.report_pk(salon_id), keys.report_sk(month, None))
+            tx.update(item, actions=[
+                ReportItem.kind.set(ReportItem), ReportItem.salon_id.set(salon_id), ReportItem.month.set(month),
+                ReportItem.open_through.set(after.through.isoformat()),
+                ReportItem.open_minutes.set({"salon": after.salon, "staff": dict(sorted(after.staff.items()))}),
+            ], condition=ReportItem.open_through.does_not_exist() if before is None
+                else ReportItem.open_through == before.through.isoformat(),
+                on_fail=lambda reason: _FrozenMeanwhile())
+        try:
+            tx.commit()
+        except _FrozenMeanwhile:
+            return False
+        return True
 
     def all_appointments(self, salon_id: str):
         """Every appointment of the salon, paged (the repair command only)."""
