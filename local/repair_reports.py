@@ -58,9 +58,10 @@ def _repair(salon: str | None, apply: bool, where: str) -> int:
     from chalicelib import wiring
     from chalicelib.domain.errors import NotFound
     from chalicelib.services import reports
+    from chalicelib.storage.reports_store import every_salon_id
 
     repo = wiring.repository()
-    salons = [salon] if salon else repo.salon_ids()
+    salons = [salon] if salon else every_salon_id()
     print(f"Report counters of {len(salons)} salon(s) in {where}" + ("" if apply else " (dry run)") + ":")
     differed = 0
     for salon_id in salons:

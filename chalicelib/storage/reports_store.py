@@ -163,6 +163,9 @@ class ReportsStore:
             raise
         return True
 
-    def salon_ids(self) -> list[str]:
-        """Every salon of the table: a Scan for the profile items (the repair over a whole table only)."""
-        return sorted(item.salon_id for item in SalonItem.scan(SalonItem.sk == keys.PROFILE_SK))
+
+def every_salon_id() -> list[str]:
+    """Every salon of the table: a Scan for the profile items. The repair command's over a whole
+    table only (a module function, not a repository method: no Lambda function reaches it, so none
+    is granted Scan)."""
+    return sorted(item.salon_id for item in SalonItem.scan(SalonItem.sk == keys.PROFILE_SK))
