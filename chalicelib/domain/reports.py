@@ -129,13 +129,52 @@ def last_months(today: date, count: int = MONTHS_SHOWN) -> list[str]:
     return months[::-1]
 
 
-def open_minutes(salon: Salon, members, month: str) -> int:
-    """Minutes the specialists `members` were open for bookings in the month, summed: the salon's
-    hours and closed days, each one's own hours within them, less their time off. The current
-    hours stand for the past months."""
+def month_days(month: str) -> tuple[date, date]:
+    """The first and the last day of a YYYY-MM month."""
     year, number = int(month[:4]), int(month[5:])
+    return date(year, number, 1), date(year, number, monthrange(year, number)[1])
+
+
+@frozen
+class FrozenOpenMinutes:
+    """A month's open minutes up to `through` (inclusive), computed with the hours in force then:
+    written each time the hours change, so a past month keeps the hours it was open with."""
+
+    through: date
+    salon: int  # the whole salon (its active specialists, summed)
+    staff: dict[str, int]  # each specialist's own
+
+
+def open_minutes(salon: Salon, members, month: str, snapshot: FrozenOpenMinutes | None = None,
+                 staff_id: str | None = None) -> int:
+    """Minutes the specialists `members` were open for bookings in the month, summed: the salon's
+    hours and closed days, each one's own hours within them, less their time off. The days up to
+    `snapshot.through` are taken from the snapshot (the salon's, or `staff_id`'s), the others are
+    computed with the current hours (no change of hours happened since)."""
+    first, last = month_days(month)
+    if snapshot is None or snapshot.through < first:
+        return open_minutes_between(salon, members, first, last)
+    kept = snapshot.staff.get(staff_id, 0) if staff_id else snapshot.salon
+    return kept + open_minutes_between(salon, members, snapshot.through + timedelta(days=1), last)
+
+
+def freeze(salon: Salon, active, every_staff, first: date, last: date, before: FrozenOpenMinutes | None
+           ) -> FrozenOpenMinutes:
+    """`before` (or nothing) extended through `last` with the hours of `salon` and the staff as they
+    are now: the whole salon over `active`, each of `every_staff` on their own (`first`: the first
+    day not yet in `before`)."""
+    salon_total = open_minutes_between(salon, active, first, last)
+    staff = {s.id: open_minutes_between(salon, [s], first, last) for s in every_staff}
+    if before is not None:
+        salon_total += before.salon
+        staff = {k: staff.get(k, 0) + before.staff.get(k, 0) for k in set(staff) | set(before.staff)}
+    return FrozenOpenMinutes(last, salon_total, staff)
+
+
+def open_minutes_between(salon: Salon, members, first: date, last: date) -> int:
+    """Open minutes of `members` from day `first` to day `last` (inclusive)."""
     total = 0
-    for day in (date(year, number, d) for d in range(1, monthrange(year, number)[1] + 1)):
+    for day in (first + timedelta(days=n) for n in range(max((last - first).days + 1, 0))):
         salon_ranges = salon.intervals_on(day)
         for member in members:
             own = member.hours.get(day.weekday(), ()) if member.hours is not None else salon_ranges

@@ -40,6 +40,7 @@ from .outbox_store import OutboxStore
 from .payments_store import PaymentsStore
 from .rate_store import RateStore, add_charges
 from .reports_store import ReportsStore
+from .sign_in_writes import SignInWrites
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
@@ -103,12 +104,12 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore):
+class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore, SignInWrites):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py;
     payments in payments_store.py; rate counters in rate_store.py; the report counters, which
-    the appointment transactions move, in reports_store.py. The owner side's reads and writes
-    (agenda_store.py, clients_store.py, settings_store.py, records_store.py) are in
-    `Repository`, owner_repository.py."""
+    the appointment transactions move, in reports_store.py; a sign-in code's in sign_in_writes.py.
+    The owner side's reads and writes (agenda_store.py, clients_store.py, settings_store.py,
+    records_store.py) are in `Repository`, owner_repository.py."""
 
     def __init__(self, connection: Connection):
         self._connection = connection
@@ -169,10 +170,12 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
 
     def save_client(self, salon_id: str, client: Client, now: datetime) -> None:
         """Replace an existing client's file from the domain object (the phone claim is unchanged).
-        What the domain object does not carry (created, last booked) is kept from the stored item."""
+        What the domain object does not carry (created, last booked, marketing consent) is kept from
+        the stored item."""
         stored = ClientItem.get(keys.salon_pk(salon_id), keys.client_sk(client.id), consistent_read=True)
         item = mapping.client_to_item(salon_id, client, now)
         item.created_at, item.last_booked_at = stored.created_at, stored.last_booked_at
+        item.marketing_consent = stored.marketing_consent
         item.save(condition=ClientItem.pk.exists())
 
     # --- appointments --------------------------------------------------------------------

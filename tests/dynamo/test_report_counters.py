@@ -219,7 +219,7 @@ def test_make_repair_reports_prints_the_differences_and_fixes_them(dynamodb_loca
         assert main(["--salon", salon_id, *port]) == 1
         printed = capsys.readouterr().out
         assert "2026-03 salon                appointments           stored        7  recomputed        1" in printed
-        assert "run again with FIX=1" in printed
+        assert "run again with APPLY=1" in printed
         assert main(["--salon", salon_id, "--fix", *port]) == 1
         assert main(["--salon", salon_id, *port]) == 0
         assert "equal the recomputation" in capsys.readouterr().out
