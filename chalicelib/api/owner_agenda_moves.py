@@ -11,7 +11,7 @@ from ..services import availability, booking, salons
 from ..services import owner_agenda as agenda_service
 from ..web import forms, picker
 from ..web.context import status_of
-from ..web.owner_agenda import first_weekday
+from ..web.owner_agenda import first_weekday, refusal
 from ..web.render import redirect
 from ..wiring import now, repository
 from .owner_agenda import (
@@ -160,4 +160,5 @@ def _form(salon, catalog, service, form: forms.BookingForm, problem_found=None, 
     form.staff = staff.id if staff and staff.performs(service.id) else ""
     slots_url = links().book(service=service.id, pick=form.pick, day=start.astimezone(salon.tz).date().isoformat())
     return render("owner/agenda/book.html", salon, status, step="form", service=service, staff=staff, start=start,
-                  form=form, problem=problem_found, slots_url=slots_url, limits=forms.MAX_LENGTHS)
+                  form=form, problem=refusal(translator(), problem_found) if problem_found else None,
+                  slots_url=slots_url, limits=forms.MAX_LENGTHS)

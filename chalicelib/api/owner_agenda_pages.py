@@ -8,7 +8,7 @@ from ..domain.staff_rights import MOVE_CANCEL
 from ..services import owner_agenda as agenda_service
 from ..web import forms
 from ..web.context import status_of
-from ..web.owner_agenda import DONE, first_weekday, flash, parse_start_key, step
+from ..web.owner_agenda import DONE, first_weekday, flash, parse_start_key, refusal, step
 from ..web.render import redirect
 from ..wiring import now, repository
 from .owner_agenda import FORM, audited, guard, links, owner_agenda, public_base, render, staff_may, viewer
@@ -123,5 +123,5 @@ def _back(params: dict, found: agenda_service.Found, **extra) -> str:
 
 
 def problem(salon, error: DomainError, back_url: str):
-    return render("owner/agenda/problem.html", salon, status_of(error), message=translator().gettext(error.message),
+    return render("owner/agenda/problem.html", salon, status_of(error), message=refusal(translator(), error),
                   back_url=back_url)

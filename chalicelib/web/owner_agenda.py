@@ -40,6 +40,25 @@ FIELD_ERRORS = {
     "err_too_long_phone": N_("The phone number is too long: at most 32 characters."),
     "err_too_long_note": N_("The note is too long: at most 500 characters."),
 }
+# What an agenda page says for a domain refusal whose English message is built with values (so it has
+# no msgid of its own), by its stable code.
+REFUSALS = {
+    "slot_taken": N_("Someone has just booked this time. Pick another one."),
+    "slot_not_offered": N_("The salon does not offer this time (closed, a break, time off, or too soon). Pick "
+                           "another one."),
+    "illegal_transition": N_("The appointment has changed meanwhile, so this cannot be done any more. Reload the "
+                             "agenda."),
+    "appointment_started": N_("This appointment has already started."),
+}
+
+
+def refusal(tr: Translator, error) -> str:
+    """A domain error's message in the reader's language: its own translation where the catalog has
+    one, else the refusal its code stands for; English readers get the message itself."""
+    translated = tr.gettext(error.message)
+    if tr.locale == "en" or translated != error.message or error.code not in REFUSALS:
+        return translated
+    return tr.gettext(REFUSALS[error.code])
 
 
 def labels(tr: Translator, table: dict[str, str]) -> dict[str, str]:

@@ -47,7 +47,7 @@ NERI = ("Ilaria Neri",)
 COUNTS = (1, 2, 5, 21)
 # Seeded data and names that are the same in every language.
 SEEDED = ("Studio Demo", "Taglio donna", "Trattamento viso", "Manicure", "Colore", "Giulia", "Marco", "Chairtime",
-          "Owner Person", "Staff Person", *ROSSI, *VERDI, *NERI)
+          "Owner Person", "Staff Person", "Zoe Taken", *ROSSI, *VERDI, *NERI)
 EXTRA_PAGES = (
     ("owner-agenda-one", "/owner/agenda?day={thursday}"),
     ("owner-agenda-two", "/owner/agenda?day={wednesday}"),
@@ -203,6 +203,11 @@ def _renders(api, seeded, locale: str) -> dict[str, str]:
     found["post-book-empty"] = text(owner.post("/owner/agenda/book", csrf=owner.csrf, service="haircut",
                                                start=values["free_start"], staff="giulia", pick="any", key="k" * 20,
                                                name="", phone="", note=""))
+    taken = appt.start.astimezone(TUESDAY.tzinfo).isoformat()  # Anna Rossi's time with Giulia
+    found["post-book-taken"] = text(owner.post("/owner/agenda/book", csrf=owner.csrf, service="haircut",
+                                               start=taken, staff="giulia", pick="giulia", key="t" * 20,
+                                               name="Zoe Taken", phone="+39 333 900 0000", note=""))
+    assert "Zoe Taken" in found["post-book-taken"] and 'role="alert"' in found["post-book-taken"], locale
     client_path = f"/owner/clients/{quote(values['client'], safe='')}"
     found["post-contact-empty-name"] = text(owner.post(f"{client_path}/contact", csrf=owner.csrf, name="",
                                                        phone="+39 333 100 0000", email="", locale=""))
