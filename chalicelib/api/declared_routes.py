@@ -38,11 +38,14 @@ DECLARED = {
     ),
     "owner_auth": (
         Route("/owner", ("GET",), "home"),
+        Route("/owner/language", ("GET",), "language_page"),
+        Route("/owner/language", ("POST",), "language_submit", FORM),
         Route("/owner/login", ("GET",), "login_page"),
         Route("/owner/login", ("POST",), "login_submit", FORM),
         Route("/owner/logout", ("POST",), "logout", FORM),
         Route("/owner/password", ("GET",), "password_page"),
         Route("/owner/password", ("POST",), "password_submit", FORM),
+        Route("/v1/admin/me/language", ("PUT",), "api_language"),
         Route("/v1/admin/me/password", ("POST",), "api_password"),
     ),
     "owner_agenda": (

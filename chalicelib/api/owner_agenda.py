@@ -10,10 +10,19 @@ import functools
 from chalice import Blueprint
 
 from ..auth import accounts, roles
-from ..auth.guard import Guard, app_root, owner_page
+from ..auth.guard import Guard, app_root, owner_locale, owner_page, translator
 from ..services.owner_agenda import Viewer
 from ..services.salons import load_salon
-from ..web.owner_agenda import ACTION_LABELS, STATUS_LABELS, Links, formatter, phone_label
+from ..web.owner_agenda import (
+    ACTION_LABELS,
+    CANCELLED_BY_LABELS,
+    FIELD_ERRORS,
+    STATUS_LABELS,
+    Links,
+    formatter,
+    labels,
+    phone_label,
+)
 from ..wiring import config, now, repository
 from . import schema
 from .errors import error_response
@@ -155,8 +164,9 @@ def staff_may(capability: str, api: bool = False):
                     message = "Your role does not allow this."
                     if api:
                         return error_response(403, "forbidden", message)
-                    return owner_page(owner_agenda.current_request, "owner/error.html", 403, title="Not allowed",
-                                      message=message)
+                    tr = translator()
+                    return owner_page(owner_agenda.current_request, "owner/error.html", 403,
+                                      title=tr.gettext("Not allowed"), message=tr.gettext(message))
             return view(*args, **kwargs)
         return wrapped
     return decorate
@@ -184,11 +194,18 @@ def links() -> Links:
     return Links(app_root(owner_agenda.current_request))
 
 
+def reader_formatter(salon):
+    """Dates, times and money in the signed-in user's language, in the salon's zone."""
+    return formatter(salon, owner_locale(guard.principal()))
+
+
 def render(template: str, salon, status: int = 200, **context):
-    """An agenda page: the salon's name in the header, times in its zone."""
+    """An agenda page in its reader's language: the salon's name in the header, times in its zone."""
+    tr = translator()
     return owner_page(owner_agenda.current_request, template, status, me=guard.principal(), salon_name=salon.name,
-                      fmt=formatter(salon), links=links(), status_labels=STATUS_LABELS, action_labels=ACTION_LABELS,
-                      phone=phone_label, **context)
+                      fmt=reader_formatter(salon), links=links(), status_labels=labels(tr, STATUS_LABELS),
+                      action_labels=labels(tr, ACTION_LABELS), cancelled_by_labels=labels(tr, CANCELLED_BY_LABELS),
+                      field_errors=labels(tr, FIELD_ERRORS), phone=phone_label, **context)
 
 
 from . import owner_agenda_feeds, owner_agenda_json, owner_agenda_moves, owner_agenda_pages, owner_agenda_self  # noqa: E402, F401, I001

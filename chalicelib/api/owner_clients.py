@@ -12,7 +12,7 @@ import functools
 
 from chalice import Blueprint
 
-from ..auth.guard import Guard, owner_page
+from ..auth.guard import Guard, owner_page, translator
 from ..services.owner_clients import NotAllowed
 from . import schema
 from .errors import error_response
@@ -32,8 +32,9 @@ def refusing(api: bool = False):
             except NotAllowed as error:
                 if api:
                     return error_response(403, error.code, error.message)
-                return owner_page(owner_clients.current_request, "owner/error.html", 403, title="Not allowed",
-                                  message=error.message)
+                tr = translator()
+                return owner_page(owner_clients.current_request, "owner/error.html", 403,
+                                  title=tr.gettext("Not allowed"), message=tr.gettext(error.message))
         return wrapped
     return decorate
 

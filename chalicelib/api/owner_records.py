@@ -8,13 +8,13 @@ from urllib.parse import quote, urlencode, urlparse
 from chalice import Response
 
 from ..auth import accounts, roles
-from ..auth.guard import app_root, owner_page
+from ..auth.guard import N_, app_root, owner_page, translator
 from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
 from ..domain.records import format_fields_spec
 from ..photos import photo_store
 from ..services import records as service
 from ..web import forms
-from ..web.owner_agenda import parse_start_key, start_key
+from ..web.owner_agenda import flash, parse_start_key, start_key
 from ..web.render import CSP, redirect
 from ..wiring import now, repository
 from .http import base_url, json_body, parse_json
@@ -24,7 +24,7 @@ from .schema import validate
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 FIELD_PREFIX = "field_"
-DONE = {"saved": "Record saved.", "photo": "Photo added.", "deleted": "Photo deleted."}
+DONE = {"saved": N_("Record saved."), "photo": N_("Photo added."), "deleted": N_("Photo deleted.")}
 RECORD_BODY = {
     "type": "object", "additionalProperties": False,
     "properties": {"text": {"type": "string", "maxLength": 4000},
@@ -64,9 +64,10 @@ def record_page(start, appointment_id):
     if params.get("photo"):  # back from the photo store after an upload
         page = service.photo_added(repository(), store, accounts(), who, parse_start_key(start), appointment_id,
                                    params["photo"], now())
-        return _page(page, done=DONE["photo"])
+        return _page(page, done=flash(translator(), DONE, "photo"))
     page = service.open_record(repository(), store, who, parse_start_key(start), appointment_id)
-    return _page(page, done=DONE.get(params.get("done", "")))
+    done = params.get("done", "")
+    return _page(page, done=flash(translator(), DONE, done))
 
 
 @owner_clients.route("/owner/records/{start}/{appointment_id}", methods=["POST"], content_types=[FORM])
@@ -83,7 +84,8 @@ def record_save(start, appointment_id):
     except DomainError as error:
         page = service.open_record(repo, photos(), who, parse_start_key(start), appointment_id)
         status = 409 if isinstance(error, IllegalTransition) else 400
-        return _page(page, status, problem=error.message, typed={"text": data.get("text", ""), **values})
+        return _page(page, status, problem=translator().gettext(error.message),
+                     typed={"text": data.get("text", ""), **values})
     root = app_root(owner_clients.current_request)
     return redirect(f"{root}{_record_path(start, appointment_id)}?done=saved")
 
@@ -106,13 +108,16 @@ def _page(page: service.RecordPage, status: int = 200, **context) -> Response:
     store = photos()
     uploads = {slot: service.upload_form(page, store, slot, f"{here}?{urlencode({'photo': slot})}")
                for slot in page.free_slots}
-    tz = page.salon.tz
+    from .owner_agenda import reader_formatter
+    from .owner_client_pages import short_when
+
+    fmt = reader_formatter(page.salon)
     response = owner_page(request, "owner/records/record.html", status, me=guard.principal(),
                           salon_name=page.salon.name, page=page, appt=page.appointment, uploads=uploads,
                           service=page.catalog.service(page.appointment.service_id),
                           staff=page.catalog.staff_member(page.appointment.staff_id),
                           action=root + _record_path(start_key(page.appointment.start), page.appointment.id),
-                          when=lambda instant: instant.astimezone(tz).strftime("%a %d %b %Y, %H:%M"),
+                          when=lambda instant: short_when(fmt, instant),
                           **{"typed": None, "done": None, "problem": None, **context})
     return with_photo_origins(response, [f.url for f in uploads.values()] + [p.url for p in page.photos])
 
@@ -148,7 +153,7 @@ def record_fields_save(service_id):
         service.define_fields(repo, accounts(), who, service_id, spec, now())
     except InvalidRequest as error:
         salon, svc = service.record_fields_of(repo, who, service_id)
-        return _fields_page(salon, svc, spec, 400, problem=error.message)
+        return _fields_page(salon, svc, spec, 400, problem=translator().gettext(error.message))
     root = app_root(owner_clients.current_request)
     return redirect(f"{root}/owner/record-fields/{quote(service_id, safe='')}?done=saved")
 

@@ -20,6 +20,7 @@ OWNER = (
     ("owner-login", "/owner/login"),
     ("owner-home", "/owner"),
     ("owner-password", "/owner/password"),
+    ("owner-language", "/owner/language"),
     ("owner-agenda-day", "/owner/agenda?day={day}"),
     ("owner-agenda-week", "/owner/agenda?day={day}&view=week"),
     ("owner-appointment", "/owner/agenda/appointments/{start_key}/{appointment}"),
