@@ -134,13 +134,13 @@ def _weekday_names(locale: str) -> dict[str, str]:
 
 
 def _openapi() -> None:
-    from .owner_agenda import OPENAPI_PATHS, OPENAPI_SCHEMAS, _answers, _ref
+    from .owner_agenda import OPENAPI_PATHS, OPENAPI_SCHEMAS, ref, responses
 
     def operation(operation_id: str, summary: str, answer: str, body: str | None = None) -> dict:
         spec = {"operationId": operation_id, "summary": summary, "security": [{"session": []}],
-                "responses": _answers(200, answer, summary, 400, 404)}
+                "responses": responses(200, answer, summary, 400, 404)}
         if body:
-            spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+            spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
         return spec
 
     OPENAPI_PATHS["/v1/admin/staff-rights"] = {

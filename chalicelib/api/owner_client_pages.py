@@ -182,7 +182,7 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
     tz, fmt = salon.tz, formatter(salon, owner_locale(guard.principal()))
 
     def when(instant):
-        return short_when(fmt, instant)
+        return fmt.short_when(instant)
 
     tomorrow = local_today(now(), tz) + timedelta(days=1)
     upcoming = [a for a in file.appointments if a.status in exports.UPCOMING and a.start > now()]
@@ -198,13 +198,6 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
                           upcoming_count=len(upcoming),
                           **{"typed": None, "failed": None, "done": None, "problem": None, **context})
     return owner_records.with_photo_origins(response, [p.url for r in treatment for p in r.photos])
-
-
-def short_when(fmt, instant) -> str:
-    """'Tue, Mar 24, 2026, 09:00' as the reader's language writes it, in the salon's zone."""
-    from babel.dates import format_skeleton
-
-    return f"{format_skeleton('yMMMEd', fmt.local(instant), locale=fmt.locale)}, {fmt.time(instant)}"
 
 
 def _money(file: service.ClientFile, fmt) -> dict:

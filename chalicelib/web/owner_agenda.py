@@ -79,6 +79,12 @@ class OwnerFormatter(Formatter):
 
         return format_date(self.local(instant).date(), "d MMM y", locale=self.locale)
 
+    def short_when(self, instant: datetime) -> str:
+        """'Tue, Mar 24, 2026, 09:00' as the reader's language writes it, in the salon's zone."""
+        from babel.dates import format_skeleton
+
+        return f"{format_skeleton('yMMMEd', self.local(instant), locale=self.locale)}, {self.time(instant)}"
+
 
 def formatter(salon, locale: str = "en") -> OwnerFormatter:
     """Dates, times and money in the reader's language, times in the salon's zone."""
