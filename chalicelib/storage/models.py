@@ -71,6 +71,7 @@ class SalonItem(Item, discriminator="salon"):
     cancellation_cutoff_hours = NumberAttribute()
     policy = JSONAttribute(null=True)  # domain/policy.py; absent: the defaults
     staff_rights = JSONAttribute(null=True)  # ["move_cancel", ...]: what staff manage themselves
+    channels = JSONAttribute(null=True)  # {"enabled", "order", "price_overrides", ...}; absent: SMS only
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -239,6 +240,12 @@ class MessageItem(Item, discriminator="message"):
     sent_at = UnicodeAttribute(null=True)
     lease_until = UnicodeAttribute(null=True)
     claim_id = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)  # whatsapp | email | sms, once it left
+    parts = NumberAttribute(null=True)
+    cost_usd = UnicodeAttribute(null=True)  # decimal text, never float
+    delivery_status = UnicodeAttribute(null=True)
+    attempt_log = JSONAttribute(null=True)  # [["email", "failed: ..."], ["sms", "sent"]]
+    params = JSONAttribute(null=True)  # the values the text was rendered from
 
 
 class InboxItem(Item, discriminator="inbound"):
