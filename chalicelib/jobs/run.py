@@ -11,7 +11,8 @@ log = logging.getLogger(__name__)
 
 
 def dispatch_outbox(now: datetime) -> dict:
-    return dispatch.dispatch(wiring.public_repository(), wiring.current_sender(), now, wiring.sms_ceilings()).outcomes
+    return dispatch.dispatch(wiring.public_repository(), wiring.current_senders(), now, wiring.sms_ceilings(),
+                             wiring.base_url()).outcomes
 
 
 def sweep_appointments(now: datetime) -> dict:
