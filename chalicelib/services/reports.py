@@ -87,7 +87,12 @@ def _row(m: MonthFigures) -> tuple:
             None if rate is None else round(rate, 4), m.get("late_cancels"), m.get("cancels"),
             _money(m.get("revenue_booked_cents")), _money(m.get("revenue_lost_cents")), m.get("booked_minutes"),
             m.open_minutes, None if used is None else round(used, 4), m.get("new_clients"),
-            m.get("returning_clients"), m.get("messages_sent"), _money(m.get("message_cost_cents")))
+            m.get("returning_clients"), m.get("messages_sent"), usd(m.get("message_cost_musd")))
+
+
+def usd(micro: int) -> str:
+    """Millionths of a USD as dollars with four decimals: the estimated message cost."""
+    return f"{micro / 1_000_000:.4f}"
 
 
 def _money(cents: int) -> str:
@@ -110,7 +115,7 @@ def differences(stored: dict, recomputed: dict) -> list[Difference]:
     found = []
     for key in sorted(set(stored) | set(recomputed), key=lambda k: (k[0], k[1] or "")):
         for name in reports.COUNTERS:
-            if name in ("messages_sent", "message_cost_cents"):
+            if name in reports.MESSAGE_COUNTERS:
                 continue  # counted by the dispatcher, not from appointments
             have, want = int(stored.get(key, {}).get(name, 0)), int(recomputed.get(key, {}).get(name, 0))
             if have != want:
@@ -127,6 +132,6 @@ def repair(repo, salon_id: str, now: datetime, fix: bool = False) -> list[Differ
     found = differences(stored, recomputed)
     if fix:
         for key in {(d.month, d.staff_id) for d in found}:
-            kept = {n: stored.get(key, {}).get(n, 0) for n in ("messages_sent", "message_cost_cents")}
+            kept = {n: stored.get(key, {}).get(n, 0) for n in reports.MESSAGE_COUNTERS}
             repo.set_report_counters(salon.id, key[0], key[1], {**recomputed.get(key, {}), **kept}, now)
     return found

@@ -153,3 +153,17 @@ def test_a_client_nothing_enabled_can_reach_is_not_messaged(repo, salon_id, send
     stored = repo.get_message(salon_id, reminder.id)
     assert stored.status is MessageStatus.CANCELLED and stored.reason == "no_channel"
     assert not [t for t in senders.sms.sent if t["phone"] == PHONE]
+
+
+def test_the_reports_show_the_months_messages_and_their_estimated_cost(repo, salon_id, senders):
+    from chalicelib.services import reports
+
+    use_channels(repo, salon_id, channels_enabled=(EMAIL, SMS))
+    booked = book(repo, salon_id)
+    give_email(repo, salon_id, booked)
+    queued_reminder(repo, salon_id, booked)
+    dispatch.dispatch(repo, senders, SENDING, base_url=BASE)  # the confirmation and the reminder, by e-mail
+    report = reports.load_report(repo, salon_id, SENDING)
+    [april] = [m for m in reports.as_json(report)["whole_salon"] if m["month"] == "2026-04"]
+    assert april["messages_sent"] == 2 and april["message_cost"] == "0.0002"
+    assert "2026-04,salon,," in reports.as_csv(report) and ",2,0.0002" in reports.as_csv(report)
