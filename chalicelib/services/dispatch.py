@@ -47,10 +47,11 @@ class DispatchReport:
 
 
 def dispatch(repo, sender, now: datetime, ceilings: SmsCeilings = DEFAULT_CEILINGS,
-             base_url: str | None = None) -> DispatchReport:
+             base_url: str | None = None, owners=None) -> DispatchReport:
     """`sender`: every channel's provider (messaging.providers.Senders) or an SMS provider alone
     (then e-mail and WhatsApp go to the local twins); `ceilings`: the platform's ceiling on every
-    salon's daily SMS caps (config); `base_url`: where unsubscribe links point."""
+    salon's daily SMS caps (config); `base_url`: where unsubscribe links point; `owners`: a
+    salon's users by salon id, to e-mail its owners once when its monthly budget is reached."""
     from ..messaging.providers import Senders
 
     senders = sender if isinstance(sender, Senders) else Senders(sender)
@@ -66,7 +67,7 @@ def dispatch(repo, sender, now: datetime, ceilings: SmsCeilings = DEFAULT_CEILIN
                 continue
             if message.salon_id not in salons:
                 salons[message.salon_id] = load_salon(repo, message.salon_id)[0]
-            context = _Context(repo, senders, salons[message.salon_id], now, ceilings, base_url)
+            context = _Context(repo, senders, salons[message.salon_id], now, ceilings, base_url, owners)
             report.count(_deliver(context, claimed))
         if len(batch) == BATCH and stop_at is None:
             stop_at = day  # more may be due on this day: read it again next run
@@ -82,6 +83,7 @@ class _Context:
     now: datetime
     ceilings: SmsCeilings
     base_url: str | None
+    owners: object = None
 
     @property
     def month(self) -> str:
@@ -118,8 +120,12 @@ def _deliver(ctx: _Context, claimed: OutboxMessage) -> str:
         if result.outcome == "fallback":
             continue  # refused for good on this channel: the next one, once
         if result.outcome == "budget_reached":
-            if repo.note_budget_reached(salon.id, ctx.month, now):
+            if repo.note_budget_reached(salon.id, ctx.month, now):  # the first time this month
                 log.warning("salon %s: the monthly message budget is reached", salon.id)
+                if ctx.owners is not None:
+                    from .budget_notice import tell_owners
+
+                    tell_owners(ctx.owners(salon.id), ctx.senders.email, salon, ctx.month, ctx.base_url)
             return _outcome(repo, claimed, message.cancelled("budget_reached"), "cancelled")
         after = message.retry_or_fail(result.reason, result.outcome == "failed", now)
         return _outcome(repo, claimed, after, "failed" if after.status.value == "failed" else "retry", channel)

@@ -123,6 +123,13 @@ def test_whatsapp_is_free_inside_the_24_hours_a_clients_own_message_opens():
 
 
 def test_past_the_monthly_budget_only_reminders_leave_and_the_owner_is_told_once(repo, salon_id, senders):
+    from chalicelib import auth
+
+    accounts = auth.accounts()
+    owner = auth.create_user(accounts, salon_id, f"owner-{salon_id}@example.com", "a long enough password 1",
+                             "owner", MONDAY)
+    auth.create_user(accounts, salon_id, f"desk-{salon_id}@example.com", "a long enough password 2", "front_desk",
+                     MONDAY)
     salon = use_channels(repo, salon_id, channels_enabled=(SMS,), monthly_budget_usd=Decimal("0.05"))
     booked = book(repo, salon_id)  # its confirmation ($0.09 a part) uses up the budget
     dispatch.dispatch(repo, senders, MONDAY + timedelta(minutes=1))
@@ -134,8 +141,11 @@ def test_past_the_monthly_budget_only_reminders_leave_and_the_owner_is_told_once
         repo.add_message(message)
     reminder = queued_reminder(repo, salon_id, booked)
     assert repo.budget_reached_on(salon_id, "2026-04") is None
-    dispatch.dispatch(repo, senders, SENDING, base_url=BASE)
+    dispatch.dispatch(repo, senders, SENDING, base_url=BASE, owners=accounts.users_of_salon)
     assert repo.get_message(salon_id, reminder.id).status is MessageStatus.SENT
+    [told] = [m for m in senders.email.sent if m["email"].kind == "budget_reached"]  # the owner only, once
+    assert told["to"] == owner.email and told["from"] == "studio@example.com"
+    assert "/owner/settings/channels" in told["email"].text and "0.05" in told["email"].text
     for message in over:
         stored = repo.get_message(salon_id, message.id)
         assert stored.status is MessageStatus.CANCELLED and stored.reason == "budget_reached"
