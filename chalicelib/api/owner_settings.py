@@ -140,7 +140,10 @@ OPENAPI_SCHEMAS: dict = {
     "OutboxMessages": _obj({"messages": _list(_obj({
         "id": _s(), "kind": _s(), "phone": _s(), "status": _s(), "reason": _s(nullable=True),
         "send_at": _s(format="date-time"), "sent_at": _s(format="date-time", nullable=True),
-        "created_at": _s(format="date-time"), "attempts": _i(), "body": _s()}))}),
+        "created_at": _s(format="date-time"), "attempts": _i(), "body": _s(),
+        "channel": _s(nullable=True, enum=["whatsapp", "email", "sms"]), "parts": _i(nullable=True),
+        "cost_usd": _s(nullable=True, example="0.0900"), "delivery_status": _s(nullable=True),
+        "attempt_log": _list(_obj({"channel": _s(), "outcome": _s()}))}))}),
     "InboxMessages": _obj({"messages": _list(_obj({
         "id": _s(), "phone": _s(), "client_id": _s(nullable=True), "body": _s(),
         "received_at": _s(format="date-time"), "handled_as": _s()}))}),

@@ -92,3 +92,21 @@ def test_the_owner_home_says_when_the_months_budget_was_reached(owner, repo, sal
     assert repo.note_budget_reached(salon_id, month, MONDAY_MORNING - timedelta(hours=1))
     home = text(owner.get("/owner"))
     assert "message budget was reached" in home and "/owner/settings/channels" in home
+
+
+def test_the_messages_page_shows_each_messages_channel_cost_and_tries(owner, repo, salon_id):
+    from chalicelib.domain.ids import new_id
+    from chalicelib.domain.outbox import MessageStatus, OutboxMessage
+
+    message = OutboxMessage(
+        id=new_id(), salon_id=salon_id, kind="reminder", phone="+393331234567", locale="it", body="Promemoria",
+        not_before=MONDAY_MORNING, created_at=MONDAY_MORNING, status=MessageStatus.SENT, attempts=1,
+        provider_message_id="local-1", sent_at=MONDAY_MORNING, channel=SMS, parts=2, cost_usd=Decimal("0.1800"),
+        delivery_status="sent", attempt_log=((EMAIL, "MessageRejected"), (SMS, "sent")))
+    repo.add_message(message)
+    page = text(owner.get("/owner/messages"))
+    assert "By sms, estimated 0.1800 USD" in page and "Tried: email: MessageRejected; sms: sent" in page
+    [shown] = [m for m in owner.json("GET", "/v1/admin/messages").json_body["messages"] if m["id"] == message.id]
+    assert shown["channel"] == SMS and shown["parts"] == 2 and shown["cost_usd"] == "0.1800"
+    assert shown["attempt_log"] == [{"channel": EMAIL, "outcome": "MessageRejected"},
+                                    {"channel": SMS, "outcome": "sent"}]
