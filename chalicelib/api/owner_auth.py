@@ -97,10 +97,14 @@ def home():
     me, tr = guard.principal(), translator()
     loaded = repository().load_salon(me.salon_id)
     sections = [(tr.gettext(label), path) for label, path, permission in SECTIONS if me.can(permission)]
+    budget_reached = None
+    if loaded and me.can(roles.SETTINGS):  # the owner is told once the month's message budget is used up
+        budget_reached = repository().budget_reached_on(me.salon_id, now().astimezone(loaded[0].tz).strftime("%Y-%m"))
     return owner_page(owner_auth.current_request, "owner/home.html", me=me,
                       salon_name=loaded[0].name if loaded else me.salon_id,
                       role_label=tr.gettext(ROLE_LABELS[me.role]) if me.role in ROLE_LABELS else me.role,
-                      sections=sections, language_name=LANGUAGE_NAMES[owner_locale(me)])
+                      sections=sections, language_name=LANGUAGE_NAMES[owner_locale(me)],
+                      budget_reached=budget_reached)
 
 
 def _nonce() -> str | None:

@@ -37,8 +37,9 @@ COLUMNS = (
     ("Utilisation", lambda m: _percent(m.utilisation)),
     ("New clients", lambda m: m.get("new_clients")),
     ("Returning", lambda m: m.get("returning_clients")),
-    ("Texts sent", lambda m: m.get("messages_sent")),
-    ("Text cost", lambda m: _money(m.get("message_cost_cents")) if m.get("message_cost_cents") else "—"),
+    ("Messages sent", lambda m: m.get("messages_sent")),
+    ("Message cost (USD, est.)", lambda m: service.usd(m.get("message_cost_musd")) if m.get("message_cost_musd")
+     else "—"),
     *(("Deposits", lambda m: _money(m.get("deposits_cents"))),
       ("Fees collected", lambda m: _money(m.get("fees_collected_cents"))),
       ("Refunds", lambda m: _money(m.get("refunds_cents")))),

@@ -160,3 +160,19 @@ def _shortened(kind: str, locale: str, template: str, values: dict[str, str]) ->
         kind, locale, sms_segments(text)[1], len(values.get("manage_url", "")),
     )
     return text
+
+
+def field_values(locale: str, tz: str, **fields) -> dict[str, str]:
+    """The named fields as a text shows them in `locale` (dates in the salon's zone `tz`): what
+    another channel's wording (an e-mail, a WhatsApp template's parameters) is filled with."""
+    locale = supported(locale)
+    return _values(_texts(locale), locale, ZoneInfo(tz), fields)
+
+
+def full_text(kind: str, locale: str, tz: str, **fields) -> str:
+    """The fullest wording of `kind`, accents kept: an e-mail has no segments to save."""
+    locale = supported(locale)
+    texts = _texts(locale)
+    key = f"{kind}_late" if kind in _HAS_LATE and fields.get("late") else kind
+    variants = texts[key] if isinstance(texts[key], list) else [texts[key]]
+    return _fill(kind, variants[0], _values(texts, locale, ZoneInfo(tz), fields))

@@ -40,6 +40,7 @@ OWNER = (
     ("owner-settings-hours", "/owner/settings/hours"),
     ("owner-settings-booking", "/owner/settings/booking"),
     ("owner-settings-policies", "/owner/settings/policies"),
+    ("owner-settings-channels", "/owner/settings/channels"),
     ("owner-services", "/owner/settings/services"),
     ("owner-service-new", "/owner/settings/services/new"),
     ("owner-service-edit", "/owner/settings/services/color"),
