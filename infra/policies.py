@@ -43,6 +43,10 @@ GRANTS = {
     "sweep_appointments": ("job_table", "dead_letters"),
     "sweep_waitlist_offers": ("job_table", "stripe_secrets", "dead_letters"),
     "inbound_sms": ("job_table", "dead_letters"),
+    # WhatsApp replies and statuses, SES bounces and complaints: the table only (a reply's answer
+    # is queued in the outbox like an SMS reply's).
+    "whatsapp_events": ("job_table", "dead_letters"),
+    "email_events": ("job_table", "dead_letters"),
 }
 
 

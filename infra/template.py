@@ -355,12 +355,21 @@ def photo_bucket(app_name: str) -> dict:
     }
 
 
+# Who publishes to each topic app.py subscribes to: (service principal, its ARN's service name).
+PUBLISHERS = {
+    "chairtime-inbound-sms": ("sms-voice.amazonaws.com", "sms-voice"),  # two-way SMS replies
+    "chairtime-whatsapp-events": ("social-messaging.amazonaws.com", "social-messaging"),  # WhatsApp events
+    "chairtime-email-events": ("ses.amazonaws.com", "ses"),  # the SES configuration set's events
+}
+
+
 def inbound_topic(app_name: str, function: Function) -> dict:
-    """The topic End User Messaging's two-way channel publishes replies to, named as app.py says,
-    encrypted with a key of its own (a reply carries a phone number and what the client wrote)."""
+    """A topic a messaging service publishes inbound events to, named as app.py says, encrypted
+    with a key of its own (an event carries a phone number or an address, and what the client wrote)."""
     topic = f"{function.logical_id}Topic"
+    principal, _ = PUBLISHERS.get(function.topic, PUBLISHERS["chairtime-inbound-sms"])
     return {
-        **topic_key(app_name, topic),
+        **topic_key(app_name, topic, function.topic),
         topic: {"Type": "AWS::SNS::Topic", "Properties": {
             "TopicName": function.topic, "KmsMasterKeyId": {"Ref": f"{topic}Key"}, "Tags": _tags(app_name)}},
         f"{topic}Policy": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
@@ -368,7 +377,7 @@ def inbound_topic(app_name: str, function: Function) -> dict:
             "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
                 "Sid": "EndUserMessagingTwoWaySms",
                 "Effect": "Allow",
-                "Principal": {"Service": "sms-voice.amazonaws.com"},
+                "Principal": {"Service": principal},
                 "Action": "sns:Publish",
                 "Resource": {"Ref": topic},
                 "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
@@ -377,34 +386,36 @@ def inbound_topic(app_name: str, function: Function) -> dict:
     }
 
 
-def topic_key(app_name: str, topic: str) -> dict:
-    """A customer managed key for an SNS topic End User Messaging publishes to. The AWS managed
+def topic_key(app_name: str, topic: str, topic_name: str = "chairtime-inbound-sms") -> dict:
+    """A customer managed key for an SNS topic a messaging service publishes to. The AWS managed
     key (alias/aws/sns) cannot be used: its key policy cannot be changed to let the SMS service
     (sms-voice.amazonaws.com) encrypt, so its publish would fail. This key lets the account
     administer it and the SMS service of this account use it; SNS delivers to the subscribed
     function without the function needing the key."""
     key = f"{topic}Key"
+    principal, service = PUBLISHERS.get(topic_name, PUBLISHERS["chairtime-inbound-sms"])
+    suffix = topic_name.removeprefix("chairtime-")
     account = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
     return {
         key: {"Type": "AWS::KMS::Key", **DELETE, "Properties": {
-            "Description": {"Fn::Sub": f"{app_name}-${{Stage}}: the inbound SMS topic"},
+            "Description": {"Fn::Sub": f"{app_name}-${{Stage}}: the {suffix} topic"},
             "EnableKeyRotation": True,
             "PendingWindowInDays": 7,  # replies are transient: nothing stays encrypted under it
             "KeyPolicy": {"Version": "2012-10-17", "Statement": [
                 {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": account},
                  "Action": "kms:*", "Resource": "*"},
                 {"Sid": "EndUserMessagingPublishes", "Effect": "Allow",
-                 "Principal": {"Service": "sms-voice.amazonaws.com"},
+                 "Principal": {"Service": principal},
                  "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
                  "Condition": {
                      "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
                      "ArnLike": {"aws:SourceArn": {
-                         "Fn::Sub": "arn:${AWS::Partition}:sms-voice:${AWS::Region}:${AWS::AccountId}:*"}}}},
+                         "Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:*"}}}},
             ]},
             "Tags": _tags(app_name),
         }},
         f"{key}Alias": {"Type": "AWS::KMS::Alias", **DELETE, "Properties": {
-            "AliasName": {"Fn::Sub": f"alias/{app_name}-${{Stage}}-inbound-sms"}, "TargetKeyId": {"Ref": key}}},
+            "AliasName": {"Fn::Sub": f"alias/{app_name}-${{Stage}}-{suffix}"}, "TargetKeyId": {"Ref": key}}},
     }
 
 

@@ -61,6 +61,7 @@ class OutboxMessage:
     sent_at: datetime | None = None
     lease_until: datetime | None = None
     claim_id: str | None = None
+    delivery_status: str | None = None  # the provider's report after sending (delivered, read, bounced...)
 
     @property
     def has_link(self) -> bool:

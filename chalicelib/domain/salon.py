@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from .channels import DEFAULT_ORDER, SMS
 from .errors import InvalidRequest
 from .policy import Policy
 from .values import frozen
@@ -72,6 +73,8 @@ class Salon:
     cancellation_cutoff_hours: int = 24
     policy: Policy = field(default_factory=Policy)
     staff_rights: frozenset[str] = frozenset()  # what staff may do in their own day (domain/staff_rights.py)
+    channels_enabled: tuple[str, ...] = (SMS,)  # the channels the salon writes on (domain/channels.py)
+    channel_order: tuple[str, ...] = DEFAULT_ORDER
 
     @cached_property
     def tz(self) -> ZoneInfo:

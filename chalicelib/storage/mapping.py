@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff, TimeOff
+from ..domain.channels import DEFAULT_ORDER, SMS
 from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.money import (
@@ -89,6 +90,7 @@ def salon_to_item(salon: Salon) -> SalonItem:
         slot_minutes=salon.slot_minutes, min_notice_minutes=salon.min_notice_minutes,
         horizon_days=salon.horizon_days, cancellation_cutoff_hours=salon.cancellation_cutoff_hours,
         policy=policy_to_dict(salon.policy), staff_rights=sorted(salon.staff_rights) or None,
+        channels_enabled=list(salon.channels_enabled), channel_order=list(salon.channel_order),
     )
 
 
@@ -101,6 +103,8 @@ def salon_from_item(item: SalonItem) -> Salon:
         slot_minutes=int(item.slot_minutes), min_notice_minutes=int(item.min_notice_minutes),
         horizon_days=int(item.horizon_days), cancellation_cutoff_hours=int(item.cancellation_cutoff_hours),
         policy=policy_from_dict(item.policy), staff_rights=frozenset(item.staff_rights or ()),
+        channels_enabled=tuple(item.channels_enabled or (SMS,)),
+        channel_order=tuple(item.channel_order or DEFAULT_ORDER),
     )
 
 
@@ -179,6 +183,9 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent, erased_at=_iso(client.erased_at),
         card=card_to_dict(client.card) if client.card else None,
         last_record=client.last_record or None, last_record_at=_iso(client.last_record_at),
+        marketing_consent=client.marketing_consent, preferred_channel=client.preferred_channel,
+        whatsapp_consent=client.whatsapp_consent, whatsapp_opt_out=client.whatsapp_opt_out,
+        email_suppressed=client.email_suppressed, whatsapp_last_inbound_at=_iso(client.whatsapp_last_inbound_at),
     )
 
 
@@ -194,6 +201,9 @@ def client_from_item(item: ClientItem) -> Client:
         recall_consent=bool(item.recall_consent), erased_at=_instant(item.erased_at),
         card=card_from_dict(item.card) if item.card else None,
         last_record=item.last_record or "", last_record_at=_instant(item.last_record_at),
+        marketing_consent=bool(item.marketing_consent), preferred_channel=item.preferred_channel,
+        whatsapp_consent=bool(item.whatsapp_consent), whatsapp_opt_out=bool(item.whatsapp_opt_out),
+        email_suppressed=bool(item.email_suppressed), whatsapp_last_inbound_at=_instant(item.whatsapp_last_inbound_at),
     )
 
 
@@ -282,6 +292,7 @@ def message_to_item(message: OutboxMessage) -> MessageItem:
         appointment_id=message.appointment_id, appointment_start=_iso(message.appointment_start),
         attempts=message.attempts, provider_message_id=message.provider_message_id, reason=message.reason,
         sent_at=_iso(message.sent_at), lease_until=_iso(message.lease_until), claim_id=message.claim_id,
+        delivery_status=message.delivery_status,
     )
 
 
@@ -293,7 +304,7 @@ def message_from_item(item: MessageItem) -> OutboxMessage:
         status=MessageStatus(item.status), client_id=item.client_id, appointment_id=item.appointment_id,
         appointment_start=_instant(item.appointment_start), attempts=int(item.attempts),
         provider_message_id=item.provider_message_id, reason=item.reason, sent_at=_instant(item.sent_at),
-        lease_until=_instant(item.lease_until), claim_id=item.claim_id,
+        lease_until=_instant(item.lease_until), claim_id=item.claim_id, delivery_status=item.delivery_status,
     )
 
 

@@ -71,6 +71,8 @@ class SalonItem(Item, discriminator="salon"):
     cancellation_cutoff_hours = NumberAttribute()
     policy = JSONAttribute(null=True)  # domain/policy.py; absent: the defaults
     staff_rights = JSONAttribute(null=True)  # ["move_cancel", ...]: what staff manage themselves
+    channels_enabled = JSONAttribute(null=True)  # ["sms", "email", ...] (absent: SMS only)
+    channel_order = JSONAttribute(null=True)  # absent: domain/channels.py DEFAULT_ORDER
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -118,6 +120,11 @@ class ClientItem(Item, discriminator="client"):
     marketing_consent = BooleanAttribute(null=True)  # the client's area: offers and news (absent: no)
     erasure_requested_at = UnicodeAttribute(null=True)  # the client's area: "delete my data", for the salon
     card = JSONAttribute(null=True)  # card on file: the provider's customer and payment method ids
+    preferred_channel = UnicodeAttribute(null=True)  # whatsapp | email | sms (absent: the salon's order)
+    whatsapp_consent = BooleanAttribute(null=True)
+    whatsapp_opt_out = BooleanAttribute(null=True)
+    email_suppressed = BooleanAttribute(null=True)  # SES: bounced for good or complained
+    whatsapp_last_inbound_at = UnicodeAttribute(null=True)  # opens the free 24-hour WhatsApp window
 
 
 class PhoneItem(Item, discriminator="phone"):
@@ -239,6 +246,13 @@ class MessageItem(Item, discriminator="message"):
     sent_at = UnicodeAttribute(null=True)
     lease_until = UnicodeAttribute(null=True)
     claim_id = UnicodeAttribute(null=True)
+    delivery_status = UnicodeAttribute(null=True)  # the provider's report after sending: delivered, read, bounced...
+
+
+class ProviderMessageItem(Item, discriminator="provider_message"):
+    """Finds the outbox message behind a provider's message id (its delivery reports carry only that)."""
+    salon_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
 
 
 class InboxItem(Item, discriminator="inbound"):

@@ -384,7 +384,7 @@ def test_the_schedules_and_the_sns_subscription_are_in_the_template(packaged, st
             topic = resources[f"{logical}Topic"]
             assert topic["Type"] == "AWS::SNS::Topic" and topic["Properties"]["TopicName"] == source.topic
             statement = resources[f"{logical}TopicPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
-            assert statement["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+            assert statement["Principal"] == {"Service": template.PUBLISHERS[source.topic][0]}
             assert statement["Action"] == "sns:Publish"
         assert fns[logical]["Properties"]["DeadLetterQueue"]["TargetArn"] == {
             "Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
@@ -404,7 +404,7 @@ def test_the_inbound_sms_topic_is_encrypted_with_a_key_the_sms_service_may_use(p
         assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
         statements = {s["Sid"]: s for s in key["Properties"]["KeyPolicy"]["Statement"]}
         sms = statements["EndUserMessagingPublishes"]
-        assert sms["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+        assert sms["Principal"] == {"Service": template.PUBLISHERS[resources[topic]["Properties"]["TopicName"]][0]}
         assert sorted(sms["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
         assert sms["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
         assert "aws:SourceArn" in sms["Condition"]["ArnLike"]
