@@ -6,7 +6,7 @@ from . import schema
 docs = Blueprint(__name__)
 
 ERROR_CODES = {
-    400: ["invalid_request", "invalid_phone"],
+    400: ["invalid_request", "invalid_phone", "invalid_email", "invalid_channel"],
     403: ["booking_restricted"],
     404: ["salon_not_found", "service_not_found", "staff_not_found", "booking_not_found"],
     409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy", "offer_expired",
@@ -79,6 +79,8 @@ COMPONENTS = {
         "id": _string(), "name": _string(), "phone": _string(), "timezone": _string(), "locale": _string(),
         "currency": _string(), "opening_hours": {"type": "object", "additionalProperties": {
             "type": "array", "items": _string(example="09:00-13:00")}},
+        "channels": {"type": "array", "items": {"type": "string", "enum": ["whatsapp", "email", "sms"]},
+                     "description": "the channels a client may choose to be reached on"},
         "policies": {"type": "object", "additionalProperties": {"type": "integer"}}}},
     "Services": {"type": "object", "properties": {"services": {"type": "array", "items": {
         "type": "object", "properties": {"id": _string(), "name": _string(), "duration_minutes": {"type": "integer"},

@@ -247,6 +247,10 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
             actions = [ClientItem.last_booked_at.set(iso_utc(now))]
             if client.recall_consent:  # given again with this booking (never withdrawn from here)
                 actions.append(ClientItem.recall_consent.set(True))
+            if client.whatsapp_consent:  # likewise
+                actions.append(ClientItem.whatsapp_consent.set(True))
+            if client.marketing_consent:
+                actions.append(ClientItem.marketing_consent.set(True))
             tx.update(ClientItem(keys.salon_pk(appt.salon_id), keys.client_sk(client.id)), actions=actions,
                       condition=ClientItem.pk.exists() & may_book if check_access else ClientItem.pk.exists(),
                       on_fail=_restricted, priority=2)
