@@ -7,13 +7,13 @@ from ..auth import accounts, roles
 from ..auth.guard import app_root, owner_page
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, NotFound
+from ..services import client_channels, personal_messages, records
 from ..services import owner_clients as service
-from ..services import records
 from ..web import forms
 from ..web.owner_agenda import start_key
 from ..web.render import redirect
 from ..wiring import now, repository
-from . import owner_records
+from . import owner_client_channels, owner_records
 from .owner_clients import guard, owner_clients, refusing
 
 FORM = "application/x-www-form-urlencoded"
@@ -25,7 +25,8 @@ DONE = {"contact": "Contact details saved.", "notes": "Private notes saved.", "c
         "authentication_required": "The bank wants the client to confirm this payment: they were sent a link to "
                                    "pay it.",
         "cash": "Recorded as paid at the desk.", "waived": "Fee waived.",
-        "refunded": "Refunded: the client gets the money back on their card."}
+        "refunded": "Refunded: the client gets the money back on their card.",
+        "reach": "Channel and consents saved.", "personal": "Message queued: it leaves inside the sending window."}
 STATUS_LABELS = {"awaiting_payment": "Awaiting the deposit", "expired": "Deposit not paid (released)",
                  "held": "Offered (waitlist)", "booked": "Booked", "confirmed": "Confirmed", "arrived": "Arrived",
                  "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
@@ -165,6 +166,7 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
                           catalog=file.catalog, currency=salon.currency, status_labels=STATUS_LABELS,
                           money=_money(file), access_labels=ACCESS_LABELS, languages=LANGUAGES,
                           tomorrow=tomorrow.isoformat(), phone=_readable, records=treatment, record_key=start_key,
+                          **owner_client_channels.file_context(file, context),
                           **{"typed": None, "failed": None, "done": None, "problem": None, **context})
     return owner_records.with_photo_origins(response, [p.url for r in treatment for p in r.photos])
 
@@ -178,3 +180,28 @@ def _money(file: service.ClientFile) -> dict:
     return {"owed": per_appointment, "total": format_amount(sum(per_appointment.values()), currency),
             "refundable": {a.id: paid_in(a.movements) for a in file.appointments},
             "amount": lambda minor, cur=currency: f"{format_amount(minor, cur)} {cur}"}
+
+
+# --- how the client is reached, a personal message (owner_client_channels.py) ---------------------
+
+@owner_clients.route("/owner/clients/{client_id}/reach", methods=["POST"], content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def save_reach(client_id):
+    data = _form()
+    reach = client_channels.Reach(data.get("channel") or None, data.get("email") or None,
+                                  data.get("whatsapp_consent") == "1", data.get("marketing_consent") == "1")
+    typed = {"channel": data.get("channel", ""), "email": data.get("email", ""),
+             "whatsapp_consent": data.get("whatsapp_consent") == "1",
+             "marketing_consent": data.get("marketing_consent") == "1"}
+    return _change(client_id, "reach", lambda repo, who: client_channels.change_by_salon(
+        repo, accounts(), who, client_id, reach, now()), typed=typed)
+
+
+@owner_clients.route("/owner/clients/{client_id}/personal-message", methods=["POST"], content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def send_personal_message(client_id):
+    text = _form().get("text", "")
+    return _change(client_id, "personal", lambda repo, who: personal_messages.send(
+        repo, accounts(), who, client_id, text, now()), typed={"text": text})

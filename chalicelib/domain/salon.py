@@ -1,6 +1,7 @@
 """The salon: where, when it is open, and the booking policies clients see."""
 from dataclasses import field
 from datetime import date, datetime, time
+from decimal import Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -75,6 +76,7 @@ class Salon:
     staff_rights: frozenset[str] = frozenset()  # what staff may do in their own day (domain/staff_rights.py)
     channels_enabled: tuple[str, ...] = (SMS,)  # the channels the salon writes on (domain/channels.py)
     channel_order: tuple[str, ...] = DEFAULT_ORDER
+    price_overrides: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # channel -> country -> USD
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -35,3 +35,24 @@ def reach_view(client: Client) -> dict:
     return {"channel": client.preferred_channel, "email": client.email, "email_suppressed": client.email_suppressed,
             "whatsapp_consent": client.whatsapp_consent, "whatsapp_opt_out": client.whatsapp_opt_out,
             "sms_opt_out": client.sms_opt_out, "marketing_consent": client.marketing_consent}
+
+
+def change_by_salon(repo, audit, who, client_id: str, reach: Reach, now) -> tuple:
+    """The salon changes how a client is reached (the client asked at the desk): the roles that
+    may change the file; audited with what changed, never the address itself."""
+    from ..domain.errors import IllegalTransition
+    from .owner_clients import checked_client
+
+    salon, catalog, rights, client = checked_client(repo, who, client_id, edit=True)
+    if client.erased:
+        raise IllegalTransition("This client's personal data was erased; the file can no longer be changed.",
+                                "client_erased")
+    stored = set_reach(repo, salon, client, reach)
+    before = (client.preferred_channel, client.email, client.whatsapp_consent, client.marketing_consent)
+    after = (stored.channel, stored.email, stored.whatsapp_consent, stored.marketing_consent)
+    fields = [name for name, old, new in zip(("channel", "email", "whatsapp_consent", "marketing_consent"),
+                                             before, after) if old != new]
+    if fields:
+        audit.record_audit(salon.id, who.user_id, "client_reach_changed", f"client:{client.id}",
+                           {"fields": fields, "channel": stored.channel}, now)
+    return salon, catalog, rights, repo.get_client(salon.id, client.id)
