@@ -155,3 +155,16 @@ def test_without_the_csrf_token_or_the_role_nothing_is_sent(api, owner, channels
     staff = sign_in(api, channels, roles.STAFF, staff_id="giulia")
     assert form(staff, f"/owner/clients/{appt.client_id}/personal-message", text="Ciao").status_code in (403, 404)
     assert personal_messages(channels, appt.client_id) == []
+
+
+def test_a_new_address_in_the_contact_details_lifts_the_suppression(owner, channels):
+    appt = book(channels)
+    path = f"/owner/clients/{appt.client_id}"
+    form(owner, f"{path}/reach", channel="email", email="elodie@example.com")
+    assert wiring.repository().suppress_email(channels, appt.client_id, "elodie@example.com")
+    assert 'id="email-suppressed"' in text(owner.get(path))
+    form(owner, f"{path}/contact", name="Élodie Rossi", phone="+39 333 123 4567", email="elodie.r@example.com",
+         locale="")
+    client = client_of(appt)
+    assert client.email == "elodie.r@example.com" and not client.email_suppressed
+    assert client.reachability().can_use("email")
