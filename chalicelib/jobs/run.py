@@ -5,7 +5,7 @@ import logging
 from datetime import datetime
 
 from .. import wiring
-from ..services import dispatch, inbound, sweeps
+from ..services import channel_events, dispatch, inbound, sweeps
 
 log = logging.getLogger(__name__)
 
@@ -44,3 +44,13 @@ def inbound_sms(message: str, now: datetime) -> str:
         log.warning("inbound SMS event not understood")
         return "ignored"
     return inbound.handle_reply(wiring.public_repository(), phone, text, now, wiring.base_url()).action
+
+
+def whatsapp_events(message: str, now: datetime) -> dict:
+    """End User Messaging Social's event destination: clients' WhatsApp messages and statuses."""
+    return channel_events.whatsapp_event(wiring.public_repository(), message, now, wiring.base_url())
+
+
+def email_events(message: str, now: datetime) -> dict:
+    """SES event publishing: bounces and complaints suppress the address; deliveries are recorded."""
+    return channel_events.email_event(wiring.public_repository(), message, now)

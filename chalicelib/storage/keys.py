@@ -150,6 +150,14 @@ def route_sk(salon_id: str) -> str:
     return f"SALON#{salon_id}"
 
 
+PROVIDER_MESSAGE_SK = "MSG"
+
+
+def provider_message_pk(provider_message_id: str) -> str:
+    """A sent message found by its provider's id (WhatsApp's wamid, SES's message id): delivery reports."""
+    return f"PROVIDERMSG#{provider_message_id}"
+
+
 # --- accounts (owner side) ---
 USER_SK = "USER"
 SESSION_SK = "SESSION"

@@ -120,6 +120,11 @@ class ClientItem(Item, discriminator="client"):
     marketing_consent = BooleanAttribute(null=True)  # the client's area: offers and news (absent: no)
     erasure_requested_at = UnicodeAttribute(null=True)  # the client's area: "delete my data", for the salon
     card = JSONAttribute(null=True)  # card on file: the provider's customer and payment method ids
+    preferred_channel = UnicodeAttribute(null=True)  # whatsapp | email | sms (absent: the salon's order)
+    whatsapp_consent = BooleanAttribute(null=True)
+    whatsapp_opt_out = BooleanAttribute(null=True)
+    email_suppressed = BooleanAttribute(null=True)  # SES: bounced for good or complained
+    whatsapp_last_inbound_at = UnicodeAttribute(null=True)  # opens the free 24-hour WhatsApp window
 
 
 class PhoneItem(Item, discriminator="phone"):
@@ -248,6 +253,13 @@ class MessageItem(Item, discriminator="message"):
     delivery_status = UnicodeAttribute(null=True)
     attempt_log = JSONAttribute(null=True)  # [["email", "failed: ..."], ["sms", "sent"]]
     params = JSONAttribute(null=True)  # the values the text was rendered from
+
+
+
+class ProviderMessageItem(Item, discriminator="provider_message"):
+    """Finds the outbox message behind a provider's message id (its delivery reports carry only that)."""
+    salon_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
 
 
 class InboxItem(Item, discriminator="inbound"):

@@ -37,8 +37,12 @@ class OutboxStore:
         return self._replace_message(before, claimed)
 
     def save_message_outcome(self, claimed: OutboxMessage, after: OutboxMessage) -> bool:
-        """Record what happened to a claimed message, if the claim is still ours."""
-        return self._replace_message(claimed, after)
+        """Record what happened to a claimed message, if the claim is still ours. A message the
+        provider took is findable by its id from then on (delivery reports carry only that)."""
+        saved = self._replace_message(claimed, after)
+        if saved and after.provider_message_id and after.provider_message_id != claimed.provider_message_id:
+            self.link_provider_message(after, after.provider_message_id, after.sent_at or after.created_at)
+        return saved
 
     def cancel_message_if_pending(self, salon_id: str, message_id: str, reason: str) -> bool:
         message = self.get_message(salon_id, message_id)

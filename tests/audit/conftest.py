@@ -95,6 +95,8 @@ def _seed(repo) -> dict[str, str]:
     user = auth.create_user(auth.accounts(), SALON, "owner@audit.example", PASSWORD, "owner", MONDAY, name="Owner")
     auth.create_user(auth.accounts(), SALON, STAFF_EMAIL, PASSWORD, "staff", MONDAY, name="Giulia", staff_id="giulia")
     repo.update_salon_fields(replace(salon, staff_rights=frozenset({OWN_HOURS})), ("staff_rights",))
+    # Every channel on: the booking form, the client's settings and the client file show their choices.
+    repo.save_salon(replace(repo.load_salon(SALON)[0], channels_enabled=("whatsapp", "email", "sms")))
     held = booking.book(repo, booking.BookingRequest(  # a deposit service: held until paid on the local checkout
         salon_id=SALON, service_id="facial", start=WEDNESDAY_10 + timedelta(hours=7), name="Dora Blu",
         phone="+39 347 000 0002", staff_id="giulia"), PAGES_AT, base_url=BASE, payments=wiring.payments())
