@@ -20,6 +20,7 @@ from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..domain.values import frozen
 from . import keys, mapping
+from .broadcast_store import BroadcastStore
 from .errors import IdempotentReplay, PhoneTaken
 from .models import (
     AppointmentItem,
@@ -102,7 +103,7 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore):
+class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore, BroadcastStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py;
     payments in payments_store.py; rate counters in rate_store.py; the report counters, which
     the appointment transactions move, in reports_store.py. The owner side's reads and writes
