@@ -209,6 +209,7 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent, erased_at=_iso(client.erased_at),
         card=card_to_dict(client.card) if client.card else None,
         last_record=client.last_record or None, last_record_at=_iso(client.last_record_at),
+        marketing_consent=client.marketing_consent,
     )
 
 
@@ -224,6 +225,7 @@ def client_from_item(item: ClientItem) -> Client:
         recall_consent=bool(item.recall_consent), erased_at=_instant(item.erased_at),
         card=card_from_dict(item.card) if item.card else None,
         last_record=item.last_record or "", last_record_at=_instant(item.last_record_at),
+        marketing_consent=bool(item.marketing_consent),
     )
 
 

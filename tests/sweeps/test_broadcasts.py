@@ -17,6 +17,7 @@ from chalicelib.messaging.providers import LocalSender, Senders
 from chalicelib.services import broadcasts, dispatch
 from chalicelib.services.salons import load_salon
 from chalicelib.storage import keys, mapping
+from chalicelib.storage.client_area_store import ClientAreaStore
 from chalicelib.storage.models import ClientItem
 from tests.sweeps.conftest import BASE, MONDAY, WEDNESDAY_10, book
 
@@ -216,3 +217,16 @@ def test_a_request_with_a_bad_segment_says_which_fields_to_fix(repo, salon_id):
     with pytest.raises(FieldErrors) as error:
         broadcasts.read_request({"text": "x", "segment": "date", "day": "2020-01-01"}, catalog, salon, TUESDAY_10)
     assert set(error.value.errors) == {"day"}
+
+
+def test_a_client_who_withdraws_consent_after_enqueueing_is_not_sent_the_offer(repo, salon_id, senders):
+    salon = configure(repo, salon_id)
+    configure(repo, salon_id, policy=with_caps(salon))
+    stays, leaves = make_clients(repo, salon_id, 2)
+    broadcast = start(repo, salon_id)
+    broadcasts.enqueue_due(repo, TUESDAY_10)
+    ClientAreaStore().set_client_consents(salon_id, leaves.id, False, False)  # the client's area, after the enqueueing
+    run_rounds(repo, senders, TUESDAY_10, rounds=1)
+    assert [t["phone"] for t in senders.sms.sent if salon_id in t["body"]] == [stays.phone]
+    progress = broadcasts.progress(repo, repo.get_broadcast(salon_id, broadcast.id))
+    assert progress.sent == 1 and progress.skipped == {"no_consent": 1}
