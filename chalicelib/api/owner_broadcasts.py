@@ -99,7 +99,7 @@ def broadcast_page(broadcast_id):
     service = catalog.service(broadcast.segment.service_id) if broadcast.segment.service_id else None
     return http.page(bp.current_request, "owner/messages/broadcast.html", salon_name=salon.name,
                      broadcast=broadcast, progress=broadcasts.progress(repository(), broadcast), service=service,
-                     created=local_iso(broadcast.created_at, salon))
+                     created=f"{broadcast.created_at.astimezone(salon.tz):%Y-%m-%d %H:%M}")
 
 
 # --- JSON -----------------------------------------------------------------------------------------

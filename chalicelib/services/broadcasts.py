@@ -139,6 +139,7 @@ class Preview:
     cost_usd: dict[str, object]  # channel -> estimated USD (Decimal)
     skipped: dict[str, int]  # reason -> clients
     sms_parts: int  # parts of the SMS in the salon's language
+    sms_text: str  # the SMS in the salon's language, as it leaves
 
     @property
     def total(self) -> int:
@@ -173,8 +174,8 @@ def preview(repo, salon: Salon, text: str, segment: Segment, now: datetime) -> P
         reach[channel] += 1
         cost[channel] += table.estimate(channel, notify.phone_country(client.phone) or salon.country,
                                         parts_by_locale[locale])
-    own_parts = sms_segments(sms_body(salon, text, salon.locale, segment.marketing))[1]
-    return Preview(reach, cost, skipped, own_parts)
+    own_text = sms_body(salon, text, salon.locale, segment.marketing)
+    return Preview(reach, cost, skipped, sms_segments(own_text)[1], own_text)
 
 
 # --- send -------------------------------------------------------------------------------------
