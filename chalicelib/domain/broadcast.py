@@ -14,8 +14,9 @@ the last speaks of their appointment ("we are closed tomorrow"): no consent need
 still count.
 """
 from dataclasses import field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from .values import frozen
 
@@ -102,9 +103,20 @@ class Broadcast:
                        status=BroadcastStatus.QUEUED if done else self.status)
 
 
-def spread(first: datetime, index: int) -> datetime:
-    """When the `index`-th message of a broadcast may leave: PER_MINUTE a minute from `first`."""
-    return first + timedelta(minutes=index // PER_MINUTE)
+def spread(first: datetime, index: int, tz: ZoneInfo, send_from: time, send_until: time) -> datetime:
+    """When the `index`-th message of a broadcast may leave: PER_MINUTE a minute from `first`,
+    counting only minutes inside the sending window, so a broadcast that reaches the evening's end
+    goes on at the same pace the next morning instead of all at once at the opening."""
+    from .sending_window import next_send_time
+
+    remaining = timedelta(minutes=index // PER_MINUTE)
+    at = next_send_time(first, tz, send_from, send_until)
+    while True:
+        close = datetime.combine(at.astimezone(tz).date(), send_until, tz)
+        if at + remaining < close:
+            return at + remaining
+        remaining -= close - at
+        at = next_send_time(close, tz, send_from, send_until)
 
 
 @frozen

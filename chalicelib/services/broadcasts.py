@@ -247,7 +247,7 @@ def _message(salon: Salon, broadcast: Broadcast, client: Client, start: datetime
              now: datetime) -> OutboxMessage:
     policy = salon.policy
     locale = client.locale or salon.locale
-    when = next_send_time(spread(start, index), salon.tz, policy.send_from, policy.send_until)
+    when = spread(start, index, salon.tz, policy.send_from, policy.send_until)
     return OutboxMessage(
         id=broadcast.message_id(client.id), salon_id=salon.id, kind=KIND, phone=client.phone, locale=locale,
         body=sms_body(salon, broadcast.text, locale, broadcast.segment.marketing), not_before=when, created_at=now,

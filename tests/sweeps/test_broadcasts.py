@@ -147,6 +147,17 @@ def test_messages_are_spread_over_time_and_wait_for_the_sending_window(repo, sal
     assert max(per_minute.values()) == PER_MINUTE
 
 
+def test_a_broadcast_that_reaches_the_evenings_end_goes_on_at_the_same_pace_next_morning(repo, salon_id):
+    make_clients(repo, salon_id, 100)
+    almost_closing = datetime(2026, 4, 14, 17, 58, tzinfo=UTC)  # 19:58 in Rome; the window ends at 20:00
+    broadcast = start(repo, salon_id, now=almost_closing)
+    broadcasts.enqueue_due(repo, almost_closing)
+    times = sorted(m.not_before for m in broadcast_messages(repo, salon_id, broadcast))
+    opening = datetime(2026, 4, 15, 7, 0, tzinfo=UTC)  # 09:00 in Rome
+    assert times.count(almost_closing) == PER_MINUTE and times.count(almost_closing + timedelta(minutes=1)) == 30
+    assert times.count(opening) == PER_MINUTE and times.count(opening + timedelta(minutes=1)) == 100 - 3 * PER_MINUTE
+
+
 def test_past_the_daily_cap_the_rest_fails_and_the_owner_sees_why(repo, salon_id, senders):
     salon = configure(repo, salon_id)
     configure(repo, salon_id, policy=with_caps(salon, salon_cap=40))
