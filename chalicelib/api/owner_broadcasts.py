@@ -114,11 +114,12 @@ def broadcast_json(broadcast: Broadcast, salon, progress=None) -> dict:
     return body
 
 
-def _json_request():
+def _json_request(with_id: bool = False):
+    """The body and its fields as form strings; unknown fields are a 400 (`id`: only when sending)."""
     raw = http.json_in(bp.current_request)
     if not isinstance(raw, dict):
         raise FieldErrors({"body": "Send a JSON object."})
-    values = from_json({k: v for k, v in raw.items() if k in FIELDS}, FIELDS)
+    values = from_json({k: v for k, v in raw.items() if not (with_id and k == "id")}, FIELDS)
     return raw, values
 
 
@@ -141,7 +142,7 @@ def admin_broadcast_preview():
 @guard.require(roles.MESSAGES, api=True)
 @http.json_fields
 def admin_broadcast_send():
-    raw, values = _json_request()
+    raw, values = _json_request(with_id=True)
     repo, me = repository(), guard.principal()
     salon, catalog = load_salon(repo, me.salon_id)
     broadcast_id = _broadcast_id(raw.get("id") if isinstance(raw.get("id"), str) else None)

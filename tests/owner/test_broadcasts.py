@@ -111,3 +111,17 @@ def test_another_salons_broadcast_is_not_found(api, repo, salon_id):
     owner = signed(api, salon_id)
     assert owner.json("GET", f"/v1/admin/broadcasts/{theirs.id}").status_code == 404
     assert owner.get(f"{PAGE}/{theirs.id}").status_code == 404
+
+
+@pytest.mark.parametrize("body", [
+    [], "text", {"text": {"a": 1}, "segment": "marketing"}, {"text": "x", "segment": "service", "service_id": "nope"},
+    {"text": "x" * 481, "segment": "marketing"}, {"text": "x", "segment": "lapsed", "days": "abc"},
+    {"text": "x", "segment": "lapsed", "days": {"a": 1}}, {"text": "x\u0000y", "segment": "marketing"},
+    {"text": "x", "segment": "everyone"}, {"text": "x", "segment": "marketing", "extra": 1},
+    {"id": 123, "text": "x", "segment": "marketing"},
+])
+def test_hostile_bodies_are_a_400_with_the_error_shape(owner, body):
+    for path in ("/v1/admin/broadcasts/preview", "/v1/admin/broadcasts"):
+        response = owner.json("POST", path, body)
+        assert response.status_code == 400, (path, body, response.json_body)
+        assert error_of(response)["code"]
