@@ -9,6 +9,7 @@ leaves the cursor where the last page ended; the next run goes on from there; tw
 both write a page. Requests per message stay flat: a page of the segment's Query holds hundreds
 of clients, a transaction 99 messages.
 """
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
@@ -38,6 +39,7 @@ from .dispatch import reachability
 from .owner_settings_fields import Form
 from .salons import load_salon
 
+log = logging.getLogger(__name__)
 KIND = "broadcast"
 PAGE = 99  # messages per transaction: with the broadcast item, DynamoDB's 100
 ENQUEUE_PER_RUN = 20000  # clients looked at per broadcast per run: a run stays well inside its timeout
@@ -196,14 +198,21 @@ def send(repo, salon: Salon, user_id: str, broadcast_id: str, text: str, segment
 
 def enqueue_due(repo, now: datetime) -> dict[str, int]:
     """The outbox job's first step: every broadcast still enqueuing gets its messages written."""
-    report = {"broadcasts": 0, "queued": 0, "skipped": 0, "lost": 0}
+    report = {"broadcasts": 0, "queued": 0, "skipped": 0, "lost": 0, "errors": 0}
     today = now.date()
     first = min(repo.cursor("broadcast", today), today - timedelta(days=1))
     pending_from = None
     for day in day_range(first, today):
         for broadcast in repo.due_broadcasts(day, now):
             report["broadcasts"] += 1
-            if not enqueue(repo, broadcast, now, report):
+            try:
+                finished = enqueue(repo, broadcast, now, report)
+            except Exception:  # noqa: BLE001 - one broadcast's trouble must not stop the others, nor the dispatcher
+                log.exception("broadcast %s of salon %s: enqueueing failed; the next run goes on from its cursor",
+                              broadcast.id, broadcast.salon_id)
+                report["errors"] += 1
+                finished = False
+            if not finished:
                 pending_from = pending_from or day  # not finished: look at this day again next run
     repo.advance_cursor("broadcast", pending_from or today)
     return report

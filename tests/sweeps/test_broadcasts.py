@@ -129,7 +129,8 @@ def test_a_double_click_or_a_second_enqueuer_never_makes_a_second_message(repo, 
     assert len(written) == 250 and len({m.client_id for m in written}) == 250
     stored = repo.get_broadcast(salon_id, broadcast_id)
     assert stored.queued == 250 and stored.status.value == "queued"
-    assert repo.due_broadcasts(TUESDAY_10.date(), TUESDAY_10 + timedelta(hours=1)) == []  # off the due index
+    due = repo.due_broadcasts(TUESDAY_10.date(), TUESDAY_10 + timedelta(hours=1))
+    assert [b for b in due if b.salon_id == salon_id] == []  # off the due index
 
 
 def test_messages_are_spread_over_time_and_wait_for_the_sending_window(repo, salon_id):
@@ -241,3 +242,14 @@ def test_a_client_who_withdraws_consent_after_enqueueing_is_not_sent_the_offer(r
     assert [t["phone"] for t in senders.sms.sent if salon_id in t["body"]] == [stays.phone]
     progress = broadcasts.progress(repo, repo.get_broadcast(salon_id, broadcast.id))
     assert progress.sent == 1 and progress.skipped == {"no_consent": 1}
+
+
+def test_one_broken_broadcast_does_not_stop_the_others(repo, salon_id):
+    from chalicelib.domain.broadcast import Broadcast
+
+    make_clients(repo, salon_id, 3)
+    orphan = Broadcast(new_id(), f"{salon_id}-gone", "Hello", MARKETING, TUESDAY_10, "user-1")
+    assert repo.add_broadcast(orphan)  # its salon does not exist (any failure while enqueueing)
+    broadcast = start(repo, salon_id)
+    report = broadcasts.enqueue_due(repo, TUESDAY_10)
+    assert report["errors"] >= 1 and len(broadcast_messages(repo, salon_id, broadcast)) == 3
