@@ -103,7 +103,8 @@ def test_a_broadcast_to_1000_clients_reaches_each_consenting_reachable_client_ex
     expected_mail = {c.email for i, c in enumerate(clients) if i % 10 == 2}
     assert sorted(t["phone"] for t in texts) == sorted(expected_sms)  # exactly once each: no duplicates
     assert sorted(m["to"] for m in mails) == sorted(expected_mail)
-    assert all(t["phone"] in by_phone and "Reply STOP" in t["body"] for t in texts)
+    assert all(t["phone"] in by_phone and t["body"].endswith("Rispondi STOP per non ricevere più questi messaggi.")
+               for t in texts)  # the salon's language (Italian): how to stop offers
     assert all(m["email"].unsubscribe_url for m in mails)  # List-Unsubscribe and the link
     stored = repo.get_broadcast(salon_id, broadcast.id)
     assert stored.queued == 800 and stored.skipped == {"no_consent": 100, "opted_out": 100}
