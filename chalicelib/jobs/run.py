@@ -11,11 +11,14 @@ log = logging.getLogger(__name__)
 
 
 def dispatch_outbox(now: datetime) -> dict:
+    from ..services import broadcasts
     from ..storage.accounts import AccountsRepository
 
     repo = wiring.public_repository()  # binds the models the accounts repository reads too
-    return dispatch.dispatch(repo, wiring.current_senders(), now, wiring.sms_ceilings(), wiring.base_url(),
-                             owners=AccountsRepository().users_of_salon).outcomes
+    enqueued = broadcasts.enqueue_due(repo, now)  # broadcasts' messages first: their first minute is due now
+    outcomes = dispatch.dispatch(repo, wiring.current_senders(), now, wiring.sms_ceilings(), wiring.base_url(),
+                                 owners=AccountsRepository().users_of_salon).outcomes
+    return {**outcomes, "broadcast_queued": enqueued["queued"]} if enqueued["broadcasts"] else outcomes
 
 
 def sweep_appointments(now: datetime) -> dict:

@@ -343,3 +343,19 @@ def bind(table_name: str, region: str, host: str | None):
     for model in models:
         model._connection = shared
     return shared.connection
+
+
+class BroadcastItem(Item, discriminator="broadcast"):
+    """A broadcast (domain/broadcast.py); on the due index (lane `broadcast`) while enqueuing."""
+
+    broadcast_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    text = UnicodeAttribute()
+    segment = JSONAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    status = UnicodeAttribute()
+    cursor = UnicodeAttribute(default="")
+    queued = NumberAttribute(default=0)
+    skipped = JSONAttribute(null=True)
+    first_send_at = UnicodeAttribute(null=True)

@@ -21,6 +21,7 @@ from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..domain.values import frozen
 from . import keys, mapping
+from .broadcast_store import BroadcastStore
 from .channels_store import ChannelsStore
 from .conflicts import booking_changed, phone_taken, slot_taken
 from .errors import IdempotentReplay
@@ -95,7 +96,7 @@ def _replay(reason) -> IdempotentReplay:
 
 
 class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore, SignInWrites,
-                       ChannelsStore):
+                       ChannelsStore, BroadcastStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py;
     payments in payments_store.py; rate counters in rate_store.py; the report counters, which
     the appointment transactions move, in reports_store.py; a sign-in code's in sign_in_writes.py.
