@@ -172,38 +172,40 @@ def admin_broadcast(broadcast_id):
 # --- OpenAPI (merged into owner_settings' paths and schemas) --------------------------------------
 
 def _openapi() -> tuple[dict, dict]:
-    from .owner_settings import _i, _list, _obj, _op, _path, _s
+    from .owner_settings import array, integer, obj, op, path_param, string
 
-    channels = {c: _i() for c in ("whatsapp", "email", "sms")}
-    segment = {"segment": _s(enum=["marketing", "service", "lapsed", "date"]), "service_id": _s(nullable=True),
-               "days": _i(nullable=True, minimum=1, maximum=3650, description="lapsed: not seen for; service: "
+    channels = {c: integer() for c in ("whatsapp", "email", "sms")}
+    segment = {"segment": string(enum=["marketing", "service", "lapsed", "date"]), "service_id": string(nullable=True),
+               "days": integer(nullable=True, minimum=1, maximum=3650, description="lapsed: not seen for; service: "
                                                                                 "had it within (default 365)"),
-               "day": _s(format="date", nullable=True, description="date: everyone booked that day")}
+               "day": string(format="date", nullable=True, description="date: everyone booked that day")}
     schemas = {
-        "BroadcastInput": _obj({"text": _s(maxLength=480), **segment}, ("text", "segment")),
-        "BroadcastSend": _obj({"id": _s(pattern="^[0-9A-HJKMNP-TV-Z]{26}$", description="the preview's id: "
-                                        "the same id twice sends once"), "text": _s(maxLength=480), **segment},
+        "BroadcastInput": obj({"text": string(maxLength=480), **segment}, ("text", "segment")),
+        "BroadcastSend": obj({"id": string(pattern="^[0-9A-HJKMNP-TV-Z]{26}$", description="the preview's id: "
+                                        "the same id twice sends once"), "text": string(maxLength=480), **segment},
                               ("id", "text", "segment")),
-        "BroadcastPreview": _obj({"id": _s(), "segment": _obj({}), "reach": _obj(channels), "total": _i(),
-                                  "cost_usd": _obj({c: _s() for c in channels}), "total_cost_usd": _s(),
-                                  "skipped": {"type": "object", "additionalProperties": _i()}, "sms_parts": _i()}),
-        "Broadcast": _obj({"id": _s(), "text": _s(), "segment": _obj({}), "created_at": _s(format="date-time"),
-                           "status": _s(enum=["enqueuing", "queued"]), "enqueued": _i(),
-                           "progress": _obj({"queued": _i(), "sent": _i(), "failed": _i(), "enqueuing": {
-                               "type": "boolean"}, "skipped": {"type": "object", "additionalProperties": _i()}})}),
-        "Broadcasts": _obj({"broadcasts": _list({"$ref": "#/components/schemas/Broadcast"})}),
+        "BroadcastPreview": obj({"id": string(), "segment": obj({}), "reach": obj(channels), "total": integer(),
+                                  "cost_usd": obj({c: string() for c in channels}), "total_cost_usd": string(),
+                                  "skipped": {"type": "object", "additionalProperties": integer()},
+                                      "sms_parts": integer()}),
+        "Broadcast": obj({"id": string(), "text": string(), "segment": obj({}),
+            "created_at": string(format="date-time"),
+                           "status": string(enum=["enqueuing", "queued"]), "enqueued": integer(),
+                           "progress": obj({"queued": integer(), "sent": integer(), "failed": integer(), "enqueuing": {
+                               "type": "boolean"}, "skipped": {"type": "object", "additionalProperties": integer()}})}),
+        "Broadcasts": obj({"broadcasts": array({"$ref": "#/components/schemas/Broadcast"})}),
     }
     paths = {
-        "/v1/admin/broadcasts/preview": {"post": _op(
+        "/v1/admin/broadcasts/preview": {"post": op(
             "previewBroadcast", "How many a message reaches on each channel, its estimated cost, who is skipped; "
             "an id for sending it", "BroadcastPreview", (400,), "BroadcastInput")},
         "/v1/admin/broadcasts": {
-            "get": _op("listBroadcasts", "Recent broadcasts, newest first", "Broadcasts", ()),
-            "post": _op("sendBroadcast", "Send a previewed broadcast (201; 200 with the first one when the id "
+            "get": op("listBroadcasts", "Recent broadcasts, newest first", "Broadcasts", ()),
+            "post": op("sendBroadcast", "Send a previewed broadcast (201; 200 with the first one when the id "
                         "was sent already)", "Broadcast", (400,), "BroadcastSend", ok_status=201)},
-        "/v1/admin/broadcasts/{broadcast_id}": {"get": _op(
+        "/v1/admin/broadcasts/{broadcast_id}": {"get": op(
             "getBroadcast", "A broadcast with its progress: waiting, sent, failed, skipped by reason", "Broadcast",
-            (404,), params=[_path("broadcast_id")])},
+            (404,), params=[path_param("broadcast_id")])},
     }
     return paths, schemas
 

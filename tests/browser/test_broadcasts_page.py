@@ -14,7 +14,7 @@ from chalicelib.storage.models import ClientItem
 from tests.browser.test_booking_page import page  # noqa: F401 - the fixture
 from tests.browser.test_owner_form import PASSWORD, log_in, shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("owners_read_english")]  # English assertions
 
 
 def test_the_owner_previews_a_broadcast_sends_it_once_and_sees_it_queued(page, live_server, salon_id, repo):  # noqa: F811

@@ -101,7 +101,7 @@ def scene(api, salon_id, fixed_now):
                  "appointment_id": appt.id, "client_id": appt.client_id, "staff_id": "giulia",
                  "service_id": "color", "user_id": other.id, "first_day": "2026-03-24", "entry_id": "x1",
                  "name": "nothing.ics", "provider": "local", "ticket": checkout.url.rsplit("/", 1)[1],
-                 "slot": "1"},
+                 "slot": "1", "broadcast_id": "01J00000000000000000000000"},
     }
     wiring.set_payments(None)
 
