@@ -1,8 +1,8 @@
 """SMS bodies in six languages, dates and times in the salon's zone.
 
-Texts live in texts/<locale>.json: `str.format` fields, a kind's text or a list of variants from
-the fullest to the most compact, `<kind>_late` for a late cancellation, and the locale's Babel
-date patterns under `_date`, `_date_short` (appointments) and `_day` (a restriction's end). Only
+Texts are gettext entries of the `messages` domain (wording.py: a context per kind and variant,
+`%(field)s` placeholders), a kind's text or variants from the fullest to the most compact,
+`<kind>_late` for a late cancellation; each locale's Babel date patterns are data (wording.py). Only
 the named fields ever reach a text: whatever else a caller passes (notes, allergies) is ignored.
 
 Every text aims at MAX_SEGMENTS. `render` takes the first variant that fits, trying each one
@@ -10,14 +10,13 @@ also without the accents GSM-7 lacks (a Polish or Portuguese text in UCS-2 holds
 two segments, in GSM-7 306). A reminder must fit: when no variant does, the salon's name is
 shortened; only a manage URL too long for any wording can still push it over (logged).
 """
-import json
 import logging
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..web.catalogs import translations
 from .segments import encoding, fold_to_gsm7, sms_segments
+from .wording import COUNTED_BY, DATE_PATTERNS, TEXTS
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +45,9 @@ MAX_SEGMENTS = 2
 MUST_FIT = frozenset({"reminder"})  # sent to every client for every appointment: cost matters
 MIN_SALON_NAME = 12  # characters a shortened salon name keeps, the ellipsis included
 
-_DIR = Path(__file__).parent / "texts"
 _HAS_LATE = frozenset({"cancellation_confirmation", "reply_cancelled"})
 _PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url", "code", "amount",
           "pay_url")
-
-
-@cache
-def _texts(locale: str) -> dict:
-    return json.loads((_DIR / f"{locale}.json").read_text("utf-8"))
 
 
 def supported(locale: str | None) -> str:
@@ -68,10 +61,9 @@ def render(kind: str, locale: str, tz: str, **fields) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown SMS kind {kind!r}")
     locale = supported(locale)
-    texts = _texts(locale)
     key = f"{kind}_late" if kind in _HAS_LATE and fields.get("late") else kind
-    variants = texts[key] if isinstance(texts[key], list) else [texts[key]]
-    values = _values(texts, locale, ZoneInfo(tz), fields)
+    variants = _translated(key, locale, fields.get(COUNTED_BY.get(kind, ""), 0))
+    values = _values(DATE_PATTERNS[locale], locale, ZoneInfo(tz), fields)
     candidates = [_fill(kind, variant, values) for variant in variants]
     fitting = _first_fitting(candidates)
     if fitting is not None:
@@ -81,7 +73,15 @@ def render(kind: str, locale: str, tz: str, **fields) -> str:
     return min(_options(candidates), key=lambda text: sms_segments(text)[1])  # the fullest of the cheapest
 
 
-def _values(texts: dict, locale: str, tz: ZoneInfo, fields: dict) -> dict[str, str]:
+def _translated(key: str, locale: str, count) -> list[str]:
+    """The locale's wording of each variant (the English msgid where a catalog lacks one)."""
+    catalog = translations(locale, "messages")
+    return [catalog.pgettext(context, singular) if plural is None
+            else catalog.npgettext(context, singular, plural, int(count or 0))
+            for context, singular, plural in TEXTS[key]]
+
+
+def _values(patterns: dict[str, str], locale: str, tz: ZoneInfo, fields: dict) -> dict[str, str]:
     from babel.dates import format_date, format_time
 
     values = {name: " ".join(str(fields[name]).split()) for name in _PLAIN if fields.get(name) is not None}
@@ -92,15 +92,15 @@ def _values(texts: dict, locale: str, tz: ZoneInfo, fields: dict) -> dict[str, s
         if start.tzinfo is None:
             raise ValueError("start must be an aware datetime")
         local = start.astimezone(tz)
-        values["date"] = _spaces(format_date(local, texts["_date"], locale=locale))
-        values["date_short"] = _spaces(format_date(local, texts["_date_short"], locale=locale))
+        values["date"] = _spaces(format_date(local, patterns["date"], locale=locale))
+        values["date_short"] = _spaces(format_date(local, patterns["date_short"], locale=locale))
         values["time"] = format_time(local, "HH:mm", locale=locale)
     until = fields.get("until")
     if until is not None:
         day = until.astimezone(tz).date() if isinstance(until, datetime) else until
         if not isinstance(day, date):
             raise ValueError("until must be a date")
-        values["until"] = _spaces(format_date(day, texts["_day"], locale=locale))
+        values["until"] = _spaces(format_date(day, patterns["day"], locale=locale))
     return values
 
 
@@ -111,7 +111,7 @@ def _spaces(text: str) -> str:
 
 def _fill(kind: str, template: str, values: dict[str, str]) -> str:
     try:
-        return template.format(**values)
+        return template % values
     except KeyError as exc:
         raise ValueError(f"SMS {kind!r} needs the field {exc.args[0]!r}") from None
 
