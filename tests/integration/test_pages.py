@@ -331,6 +331,27 @@ def test_pages_speak_the_salons_locale(api, repo, salon_id, fixed_now):
     assert '<html lang="ru">' in page and "Выберите день и время" in page and "вторник, 24 марта 2026\u202fг." in page
 
 
+def test_the_client_areas_sign_in_speaks_the_salons_locale_and_a_missing_salon_the_browsers(api, repo, salon_id):
+    salon, _ = repo.load_salon(salon_id)
+    repo.save_salon(replace(salon, locale="pl"))
+    page = text(api.http.get(f"/my/{salon_id}", headers={"Accept-Language": "ru-RU,ru;q=0.9"}))
+    assert '<html lang="pl">' in page and "Wyślij mi kod" in page
+    missing = api.http.get("/my/no-such-salon", headers={"Accept-Language": "es-ES,es;q=0.9"})
+    assert missing.status_code == 404 and '<html lang="es">' in text(missing)
+    assert "No encontramos este salón." in text(missing)
+
+
+@pytest.mark.parametrize(("hours", "words"), [(1, "за 1 час до визита"), (3, "за 3 часа до визита"),
+                                              (24, "за 24 часа до визита"), (48, "за 48 часов до визита")])
+def test_the_forms_cancellation_policy_counts_hours_in_the_salons_plural(api, repo, salon_id, fixed_now, hours,
+                                                                          words):
+    salon, _ = repo.load_salon(salon_id)
+    repo.save_salon(replace(salon, locale="ru", cancellation_cutoff_hours=hours))
+    page = text(api.http.get(f"/book/{salon_id}?service=haircut&staff=any&start={TUESDAY_9.replace('+', '%2B')}"
+                             "&slot_staff=giulia"))
+    assert words in page
+
+
 def test_locale_choice_and_fallback():
     assert supported("it-IT") == "it" and supported("de") == "en" and supported(None) == "en"
     assert from_accept_language("de-DE,es;q=0.8,it;q=0.9") == "it"
