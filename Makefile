@@ -63,10 +63,12 @@ export: install
 restore: install
 	$(PY) -m local.backup restore --file $(FILE)
 
-## repair-reports: recompute a salon's report counters from its appointments, print what differs: make
-## repair-reports SALON=demo (FIX=1 overwrites the months that differ)
+## repair-reports: recompute the report counters from the appointments, print what differs (a dry run):
+## make repair-reports [SALON=demo] on the local stack, make repair-reports TABLE=chairtime-prod
+## REGION=eu-south-1 [SALON=...] on AWS (docs/deploy.md); APPLY=1 corrects the counters that differ
 repair-reports: install
-	$(PY) -m local.repair_reports --salon "$(SALON)" $(if $(FIX),--fix,) --dynamodb-port $(DDB_PORT)
+	$(PY) -m local.repair_reports $(if $(SALON),--salon "$(SALON)",) $(if $(APPLY)$(FIX),--apply,) \
+		$(if $(TABLE),--aws --table "$(TABLE)" $(if $(REGION),--region "$(REGION)",),--dynamodb-port $(DDB_PORT))
 
 ## messages: extract every text for people into chalicelib/locale/<domain>.pot (babel-<domain>.cfg says which
 ## files feed which domain), merge it into each locale's .po, compile the .mo files the package ships.

@@ -2,7 +2,7 @@
 
 Reports: two demo salons, one with 1,000 appointments and one with 100,000, spread over the two
 years around the bench's clock, each with the report counters their appointments add up to
-(written as `make repair-reports FIX=1` writes them). The report for the last 12 months is built
+(written as `make repair-reports APPLY=1` writes them). The report for the last 12 months is built
 through the real service (`services.reports.load_report`); goal: at most 2 requests, the same for
 both salons (the counters, not the appointments, are read).
 

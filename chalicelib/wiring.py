@@ -4,9 +4,22 @@ from functools import lru_cache
 from .config import Config
 
 
-@lru_cache(maxsize=1)
 def config() -> Config:
+    """The configuration read from the environment once; tests may set their own (set_config)."""
+    return _config_override if _config_override is not None else _config_from_env()
+
+
+@lru_cache(maxsize=1)
+def _config_from_env() -> Config:
     return Config.from_env()
+
+
+def set_config(value: Config | None) -> None:
+    global _config_override
+    _config_override = value
+
+
+_config_override = None
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +116,7 @@ def base_url() -> str:
 def reset() -> None:
     """Forget the cached collaborators (tests that change the environment)."""
     global _sender_override, _payments_override
-    config.cache_clear()
+    _config_from_env.cache_clear()
     _connection.cache_clear()
     repository.cache_clear()
     public_repository.cache_clear()

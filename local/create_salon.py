@@ -1,7 +1,8 @@
 """Create a salon and its first owner: how a salon starts on a deployed stage (docs/deploy.md §8).
 
     .venv/bin/python -m local.create_salon --aws --table chairtime-prod --salon studio-bella \\
-        --name "Studio Bella" --phone "+39 06 1234 5678" --timezone Europe/Rome --country IT \\
+        --name "Studio Bella" --phone "+39 06 1234 5678" --address "Via Giulia 1, 00186 Roma" \\
+        --timezone Europe/Rome --country IT \\
         --locale it --currency EUR --hours "tue-sat 09:00-13:00, 14:00-19:00" --email owner@studiobella.it
 
 The id is the booking link's (/book/studio-bella) and never changes. Every field is checked as the
@@ -41,6 +42,8 @@ def main(argv=None) -> int:
     parser.add_argument("--salon", required=True, help="the id in the booking link, e.g. studio-bella")
     parser.add_argument("--name", required=True, help="as clients see it, in pages and texts")
     parser.add_argument("--phone", required=True, help="the salon's phone number, shown to clients")
+    parser.add_argument("--address", default="", help="the street address on one line, shown to clients and "
+                                                      "in their calendar files")
     parser.add_argument("--timezone", required=True, help="IANA name, e.g. Europe/Rome")
     parser.add_argument("--country", required=True, help="ISO code: clients' numbers without + are read as this "
                                                           "country's")
@@ -52,8 +55,8 @@ def main(argv=None) -> int:
     parser.add_argument("--owner-name", default="")
     add_target_arguments(parser)
     args = parser.parse_args(argv)
-    values = {"name": args.name, "phone": args.phone, "timezone": args.timezone, "country": args.country,
-              "locale": args.locale, "currency": args.currency, **hours_fields(args.hours)}
+    values = {"name": args.name, "phone": args.phone, "address": args.address, "timezone": args.timezone,
+              "country": args.country, "locale": args.locale, "currency": args.currency, **hours_fields(args.hours)}
     table = use_target(args)
 
     from chalicelib import wiring

@@ -10,7 +10,8 @@ DEMO_HOURS = {day: ["09:00-13:00", "14:00-19:00"] for day in ("tue", "wed", "thu
 
 def demo_salon(salon_id: str = "demo") -> tuple[Salon, list[Service], list[Staff]]:
     salon = Salon(
-        id=salon_id, name="Studio Demo", phone="+39 06 1234 5678", timezone="Europe/Rome", locale="it",
+        id=salon_id, name="Studio Demo", phone="+39 06 1234 5678", address="Via dei Coronari 12, 00186 Roma",
+        timezone="Europe/Rome", locale="it",
         currency="EUR", country="IT", hours=parse_weekly_hours(DEMO_HOURS), slot_minutes=15,
         min_notice_minutes=60, horizon_days=60, cancellation_cutoff_hours=24,
     )

@@ -101,3 +101,16 @@ def live_server(dynamodb_local):
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.server.shutdown()
+
+
+@pytest.fixture
+def config_with():
+    """`config_with(photo_bucket="b")`: this test's configuration differs from the environment's in
+    these fields (wiring.set_config); the next test gets the environment's back."""
+    from dataclasses import replace
+
+    def apply(**changes):
+        wiring.set_config(replace(wiring.config(), **changes))
+
+    yield apply
+    wiring.set_config(None)

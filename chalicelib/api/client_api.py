@@ -228,7 +228,8 @@ def _own_view(own: client_area.Own) -> dict:
     salon = own.salon
     appt = own.appointment
     return {"booking": views.booking_view(appt, salon, own.catalog),
-            "salon": {"id": salon.id, "name": salon.name, "phone": salon.phone, "timezone": salon.timezone},
+            "salon": {"id": salon.id, "name": salon.name, "phone": salon.phone, "address": salon.address or None,
+                      "timezone": salon.timezone},
             "free_cancellation_until": views.local_iso(own.free_cancellation_until, salon),
             "can_change": appt.status in (Status.BOOKED, Status.CONFIRMED) and now() < appt.start}
 
@@ -343,6 +344,7 @@ OPENAPI_SCHEMAS: dict = {
         "upcoming": {"type": "array", "items": _ref("Booking")}, "past": {"type": "array", "items": _ref("Booking")},
         "next_before": {"type": "string", "format": "date-time", "nullable": True}}},
     "MyAppointment": {"type": "object", "properties": {
-        "booking": _ref("Booking"), "salon": {"type": "object", "additionalProperties": _S},
+        "booking": _ref("Booking"), "salon": {"type": "object", "additionalProperties": {"type": "string",
+                                                                                         "nullable": True}},
         "free_cancellation_until": {"type": "string", "format": "date-time"}, "can_change": {"type": "boolean"}}},
 }

@@ -76,8 +76,10 @@ COMPONENTS = {
         "type": "object", "required": ["code", "message"],
         "properties": {"code": _string(), "message": _string()}}}},
     "Salon": {"type": "object", "properties": {
-        "id": _string(), "name": _string(), "phone": _string(), "timezone": _string(), "locale": _string(),
-        "currency": _string(), "opening_hours": {"type": "object", "additionalProperties": {
+        "id": _string(), "name": _string(), "phone": _string(),
+        "address": _string(nullable=True, example="Via dei Coronari 12, 00186 Roma"),
+        "timezone": _string(), "locale": _string(), "currency": _string(),
+        "opening_hours": {"type": "object", "additionalProperties": {
             "type": "array", "items": _string(example="09:00-13:00")}},
         "policies": {"type": "object", "additionalProperties": {"type": "integer"}}}},
     "Services": {"type": "object", "properties": {"services": {"type": "array", "items": {
@@ -103,7 +105,7 @@ COMPONENTS = {
         "booking": BOOKING, "manage_token": _string(), "manage_url": _string(format="uri"),
         "payment": {"$ref": "#/components/schemas/Payment"}}},
     "ManagedBooking": {"type": "object", "properties": {
-        "booking": BOOKING, "salon": {"type": "object", "additionalProperties": _string()},
+        "booking": BOOKING, "salon": {"type": "object", "additionalProperties": _string(nullable=True)},
         "free_cancellation_until": _string(format="date-time"),
         "payment": {"$ref": "#/components/schemas/Payment"}}},
     "WebhookReceived": {"type": "object", "properties": {

@@ -2,6 +2,7 @@
 The session cookie signs the caller in; changes also need the X-CSRF-Token header."""
 
 from ..auth import accounts, roles
+from ..domain.clock import iso_utc
 from ..domain.errors import InvalidRequest
 from ..services import exports, records
 from ..services import owner_clients as service
@@ -14,8 +15,16 @@ from .schema import validate
 
 @owner_clients.route("/v1/admin/clients", methods=["GET"])
 @guard.require(roles.CLIENTS_OWN, api=True)
+@refusing(api=True)
 def api_search():
-    q = (owner_clients.current_request.query_params or {}).get("q") or ""
+    params = owner_clients.current_request.query_params or {}
+    if params.get("erasure_requested") == "true":  # the clients who asked to delete their data (owner only)
+        asked = exports.erasure_requests(repository(), guard.principal())
+        return {"query": "", "match": "erasure_requested", "more": False,
+                "clients": [{"id": r.client.id, "name": r.client.name, "phone": r.client.phone,
+                             "access": r.client.access.value, "erasure_requested_at": iso_utc(r.requested_at)}
+                            for r in asked]}
+    q = params.get("q") or ""
     found = service.search(repository(), guard.principal(), q)
     if found.problem:
         raise InvalidRequest(found.problem)

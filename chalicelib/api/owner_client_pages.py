@@ -7,8 +7,8 @@ from ..auth import accounts, roles
 from ..auth.guard import app_root, owner_page
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, NotFound
+from ..services import exports, records
 from ..services import owner_clients as service
-from ..services import records
 from ..web import forms
 from ..web.owner_agenda import start_key
 from ..web.render import redirect
@@ -38,9 +38,14 @@ ACCESS_LABELS = {"ok": "Can book online", "restricted": "Restricted: phone booki
 @guard.require(roles.CLIENTS_OWN)
 def clients_page():
     request = owner_clients.current_request
-    found = service.search(repository(), guard.principal(), forms.query(request).get("q", ""))
+    query = forms.query(request)
+    found = service.search(repository(), guard.principal(), query.get("q", ""))
+    # ?erasure=requested: the clients who asked to delete their data (the owner, who erases)
+    asked = (exports.erasure_requests(repository(), guard.principal())
+             if found.rights.data and query.get("erasure") == "requested" else None)
     return owner_page(request, "owner/clients/search.html", me=guard.principal(), salon_name=found.salon.name,
-                      found=found, access_labels=ACCESS_LABELS, phone=_readable)
+                      found=found, access_labels=ACCESS_LABELS, phone=_readable, erasure_requests=asked,
+                      when=lambda instant: instant.astimezone(found.salon.tz).strftime("%a %d %b %Y"))
 
 
 @owner_clients.route("/owner/clients/{client_id}", methods=["GET"])
@@ -158,6 +163,7 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
         return instant.astimezone(tz).strftime("%a %d %b %Y, %H:%M")
 
     tomorrow = local_today(now(), tz) + timedelta(days=1)
+    upcoming = [a for a in file.appointments if a.status in exports.UPCOMING and a.start > now()]
     treatment = (records.for_file(repository(), owner_records.photos(), salon, file.catalog, file.client)
                  if file.rights.notes else [])
     response = owner_page(owner_clients.current_request, "owner/clients/file.html", status, me=guard.principal(),
@@ -165,6 +171,7 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
                           catalog=file.catalog, currency=salon.currency, status_labels=STATUS_LABELS,
                           money=_money(file), access_labels=ACCESS_LABELS, languages=LANGUAGES,
                           tomorrow=tomorrow.isoformat(), phone=_readable, records=treatment, record_key=start_key,
+                          upcoming_count=len(upcoming),
                           **{"typed": None, "failed": None, "done": None, "problem": None, **context})
     return owner_records.with_photo_origins(response, [p.url for r in treatment for p in r.photos])
 

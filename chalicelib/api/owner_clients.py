@@ -92,8 +92,11 @@ _BAD = {"400": _answer("invalid_request, invalid_phone")}
 OPENAPI_PATHS: dict = {
     "/v1/admin/clients": {"get": _operation(
         "searchClients", "Clients by name prefix, full phone number or a few of its digits", "ClientSearch",
-        [{"name": "q", "in": "query", "required": False, "schema": _string(maxLength=100)}],
-        errors={"400": _answer("invalid_request: a phone search needs at least 3 digits")})},
+        [{"name": "q", "in": "query", "required": False, "schema": _string(maxLength=100)},
+         {"name": "erasure_requested", "in": "query", "required": False, "schema": _string(enum=["true"]),
+          "description": "instead of a search: the clients who asked to delete their data (owner only)"}],
+        errors={"400": _answer("invalid_request: a phone search needs at least 3 digits"),
+                "403": _answer("forbidden: only the owner lists erasure requests")})},
     "/v1/admin/clients/{client_id}": {
         "get": _operation("getClientFile", "The client file with its history", "ClientFile", [_CLIENT_ID],
                           errors=_MISSING),
@@ -130,6 +133,8 @@ _CLIENT = {"type": "object", "properties": {
     "no_show_count": {"type": "integer"}, "late_cancel_count": {"type": "integer"}, "fees_owed": _string(),
     "access": _string(enum=["ok", "restricted", "banned"]), "restricted_until": _string(format="date", nullable=True),
     "recall_consent": {"type": "boolean"}, "sms_opt_out": {"type": "boolean"}, "erased": {"type": "boolean"},
+    "erasure_requested_at": _string(format="date-time", nullable=True,
+                                    description="when the client asked, in their area, to delete their data"),
     "notes": _string(description="only for roles that may read private notes"), "allergies": _string()}}
 _APPOINTMENT = {"type": "object", "properties": {
     "id": _string(), "status": _string(), "start": _string(format="date-time"), "end": _string(format="date-time"),
@@ -150,9 +155,10 @@ OPENAPI_SCHEMAS: dict = {
     "ClientAppointment": _APPOINTMENT,
     "ClientMessage": _MESSAGE,
     "ClientSearch": {"type": "object", "properties": {
-        "query": _string(), "match": _string(enum=["", "name", "word", "phone", "digits"]),
+        "query": _string(), "match": _string(enum=["", "name", "word", "phone", "digits", "erasure_requested"]),
         "clients": {"type": "array", "items": {"type": "object", "properties": {
-            "id": _string(), "name": _string(), "phone": _string(), "access": _string()}}},
+            "id": _string(), "name": _string(), "phone": _string(), "access": _string(),
+            "erasure_requested_at": _string(format="date-time", description="with erasure_requested only")}}},
         "more": {"type": "boolean", "description": "more clients matched than are listed"}}},
     "ClientFile": {"type": "object", "properties": {
         "client": _ref("ClientRecord"), "appointments": {"type": "array", "items": _ref("ClientAppointment")},

@@ -39,6 +39,9 @@ COLUMNS = (
     ("Returning", lambda m: m.get("returning_clients")),
     ("Texts sent", lambda m: m.get("messages_sent")),
     ("Text cost", lambda m: _money(m.get("message_cost_cents")) if m.get("message_cost_cents") else "—"),
+    *(("Deposits", lambda m: _money(m.get("deposits_cents"))),
+      ("Fees collected", lambda m: _money(m.get("fees_collected_cents"))),
+      ("Refunds", lambda m: _money(m.get("refunds_cents")))),
 )
 
 
@@ -94,7 +97,7 @@ def _openapi() -> None:
 
     OPENAPI_PATHS["/v1/admin/reports"] = {"get": _operation(
         "getReports", "The last 12 months for the salon and per specialist (owner, front desk)", "Reports", [])}
-    money = ("revenue_booked", "revenue_lost", "message_cost")
+    money = ("revenue_booked", "revenue_lost", "message_cost", "deposits", "fees_collected", "refunds")
     month = {"type": "object", "properties": {"month": _string(), **{
         name: _string(description="decimal amount") if name in money else {"type": "number", "nullable": True}
         for name in service.CSV_COLUMNS[3:]}}}

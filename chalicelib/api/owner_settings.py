@@ -93,7 +93,8 @@ _ROLE = {"role": _s(enum=["owner", "front_desk", "staff"]), "staff_id": _s(nulla
 OPENAPI_SCHEMAS: dict = {
     "AdminMe": _obj({"id": _s(), "email": _s(), "name": _s(), "role": _s(), "staff_id": _s(nullable=True),
                      "salon": _s(), "csrf_token": _s()}),
-    "SalonSettings": _obj({"name": _s(), "phone": _s(), "timezone": _s(example="Europe/Rome"),
+    "SalonSettings": _obj({"name": _s(), "phone": _s(), "address": _s(maxLength=200),
+                           "timezone": _s(example="Europe/Rome"),
                            "locale": _s(enum=["en", "it", "pl", "pt", "es", "ru"]), "currency": _s(example="EUR"),
                            "country": _s(example="IT")}),
     "HoursSettings": _obj({"hours": _WEEK, "closed_dates": {"type": "array", "items": _DAY}}),

@@ -222,7 +222,7 @@ def cancel_confirm(token):
     managed = manage.view(repository(), token, now())
     view = booking_view(managed, now())
     ctx = _ctx(managed.salon)
-    if not view.can_change:
+    if not view.can_cancel:
         return redirect(ctx.manage_url(token))
     return ctx.page("cancel.html", private=True, b=view, token=token)
 

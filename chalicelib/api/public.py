@@ -160,7 +160,8 @@ def _managed_view(managed: manage.ManagedBooking) -> dict:
     salon = managed.salon
     answer = {
         "booking": views.booking_view(managed.appointment, salon, managed.catalog),
-        "salon": {"id": salon.id, "name": salon.name, "phone": salon.phone, "timezone": salon.timezone},
+        "salon": {"id": salon.id, "name": salon.name, "phone": salon.phone, "address": salon.address or None,
+                  "timezone": salon.timezone},
         "free_cancellation_until": views.local_iso(managed.free_cancellation_until, salon),
     }
     deposit = managed.appointment.deposit

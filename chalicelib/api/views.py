@@ -15,8 +15,8 @@ def local_iso(instant: datetime, salon: Salon) -> str:
 
 def salon_view(salon: Salon) -> dict:
     return {
-        "id": salon.id, "name": salon.name, "phone": salon.phone, "timezone": salon.timezone,
-        "locale": salon.locale, "currency": salon.currency,
+        "id": salon.id, "name": salon.name, "phone": salon.phone, "address": salon.address or None,
+        "timezone": salon.timezone, "locale": salon.locale, "currency": salon.currency,
         "opening_hours": format_weekly_hours(salon.hours),
         "policies": {
             "slot_minutes": salon.slot_minutes, "min_notice_minutes": salon.min_notice_minutes,

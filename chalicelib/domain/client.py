@@ -35,6 +35,7 @@ class Client:
     card: SavedCard | None = None  # on file at the payment provider: fees can be collected off-session
     last_record: str = ""  # private: the summary of the latest treatment record ("last time: ...")
     last_record_at: datetime | None = None  # the start of that record's appointment
+    erasure_requested_at: datetime | None = None  # asked in their area to delete their data (the owner erases)
 
     @property
     def erased(self) -> bool:

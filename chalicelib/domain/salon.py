@@ -72,6 +72,7 @@ class Salon:
     cancellation_cutoff_hours: int = 24
     policy: Policy = field(default_factory=Policy)
     staff_rights: frozenset[str] = frozenset()  # what staff may do in their own day (domain/staff_rights.py)
+    address: str = ""  # the street address clients see and calendar apps map ("": not given)
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -9,6 +9,11 @@ Every text aims at MAX_SEGMENTS. `render` takes the first variant that fits, try
 also without the accents GSM-7 lacks (a Polish or Portuguese text in UCS-2 holds 134 characters in
 two segments, in GSM-7 306). A reminder must fit: when no variant does, the salon's name is
 shortened; only a manage URL too long for any wording can still push it over (logged).
+
+A booking confirmation repeats the money terms the salon has (`deposit` paid, `late_fee`,
+`no_show_fee`: amounts as text): `booking_confirmation_terms` holds its wordings with a `%(terms)s`
+slot, and each `terms_<name>` a full and a compact wording; the candidates run from the fullest
+wording with the full terms to the most compact with the compact ones.
 """
 import logging
 from datetime import date, datetime
@@ -46,8 +51,9 @@ MUST_FIT = frozenset({"reminder"})  # sent to every client for every appointment
 MIN_SALON_NAME = 12  # characters a shortened salon name keeps, the ellipsis included
 
 _HAS_LATE = frozenset({"cancellation_confirmation", "reply_cancelled"})
+_TERMS = ("deposit", "late_fee", "no_show_fee")  # a confirmation's money terms, in the order told
 _PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url", "code", "amount",
-          "pay_url")
+          "pay_url", *_TERMS)
 
 
 def supported(locale: str | None) -> str:
@@ -63,6 +69,8 @@ def render(kind: str, locale: str, tz: str, **fields) -> str:
     locale = supported(locale)
     key = f"{kind}_late" if kind in _HAS_LATE and fields.get("late") else kind
     variants = _translated(key, locale, fields.get(COUNTED_BY.get(kind, ""), 0))
+    if kind == "booking_confirmation" and any(fields.get(name) for name in _TERMS):
+        variants = _with_terms(locale, fields)
     values = _values(DATE_PATTERNS[locale], locale, ZoneInfo(tz), fields)
     candidates = [_fill(kind, variant, values) for variant in variants]
     fitting = _first_fitting(candidates)
@@ -79,6 +87,16 @@ def _translated(key: str, locale: str, count) -> list[str]:
     return [catalog.pgettext(context, singular) if plural is None
             else catalog.npgettext(context, singular, plural, int(count or 0))
             for context, singular, plural in TEXTS[key]]
+
+
+
+def _with_terms(locale: str, fields: dict) -> list[str]:
+    """The confirmation's wordings, each with its terms in full and then compact."""
+    named = [name for name in _TERMS if fields.get(name)]
+    terms = {name: _translated(f"terms_{name}", locale, 0) for name in named}
+    levels = min(len(wordings) for wordings in terms.values())
+    return [wording.replace("%(terms)s", " ".join(terms[name][level] for name in named))
+            for wording in _translated("booking_confirmation_terms", locale, 0) for level in range(levels)]
 
 
 def _values(patterns: dict[str, str], locale: str, tz: ZoneInfo, fields: dict) -> dict[str, str]:

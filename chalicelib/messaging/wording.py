@@ -26,6 +26,29 @@ TEXTS = {
                  "%(salon_name)s: your %(service_name)s is booked for %(date)s at %(time)s. See, move or "
                  "cancel it here: %(manage_url)s"),
     ),
+    # A confirmation that repeats the salon's money terms: %(terms)s takes the terms_* wordings below
+    # (templates._with_terms), full ones first, then compact.
+    "booking_confirmation_terms": (
+        pgettext("sms booking_confirmation_terms 1",
+                 "%(salon_name)s: your %(service_name)s is booked for %(date)s at %(time)s. %(terms)s See, move "
+                 "or cancel it here: %(manage_url)s"),
+        pgettext("sms booking_confirmation_terms 2",
+                 "%(salon_name)s: %(service_name)s booked for %(date_short)s at %(time)s. %(terms)s %(manage_url)s"),
+        pgettext("sms booking_confirmation_terms 3",
+                 "%(salon_name)s %(date_short)s %(time)s. %(terms)s %(manage_url)s"),
+    ),
+    "terms_deposit": (
+        pgettext("sms terms_deposit 1", "Deposit of %(deposit)s paid: refunded if you cancel in time."),
+        pgettext("sms terms_deposit 2", "Deposit %(deposit)s paid."),
+    ),
+    "terms_late_fee": (
+        pgettext("sms terms_late_fee 1", "Late-cancel fee %(late_fee)s."),
+        pgettext("sms terms_late_fee 2", "Late cancel %(late_fee)s."),
+    ),
+    "terms_no_show_fee": (
+        pgettext("sms terms_no_show_fee 1", "No-show fee %(no_show_fee)s."),
+        pgettext("sms terms_no_show_fee 2", "No-show %(no_show_fee)s."),
+    ),
     "cancellation_confirmation": (
         pgettext("sms cancellation_confirmation",
                  "%(salon_name)s: your %(service_name)s on %(date)s at %(time)s is cancelled. We hope to "

@@ -26,10 +26,12 @@ def parse_event(raw_body: bytes) -> PaymentEvent:
     paid_session = (kind == "checkout.session.completed" and obj.get("payment_status") == "paid"
                     or kind == "checkout.session.async_payment_succeeded")
     if paid_session and obj.get("mode") == "payment":
+        intent = obj.get("payment_intent")
         return PaymentEvent(event_id, "deposit_paid", metadata, checkout_ref=_text(obj.get("id")),
-                            payment_ref=_ref(obj.get("payment_intent")), amount=_int(obj.get("amount_total")),
+                            payment_ref=_ref(intent), amount=_int(obj.get("amount_total")),
                             currency=(_text(obj.get("currency")) or "").upper() or None,
-                            customer=_ref(obj.get("customer")))
+                            customer=_ref(obj.get("customer")),
+                            payment_method=_ref(intent.get("payment_method")) if isinstance(intent, dict) else None)
     if kind == "setup_intent.succeeded":
         return PaymentEvent(event_id, "card_saved", metadata, customer=_ref(obj.get("customer")),
                             payment_method=_ref(obj.get("payment_method")))

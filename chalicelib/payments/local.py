@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from .base import ChargeOutcome, Checkout, CheckoutRequest, InvalidSignature, Pa
 
 DECLINED_CARD = "pm_local_declined"  # an off-session charge on this card is declined
 AUTHENTICATION_CARD = "pm_local_3ds"  # ... needs the client to authenticate
+SAVED_CARD = "pm_local_card"  # what a local checkout saves: charges on it succeed
 
 
 @frozen
@@ -35,6 +37,7 @@ class LocalCheckout:
     cancel_url: str
     expires_at: datetime
     metadata: dict
+    customer: str | None = None  # the client's customer, when the checkout was opened for one
 
 
 class LocalProvider:
@@ -70,7 +73,11 @@ class LocalProvider:
 
     def parse_webhook(self, raw_body: bytes, headers: dict, now: datetime) -> PaymentEvent:
         signing.verify(raw_body, signing.header(headers), self._secret, now)
-        return events.parse_event(raw_body)
+        event = events.parse_event(raw_body)
+        if event.kind == "deposit_paid" and event.customer and not event.payment_method:
+            # Stripe's provider asks the payment intent which card it saved; a local one saves this card.
+            event = replace(event, payment_method=SAVED_CARD)
+        return event
 
     # --- the checkout page ----------------------------------------------------------------------
     def open_ticket(self, ticket: str) -> LocalCheckout:
@@ -82,22 +89,23 @@ class LocalProvider:
             data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
             return LocalCheckout(data["ref"], data["mode"], int(data["amount"]), data["currency"], data["description"],
                                  data["success_url"], data["cancel_url"], parse_iso_utc(data["expires_at"]),
-                                 dict(data["metadata"]))
+                                 dict(data["metadata"]), data.get("customer"))
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidSignature("This payment link is not valid.") from exc
 
     def completed_event(self, checkout: LocalCheckout, now: datetime) -> tuple[bytes, dict]:
         """The signed webhook Stripe would send for this checkout, paid (or the card saved)."""
         event_id = "evt_local_" + secrets.token_hex(12)
-        if checkout.mode == "payment":
+        if checkout.mode == "payment":  # the card is saved for later fees, as Stripe's checkout does
             obj = {"object": "checkout.session", "id": checkout.reference, "mode": "payment", "payment_status": "paid",
                    "amount_total": checkout.amount, "currency": checkout.currency.lower(),
+                   "customer": checkout.customer or _customer(checkout),
                    "payment_intent": "pi_local_" + secrets.token_hex(12), "metadata": checkout.metadata}
             event = {"id": event_id, "type": "checkout.session.completed", "data": {"object": obj}}
         else:
             obj = {"object": "setup_intent", "id": "seti_local_" + secrets.token_hex(12),
-                   "customer": "cus_local_" + _digest(checkout.metadata.get("client_id", "")),
-                   "payment_method": "pm_local_card", "metadata": checkout.metadata}
+                   "customer": checkout.customer or _customer(checkout), "payment_method": SAVED_CARD,
+                   "metadata": checkout.metadata}
             event = {"id": event_id, "type": "setup_intent.succeeded", "data": {"object": obj}}
         raw = json.dumps(event).encode()
         return raw, {"Stripe-Signature": signing.signature_header(raw, self._secret, now)}
@@ -107,13 +115,17 @@ class LocalProvider:
         data = {"ref": reference, "mode": mode, "amount": request.amount, "currency": request.currency,
                 "description": request.description, "success_url": request.success_url,
                 "cancel_url": request.cancel_url, "expires_at": iso_utc(request.expires_at),
-                "metadata": request.metadata}
+                "metadata": request.metadata, **({"customer": request.customer} if request.customer else {})}
         body = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
         origin = urlsplit(request.success_url)
         return Checkout(reference, f"{origin.scheme}://{origin.netloc}/pay/local/{body}.{self._mac(body)}")
 
     def _mac(self, body: str) -> str:
         return hmac.new(self._secret.encode(), b"local-checkout\0" + body.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _customer(checkout: LocalCheckout) -> str:
+    return "cus_local_" + _digest(checkout.metadata.get("client_id", ""))
 
 
 def _digest(text: str) -> str:

@@ -1,5 +1,7 @@
 """Stripe, through the official `stripe` package: Checkout Sessions in payment mode (deposits) and
 setup mode (a card on file), PaymentIntents off-session with an idempotency key (fees), Refunds.
+A deposit's checkout also saves the card for later fees (`setup_future_usage=off_session`) on the
+client's customer: the one they have, or one Checkout creates (no second call at booking).
 The salon's own account (no Connect). Payment methods are Stripe's dynamic ones: those the salon
 enabled in its Dashboard that suit the currency and the client's country (cards, iDEAL, Bancontact,
 BLIK, Multibanco, MB WAY, Pix...), so nothing here lists them.
@@ -7,6 +9,7 @@ BLIK, Multibanco, MB WAY, Pix...), so nothing here lists them.
 `stripe` is imported when the provider is built: only the functions that take payments pay its
 import time."""
 import time
+from dataclasses import replace
 from datetime import datetime
 
 from . import events, signing
@@ -54,11 +57,14 @@ class StripeProvider:
             "expires_at": self._session_expiry(request.expires_at),
             "client_reference_id": request.appointment_id,
             "metadata": request.metadata,
-            "payment_intent_data": {"metadata": request.metadata, "description": request.description},
+            "payment_intent_data": {"metadata": request.metadata, "description": request.description,
+                                    "setup_future_usage": "off_session"},
             "locale": request.locale,
         }
         if request.customer:
             params["customer"] = request.customer
+        else:
+            params["customer_creation"] = "always"
         session = self._call(self._client.v1.checkout.sessions.create, params,
                              idempotency_key=f"deposit-{request.salon_id}-{request.appointment_id}")
         return Checkout(session.id, session.url)
@@ -111,11 +117,19 @@ class StripeProvider:
 
     def parse_webhook(self, raw_body: bytes, headers: dict, now: datetime) -> PaymentEvent:
         signing.verify(raw_body, signing.header(headers), self._webhook_secret, now)
-        return events.parse_event(raw_body)
+        event = events.parse_event(raw_body)
+        if event.kind == "deposit_paid" and event.customer and event.payment_ref and not event.payment_method:
+            # A session's event names its payment intent, not the card it saved: ask for it.
+            intent = self._call(self._client.v1.payment_intents.retrieve, {}, target=event.payment_ref)
+            method = intent.payment_method
+            event = replace(event, payment_method=method if isinstance(method, str) else getattr(method, "id", None))
+        return event
 
-    def _call(self, method, params: dict, idempotency_key: str | None = None):
+    def _call(self, method, params: dict, idempotency_key: str | None = None, target: str | None = None):
         options = {"idempotency_key": idempotency_key} if idempotency_key else {}
         try:
+            if target is not None:  # retrieve/update calls name their object first
+                return method(target, params=params, options=options)
             return method(params=params, options=options)
         except self._stripe.StripeError as error:
             # The class name says what went wrong; the message may echo client data, so it stays out.

@@ -77,7 +77,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
     deposit = None
     if deposit_amount:  # the one provider call, before the transaction that carries its reference
         deposit, expiry = deposits.open_checkout(payments, salon, service, appointment_id, request.start, client.id,
-                                                 deposit_amount, f"{base_url}/manage/{token}", now)
+                                                 deposit_amount, f"{base_url}/manage/{token}", now, client.card)
     elif deposits.needs_card(salon, _on_file(repo, salon, client, is_new), by_salon):  # a card on file first
         deposit, expiry = deposits.open_card_checkout(payments, salon, service, appointment_id, request.start,
                                                       client.id, f"{base_url}/manage/{token}", now)
@@ -124,7 +124,8 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             if deposit is not None:  # the checkout names the client: open it again for this one
                 deposits.abandon_checkout(payments, deposit)
                 deposit, expiry = deposits.open_checkout(payments, salon, service, appointment_id, request.start,
-                                                         client.id, deposit_amount, f"{base_url}/manage/{token}", now)
+                                                         client.id, deposit_amount, f"{base_url}/manage/{token}", now,
+                                                         client.card)
         except SlotTaken:
             offered.pop(0)  # "anyone": try the next specialist free at that time
             if not offered:

@@ -167,7 +167,7 @@ def request_erasure(repo, store, audit, session: ClientSession, now: datetime) -
     if upcoming:
         raise IllegalTransition("You have upcoming appointments. Cancel them first, then ask again.",
                                 "client_has_upcoming")
-    store.request_client_erasure(session.salon_id, client.id, now)
+    repo.request_erasure(session.salon_id, client.id, now)
     audit.record_audit(session.salon_id, f"client:{client.id}", "erasure_requested", f"client:{client.id}", {}, now)
 
 

@@ -1,9 +1,10 @@
 """The client's sign-in to their area at a salon: a one-time code over their channel, then a session.
 
 No passwords. Asking for a code answers the same whether or not the phone is known here: an
-unknown phone gets a code item too (nothing is sent), so the writes, the limits and the answer
-are identical. Codes are stored as an HMAC (the app's signing key, salon, phone, issue time and
-code); they live 10 minutes, allow 5 tries, and a phone has at most one (asking again replaces it).
+unknown phone gets a code item too (nothing is sent), and makes the same DynamoDB requests in
+the same order as a known one, so the limits, the answer and its cost are identical. Codes are
+stored as an HMAC (the app's signing key, salon, phone, issue time and code); they live 10
+minutes, allow 5 tries, and a phone has at most one (asking again replaces it).
 
 The code text is sent at once, not through the dispatcher's next run: a client signing in at
 23:00 needs it now, so it ignores the salon's quiet hours (it answers the client's own request).
@@ -28,11 +29,16 @@ from ..domain.errors import DomainError, RateLimited
 from ..domain.outbox import MessageStatus
 from ..domain.salon import Salon
 from ..storage.client_area_store import ClientSession
+from ..storage.outbox_store import SmsCapReached
+from ..storage.sign_in_writes import CodeRaced
 from . import notify
 from .rate_limit import RateGuard
 
 SESSION_TTL = timedelta(days=90)
 MASKED_CODE = "******"
+# No client id can be this (ids are 26-character ULIDs): an unknown phone reads a client item that
+# is never there, as a known phone reads its own, so both make the same requests.
+NO_CLIENT = "none"
 
 
 class SignInLimited(RateLimited):
@@ -70,18 +76,23 @@ def check_sign_in_allowed(repo, store, salon_id: str, phone: str, address: str |
 def request_code(repo, store, sender, key: bytes, salon: Salon, raw_phone: str, address: str | None,
                  now: datetime) -> None:
     """Issue a code for this phone and send it if the phone is a client of the salon. Raises
-    InvalidPhone (a malformed number) or SignInLimited; otherwise says nothing either way."""
+    InvalidPhone (a malformed number) or SignInLimited; otherwise says nothing either way.
+
+    Known and unknown phones make the same DynamoDB requests in the same order (the code item, the
+    limits, the phone claim, a client item, then two transactions: storage/sign_in_writes.py), so
+    neither the answer nor its cost tells whether the number is a client here."""
     phone = normalize_phone(raw_phone, salon.country)
     previous = check_sign_in_allowed(repo, store, salon.id, phone, address, now)
-    client_id = repo.client_id_for_phone(salon.id, phone)
+    client = repo.get_client(salon.id, repo.client_id_for_phone(salon.id, phone) or NO_CLIENT)
+    if client is not None and client.erased:
+        client = None
     code = f"{secrets.randbelow(10 ** rules.CODE_DIGITS):0{rules.CODE_DIGITS}d}"
-    issued = rules.issued(previous, salon.id, phone, client_id, "", now)
+    issued = rules.issued(previous, salon.id, phone, client.id if client else None, "", now)
     issued = replace(issued, code_digest=_code_digest(key, issued, code))
-    if not store.replace_sign_in_code(previous, issued):
-        raise SignInLimited(1)  # another request for this phone won the same instant: ask again
-    client = repo.get_client(salon.id, client_id) if client_id else None
-    if client is not None and not client.erased:
-        _send_code(repo, sender, salon, client, code, now)
+    try:
+        _issue_and_text(repo, sender, salon, client, previous, issued, code, now)
+    except CodeRaced:
+        raise SignInLimited(1) from None  # another request for this phone won the same instant: ask again
 
 
 def verify_code(repo, store, key: bytes, salon: Salon, raw_phone: str, code: str, address: str | None,
@@ -136,35 +147,52 @@ def csrf_binding(session: ClientSession) -> str:
 
 # --- internals ------------------------------------------------------------------------------------
 
-def _send_code(repo, sender, salon: Salon, client, code: str, now: datetime) -> None:
+def _issue_and_text(repo, sender, salon: Salon, client, previous, issued: rules.SignInCode, code: str,
+                    now: datetime) -> None:
+    """Two transactions on every path: issue the code (counting its text when one will leave), then
+    note what became of the text; the caps refusing it folds both into the second."""
     from ..messaging.providers import SendError
     from ..messaging.templates import render
 
-    stored = replace(notify.message(salon, client, "sign_in_code", now, code=MASKED_CODE), not_before=now)
-    if stored.status is MessageStatus.CANCELLED:  # opted out, or a country the salon does not text
-        repo.add_message(stored)
+    message = _code_message(sender, salon, client, now) if client is not None else None
+    if message is None or message.status is MessageStatus.CANCELLED:
+        repo.issue_sign_in_code(previous, issued)
+        repo.note_sign_in_text(issued, message, None)
         return
-    try:
-        if sender.is_opted_out(client.phone):
-            repo.add_message(stored.cancelled("opted_out_carrier"))
-            return
-    except SendError:
-        pass  # the carrier list could not be read: the carrier refuses the text itself if it must
-    local_day = now.astimezone(salon.tz).date()
     policy = salon.policy
-    if not repo.consume_sms_quota(salon.id, client.phone, local_day, policy.phone_daily_cap,
-                                  policy.salon_daily_cap, now):
-        repo.add_message(replace(stored, status=MessageStatus.FAILED, reason="daily_cap_reached"))
+    try:
+        repo.issue_sign_in_code(previous, issued, (now.astimezone(salon.tz).date(), policy.phone_daily_cap,
+                                                   policy.salon_daily_cap, now))
+    except SmsCapReached:
+        repo.issue_sign_in_code_untexted(previous, issued,
+                                         replace(message, status=MessageStatus.FAILED, reason="daily_cap_reached"))
         return
-    body = render("sign_in_code", stored.locale, salon.timezone, salon_name=salon.name, code=code)
-    attempt = stored.claimed("direct", now)
+    body = render("sign_in_code", message.locale, salon.timezone, salon_name=salon.name, code=code)
+    attempt = message.claimed("direct", now)
     try:
         provider_id = sender.send(client.phone, body)
     except SendError as error:  # never retried later: the stored body has no code; the client asks again
-        repo.add_message(replace(stored, status=MessageStatus.FAILED, reason=error.reason, attempts=1))
+        repo.note_sign_in_text(issued, replace(message, status=MessageStatus.FAILED, reason=error.reason,
+                                               attempts=1), None)
         return
-    repo.add_message(replace(attempt.sent(provider_id, now), claim_id=None))
-    repo.set_route(client.phone, salon.id, now)  # a STOP in answer to it reaches this salon; it asks nothing
+    # The reply route lets a STOP in answer to it reach this salon; it asks nothing.
+    repo.note_sign_in_text(issued, replace(attempt.sent(provider_id, now), claim_id=None), now)
+
+
+def _code_message(sender, salon: Salon, client, now: datetime):
+    """The outbox message of the code (its body never holds the code), cancelled when the client
+    opted out, the salon does not text that country, or the carrier's list says the number opted out."""
+    from ..messaging.providers import SendError
+
+    message = replace(notify.message(salon, client, "sign_in_code", now, code=MASKED_CODE), not_before=now)
+    if message.status is MessageStatus.CANCELLED:
+        return message
+    try:
+        if sender.is_opted_out(client.phone):
+            return message.cancelled("opted_out_carrier")
+    except SendError:
+        pass  # the carrier list could not be read: the carrier refuses the text itself if it must
+    return message
 
 
 def _code_digest(key: bytes, code_item: rules.SignInCode, code: str) -> str:

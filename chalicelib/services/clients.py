@@ -10,10 +10,11 @@ def identify(repo, salon: Salon, name: str, raw_phone: str, email: str | None) -
     """(client, is_new). A new client is not saved here: the caller writes it atomically with
     whatever it creates for them. Existing files are never overwritten from the public side."""
     phone = normalize_phone(raw_phone, salon.country)
-    client_id = repo.client_id_for_phone(salon.id, phone)
-    if client_id is None:
+    found = repo.phone_owner(salon.id, phone)
+    if found is None:
         return Client(id=new_id(), name=name.strip(), phone=phone, email=email, locale=salon.locale), True
-    return Client(id=client_id, name=name.strip(), phone=phone, email=email), False
+    client_id, card = found  # the card on file: a deposit's checkout reuses its provider customer
+    return Client(id=client_id, name=name.strip(), phone=phone, email=email, card=card), False
 
 
 def restricted_message(salon: Salon) -> str:

@@ -24,16 +24,18 @@ def deposit_asked(salon: Salon, service: Service, by_salon: bool) -> int:
 
 
 def open_checkout(provider, salon: Salon, service: Service, appointment_id: str, start: datetime, client_id: str,
-                  amount: int, manage_url: str, now: datetime) -> tuple[Deposit, Due]:
+                  amount: int, manage_url: str, now: datetime, card=None) -> tuple[Deposit, Due]:
     """The provider's hosted checkout for the deposit (one provider call). Back on the manage page
     either way: it says "paid, booked" or "not paid, held until...". PaymentUnavailable when the
-    provider cannot be reached (nothing is booked then)."""
+    provider cannot be reached (nothing is booked then). The card paid with is saved for later
+    fees, on the customer of the client's `card` on file when it is this provider's."""
     expires_at = now + timedelta(minutes=salon.policy.deposit_expiry_minutes)
     request = CheckoutRequest(
         salon_id=salon.id, appointment_id=appointment_id, appointment_start=iso_utc(start), currency=salon.currency,
         description=f"{salon.name}: {service.name}", success_url=f"{manage_url}?paid=1",
         cancel_url=f"{manage_url}?paid=0", expires_at=expires_at, country=salon.country, amount=amount,
         locale=salon.locale, client_id=client_id,
+        customer=card.customer if card is not None and card.provider == provider.name else None,
     )
     try:
         checkout = provider.create_deposit_checkout(request)

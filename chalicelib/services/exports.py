@@ -109,6 +109,23 @@ def client_export(repo, audit, who, client_id: str, now: datetime, photos=None) 
     return document
 
 
+@frozen
+class ErasureRequest:
+    client: Client
+    requested_at: datetime  # when they first asked, in their area
+
+
+def erasure_requests(repo, who) -> list[ErasureRequest]:
+    """The clients who asked to delete their data and are not erased yet, oldest request first
+    (owner only): one Query of the requests, one BatchGetItem of their files."""
+    salon, _ = load_salon(repo, who.salon_id)
+    _require_owner(who, salon)
+    asked = repo.erasure_requests(salon.id)
+    files = repo.clients_by_id(salon.id, [client_id for client_id, _ in asked])
+    return sorted((ErasureRequest(files[client_id], at) for client_id, at in asked
+                   if client_id in files and not files[client_id].erased), key=lambda r: r.requested_at)
+
+
 def erase(repo, audit, who, client_id: str, confirm: str, now: datetime, photos=None) -> Changed:
     """Anonymize the client: name, phone, email, notes, allergies and message texts go, and their
     treatment records and photos (`photos`: the photo store) are deleted; the appointments and
@@ -144,6 +161,7 @@ def client_record(client: Client, notes: bool) -> dict:
         "access": client.access.value,
         "restricted_until": client.restricted_until.isoformat() if client.restricted_until else None,
         "recall_consent": client.recall_consent, "sms_opt_out": client.sms_opt_out, "erased": client.erased,
+        "erasure_requested_at": iso_utc(client.erasure_requested_at) if client.erasure_requested_at else None,
     }
     if notes:
         record.update(notes=client.notes, allergies=client.allergies)

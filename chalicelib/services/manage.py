@@ -4,13 +4,13 @@ from datetime import datetime, timedelta
 
 from .. import observability
 from ..domain import availability, schedule
-from ..domain.appointment import Appointment, CancelledBy
+from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Catalog
 from ..domain.errors import NotFound, RateLimited
 from ..domain.ids import token_hash
 from ..domain.salon import Salon
 from ..domain.values import frozen
-from . import notify, payment_jobs, rate_limit, waitlist_offers
+from . import deposits, notify, payment_jobs, rate_limit, waitlist_offers
 from .fees import money_of_cancel
 from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
@@ -93,7 +93,9 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     fee = None
     if cancelled.late and salon.policy.late_cancel_fee and client is not None:
         fee = client.fees_owed + salon.policy.late_cancel_fee
-    messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) if client else ()
+    holding = appt.status is Status.AWAITING_PAYMENT  # never confirmed: no text, nothing paid, no fee
+    messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) \
+        if client and not holding else ()
     if by_reply and client is not None and not messages:  # with confirmations off, the reply still gets an answer
         messages = (notify.message(salon, client, "reply_cancelled", now, start=appt.start, late=cancelled.late),)
     try:
@@ -105,6 +107,8 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     observability.count("LateCancellations" if cancelled.late else "Cancellations", salon=salon.id)
     if refund is not None and payments is not None:
         payment_jobs.run(repo, payments, refund, now, salon)
+    if holding:  # its checkout must not take money any more (a payment that still lands is refunded)
+        deposits.abandon_checkout(payments, appt.deposit)
     return cancelled
 
 

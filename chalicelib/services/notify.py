@@ -69,7 +69,25 @@ def booking_confirmation(salon, catalog, client, appt, base_url, now) -> tuple[O
     if not salon.policy.confirmations:
         return ()
     return (message(salon, client, "booking_confirmation", now, appointment=appt, start=appt.start,
-                    manage_url=manage_url(base_url), **names(catalog, appt)),)
+                    manage_url=manage_url(base_url), **names(catalog, appt), **money_terms(salon, appt)),)
+
+
+def money_terms(salon, appt) -> dict[str, str]:
+    """What the confirmation repeats of the money policy: the deposit paid, the salon's fees."""
+    from ..domain.money import format_amount, to_minor
+
+    def shown(minor: int, currency: str) -> str:
+        return f"{format_amount(minor, currency)} {currency}"
+
+    terms, currency = {}, salon.currency
+    deposit = appt.deposit
+    if deposit is not None and deposit.paid and deposit.amount:
+        terms["deposit"] = shown(deposit.amount, deposit.currency)
+    if salon.policy.late_cancel_fee:
+        terms["late_fee"] = shown(to_minor(salon.policy.late_cancel_fee, currency), currency)
+    if salon.policy.no_show_fee:
+        terms["no_show_fee"] = shown(to_minor(salon.policy.no_show_fee, currency), currency)
+    return terms
 
 
 def cancellation_confirmation(salon, catalog, client, appt, now) -> tuple[OutboxMessage, ...]:

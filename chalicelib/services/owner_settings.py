@@ -105,13 +105,17 @@ class Section:
     apply: Callable[[Salon, Form], Salon]
 
 
+ADDRESS_MAX = 200
+
+
 def _salon_values(s: Salon) -> dict[str, str]:
-    return {"name": s.name, "phone": s.phone, "timezone": s.timezone, "locale": s.locale, "currency": s.currency,
-            "country": s.country}
+    return {"name": s.name, "phone": s.phone, "address": s.address, "timezone": s.timezone, "locale": s.locale,
+            "currency": s.currency, "country": s.country}
 
 
 def _salon_apply(s: Salon, f: Form) -> Salon:
     name, phone, timezone = f.text("name"), f.text("phone", 32, code=InvalidPhone.code), f.text("timezone", 64)
+    address = " ".join(f.text("address", ADDRESS_MAX, required=False).split())  # one line, single spaces
     if timezone and timezone not in time_zones():
         f.fail("timezone", "Unknown time zone: use an IANA name like Europe/Rome or America/Sao_Paulo.")
     locale = f.choice("locale", SUPPORTED_LOCALES)
@@ -125,7 +129,8 @@ def _salon_apply(s: Salon, f: Form) -> Salon:
             normalize_phone(phone, country)
         except InvalidPhone as error:
             f.fail("phone", error.message, error.code)
-    return replace(s, name=name, phone=phone, timezone=timezone, locale=locale, currency=currency, country=country)
+    return replace(s, name=name, phone=phone, address=address, timezone=timezone, locale=locale, currency=currency,
+                   country=country)
 
 
 def _hours_values(s: Salon) -> dict[str, str]:
@@ -191,7 +196,7 @@ def _policies_apply(s: Salon, f: Form) -> Salon:
 
 
 SECTIONS: dict[str, Section] = {
-    "salon": Section("Salon", ("name", "phone", "timezone", "locale", "currency", "country"),
+    "salon": Section("Salon", ("name", "phone", "address", "timezone", "locale", "currency", "country"),
                      _salon_values, _salon_apply),
     "hours": Section("Opening hours", ("hours", "closed_dates"), _hours_values, _hours_apply),
     "booking": Section("Booking rules", ("slot_minutes", "min_notice_minutes", "horizon_days",
@@ -248,7 +253,7 @@ def save_section(repo, accounts, me, name: str, values: dict[str, str], now: dat
     `partial`: fields left out keep their value (JSON); a form sends them all (an unticked box is absent).
     `ceilings`: the platform's ceiling on the SMS caps (config). Raises FieldErrors."""
     spec = section(name)
-    salon, _ = load_salon(repo, me.salon_id)
+    salon, catalog = load_salon(repo, me.salon_id)
     before = spec.values(salon)
     form = Form({**before, **values} if partial else values)
     updated = spec.apply(salon, form)
@@ -258,6 +263,10 @@ def save_section(repo, accounts, me, name: str, values: dict[str, str], now: dat
     form.done()
     changed = changes(before, spec.values(updated), flags=FLAGS)
     if changed:
+        if name == "hours":  # past months keep the hours they were open with (the reports' utilisation)
+            from .reports import freeze_open_minutes
+
+            freeze_open_minutes(repo, salon, catalog, now)
         repo.update_salon_fields(updated, spec.attributes)
         accounts.record_audit(me.salon_id, me.user_id, "settings_changed", f"settings:{name}",
                               {"section": name, "changes": changed}, now)

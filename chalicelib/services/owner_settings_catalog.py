@@ -227,6 +227,7 @@ def _period_text(period: TimeOff) -> str:
 def create_staff(repo, accounts, me, values: dict[str, str], now: datetime) -> tuple[Staff, bool]:
     salon, catalog = load_salon(repo, me.salon_id)
     member, clipped = _read_staff(Staff(id="", name=""), Form(values), salon, catalog)
+    _freeze_open_minutes(repo, salon, catalog, now)  # the salon's open minutes grow from today on, not before
     staff_id = _create(lambda candidate: repo.create_staff(me.salon_id, replace(member, id=candidate)),
                        member.name, "staff")
     member = replace(member, id=staff_id)
@@ -252,10 +253,18 @@ def update_staff(repo, accounts, me, staff_id: str, values: dict[str, str], now:
             # leaves a feed ended rather than an inactive member's feed running (owner_agenda_feed).
             reason = "staff_activated" if after.active else "staff_deactivated"
             owner_agenda_feed.end(repo, accounts, me.salon_id, staff_id, me.user_id, reason, now)
+        if (before.hours, before.time_off, before.active) != (after.hours, after.time_off, after.active):
+            _freeze_open_minutes(repo, salon, catalog, now)  # past months keep the hours they were open with
         repo.save_staff(me.salon_id, after)
         accounts.record_audit(me.salon_id, me.user_id, _action("staff", before.active, after.active),
                               f"staff:{staff_id}", {"name": after.name, "changes": changed}, now)
     return after, changed, clipped
+
+
+def _freeze_open_minutes(repo, salon: Salon, catalog: Catalog, now: datetime) -> None:
+    from .reports import freeze_open_minutes  # the reports' code only when staff hours change
+
+    freeze_open_minutes(repo, salon, catalog, now)
 
 
 def _audit_view(member: Staff, catalog: Catalog) -> dict[str, str]:

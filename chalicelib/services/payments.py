@@ -53,24 +53,35 @@ def _deposit_paid(repo, provider, event: PaymentEvent, now: datetime, base_url: 
         return "duplicate"  # the same payment told twice (another event id for it)
     salon, catalog = load_salon(repo, appt.salon_id)
     names = notify.names(catalog, appt)
+    card = _card_paid_with(provider, client, event, now)
     try:
         if appt.status is Status.AWAITING_PAYMENT:
             paid = _paid(salon, appt, event, now)
             messages = notify.booking_confirmation(salon, catalog, client, paid, base_url, now)
-            repo.settle_payment(appt, paid, provider.name, event.id, "paid", now, messages)
+            repo.settle_payment(appt, paid, provider.name, event.id, "paid", now, messages, card=card,
+                                phone=client.phone)
             observability.count("DepositsPaid", salon=salon.id)
             return "paid"
         if appt.status is Status.EXPIRED:
             paid = _paid(salon, appt, event, now)
             messages = notify.booking_confirmation(salon, catalog, client, paid, base_url, now)
             try:
-                repo.settle_payment(appt, paid, provider.name, event.id, "paid_late", now, messages, relock=True)
+                repo.settle_payment(appt, paid, provider.name, event.id, "paid_late", now, messages, relock=True,
+                                    card=card, phone=client.phone)
                 return "paid_late"
             except SlotTaken:
                 pass  # the time went to someone else: refund below
         return _refund_late_payment(repo, provider, salon, client, appt, event, now, base_url, names)
     except DuplicateEvent:
         return "duplicate"
+
+
+def _card_paid_with(provider, client, event: PaymentEvent, now: datetime) -> SavedCard | None:
+    """The deposit's checkout saved the card it was paid with: it becomes the client's card on
+    file (fees are charged to it off-session), as a setup checkout's card does."""
+    if client.erased or not event.customer or not event.payment_method:
+        return None
+    return SavedCard(provider.name, event.customer, event.payment_method, now)
 
 
 def _card_for_booking(repo, provider, event: PaymentEvent, card: SavedCard, now: datetime, base_url: str) -> str:
@@ -83,7 +94,7 @@ def _card_for_booking(repo, provider, event: PaymentEvent, card: SavedCard, now:
         return _ignored(repo, provider, event, "no such appointment", now)
     if appt.status is not Status.AWAITING_PAYMENT:
         try:  # left too late or cancelled: the card is still the client's
-            repo.save_card(appt.salon_id, client.id, card, provider.name, event.id, now)
+            repo.save_card(appt.salon_id, client.id, card, provider.name, event.id, now, phone=client.phone)
         except DuplicateEvent:
             return "duplicate"
         return "card_saved"
@@ -91,7 +102,8 @@ def _card_for_booking(repo, provider, event: PaymentEvent, card: SavedCard, now:
     booked = _paid(salon, appt, replace(event, payment_ref=None), now)
     messages = notify.booking_confirmation(salon, catalog, client, booked, base_url, now)
     try:
-        repo.settle_payment(appt, booked, provider.name, event.id, "card_saved", now, messages, card=card)
+        repo.settle_payment(appt, booked, provider.name, event.id, "card_saved", now, messages, card=card,
+                            phone=client.phone)
     except DuplicateEvent:
         return "duplicate"
     return "card_saved"

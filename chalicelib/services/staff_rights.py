@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from ..auth import roles
-from ..domain.catalog import Staff, TimeOff
+from ..domain.catalog import Catalog, Staff, TimeOff
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.salon import WEEKDAYS, Salon, parse_weekly_hours
 from ..domain.staff_rights import CAPABILITIES, OWN_HOURS
@@ -33,19 +33,24 @@ def save_rights(repo, audit, who, chosen, now: datetime) -> Salon:
 
 def own_schedule(repo, who) -> tuple[Salon, Staff]:
     """The signed-in staff member, where the salon lets staff set their own hours."""
+    salon, _, staff = _own_schedule(repo, who)
+    return salon, staff
+
+
+def _own_schedule(repo, who) -> tuple[Salon, Catalog, Staff]:
     salon, catalog = load_salon(repo, who.salon_id)
     staff = catalog.staff_member(who.staff_id or "")
     if staff is None:
         raise NotFound("Your login is not linked to an active specialist.", "staff_not_found")
     if OWN_HOURS not in salon.staff_rights:
         raise NotAllowed("The salon does not let staff set their own hours.")
-    return salon, staff
+    return salon, catalog, staff
 
 
 def save_own_schedule(repo, audit, who, hours: dict[str, str], time_off: str, now: datetime) -> Staff:
     """`hours`: weekday -> '09:00-13:00, 14:00-18:00' (empty: not working that day); `time_off`:
     one period a line, `2026-04-01` or `2026-04-01 to 2026-04-03` (whole days)."""
-    salon, staff = own_schedule(repo, who)
+    salon, catalog, staff = _own_schedule(repo, who)
     weekly = parse_weekly_hours({day: [r for r in (hours.get(day) or "").replace(";", ",").split(",") if r.strip()]
                                  for day in WEEKDAYS})
     for day, ranges in weekly.items():
@@ -54,6 +59,10 @@ def save_own_schedule(repo, audit, who, hours: dict[str, str], time_off: str, no
                 raise InvalidRequest(f"{WEEKDAYS[day]} {wanted}: your hours must be within the salon's "
                                      f"({', '.join(str(r) for r in salon.hours.get(day, ())) or 'closed'}).")
     after = replace(staff, hours=weekly, time_off=parse_time_off(time_off))
+    if (staff.hours, staff.time_off) != (after.hours, after.time_off):
+        from .reports import freeze_open_minutes
+
+        freeze_open_minutes(repo, salon, catalog, now)  # past months keep the hours they were open with
     repo.save_staff(salon.id, after)
     audit.record_audit(salon.id, who.user_id, "own_schedule_changed", f"staff:{staff.id}",
                        {"days": sorted(WEEKDAYS[d] for d in weekly), "time_off": len(after.time_off)}, now)

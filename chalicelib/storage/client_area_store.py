@@ -3,7 +3,7 @@ consents and erasure request. Like AccountsRepository, a small class of its own 
 models; every method is one GetItem, one conditional write, or one Query."""
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.sign_in import WINDOW, SignInCode
@@ -53,18 +53,6 @@ class ClientAreaStore:
                           code_digest=item.code_digest, issued_at=_parse(item.issued_at),
                           expires=_parse(item.code_expires), tries=int(item.tries),
                           window_start=_parse(item.window_start), window_count=int(item.window_count))
-
-    def replace_sign_in_code(self, previous: SignInCode | None, code: SignInCode) -> bool:
-        """Write `code` over `previous` exactly as it was read; False when another request got there first."""
-        condition = (SignInCodeItem.pk.does_not_exist() if previous is None
-                     else SignInCodeItem.issued_at == _at(previous.issued_at))
-        try:
-            _code_item(code).save(condition=condition)
-        except PutError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
 
     def update_sign_in_code(self, before: SignInCode, after: SignInCode) -> bool:
         """A try counted or the code used, only if nobody counted or used it meanwhile."""
@@ -130,13 +118,13 @@ class ClientAreaStore:
             actions=[ClientItem.recall_consent.set(recall), ClientItem.marketing_consent.set(marketing)],
             condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist())
 
-    def request_client_erasure(self, salon_id: str, client_id: str, now: datetime) -> None:
-        ClientItem(keys.salon_pk(salon_id), keys.client_sk(client_id)).update(
-            actions=[ClientItem.erasure_requested_at.set(iso_utc(now))],
-            condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist())
+
+def issued_at_text(code: SignInCode) -> str:
+    """The code's issue time as stored: the condition that a write replaces exactly this code."""
+    return _at(code.issued_at)
 
 
-def _code_item(code: SignInCode) -> SignInCodeItem:
+def code_item(code: SignInCode) -> SignInCodeItem:
     return SignInCodeItem(
         keys.sign_in_pk(code.salon_id, code.phone), keys.SIGN_IN_SK, salon_id=code.salon_id,
         client_id=code.client_id, code_digest=code.code_digest, issued_at=_at(code.issued_at),

@@ -9,11 +9,21 @@ from pynamodb.exceptions import DeleteError, UpdateError
 
 from ..domain.appointment import Appointment, Status
 from ..domain.client import Access, Client
-from ..domain.clock import iso_utc
+from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition
 from ..domain.outbox import MessageStatus, OutboxMessage
 from . import keys, mapping
-from .models import AppointmentItem, ClientItem, InboxItem, Item, MessageItem, PhoneItem, RouteItem, WaitlistItem
+from .models import (
+    AppointmentItem,
+    ClientItem,
+    ErasureRequestItem,
+    InboxItem,
+    Item,
+    MessageItem,
+    PhoneItem,
+    RouteItem,
+    WaitlistItem,
+)
 
 # Client attributes the owner side edits, domain field -> item attribute.
 _EDITABLE = {"name": ClientItem.name, "phone": ClientItem.phone, "email": ClientItem.email,
@@ -94,7 +104,8 @@ class ClientsStore:
         tx = self._transaction()
         if before.phone != after.phone:
             condition &= ClientItem.phone == before.phone
-            tx.save(PhoneItem(pk, keys.phone_sk(after.phone), client_id=after.id),
+            tx.save(PhoneItem(pk, keys.phone_sk(after.phone), client_id=after.id,
+                              card=mapping.card_to_dict(after.card) if after.card else None),
                     condition=PhoneItem.pk.does_not_exist(), on_fail=_phone_taken, priority=2)
             tx.delete(PhoneItem(pk, keys.phone_sk(before.phone)),
                       condition=PhoneItem.pk.does_not_exist() | (PhoneItem.client_id == before.id),
@@ -154,7 +165,30 @@ class ClientsStore:
             ClientItem.card.remove(),  # the provider's ids of their card go with the person
         ], condition=ClientItem.erased_at.does_not_exist() & (ClientItem.phone == client.phone),
             on_fail=_client_changed)
+        tx.delete(ErasureRequestItem(pk, keys.erasure_request_sk(client.id)))  # the request is answered
         tx.commit()
+
+    # --- the client's request to delete their data -------------------------------------------
+    def request_erasure(self, salon_id: str, client_id: str, now: datetime) -> None:
+        """The client asked (in their area) to delete their data: the file keeps the first time
+        they asked, and an ERASURE_REQUEST# item lists them for the owner; one transaction.
+        IllegalTransition when the file is gone or already erased."""
+        pk, asked = keys.salon_pk(salon_id), iso_utc(now)
+        tx = self._transaction()
+        tx.update(ClientItem(pk, keys.client_sk(client_id)),
+                  actions=[ClientItem.erasure_requested_at.set(ClientItem.erasure_requested_at | asked)],
+                  condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist(), on_fail=_client_changed)
+        tx.update(ErasureRequestItem(pk, keys.erasure_request_sk(client_id)),
+                  actions=[ErasureRequestItem.kind.set(ErasureRequestItem), ErasureRequestItem.salon_id.set(salon_id),
+                           ErasureRequestItem.client_id.set(client_id),
+                           ErasureRequestItem.requested_at.set(ErasureRequestItem.requested_at | asked)])
+        tx.commit()
+
+    def erasure_requests(self, salon_id: str) -> list[tuple[str, datetime]]:
+        """(client id, when they first asked) of every client waiting for the owner to erase them: one Query."""
+        query = ErasureRequestItem.query(keys.salon_pk(salon_id),
+                                         ErasureRequestItem.sk.startswith(keys.ERASURE_REQUEST_PREFIX))
+        return [(item.client_id, parse_iso_utc(item.requested_at)) for item in query]
 
 
 def _client_changed(reason) -> IllegalTransition:

@@ -271,6 +271,12 @@ def rate_sk(window_seconds: int, window_start: datetime) -> str:
 # --- the client's area ---
 SIGN_IN_SK = "CODE"
 CLIENT_SESSION_SK = "CLIENT_SESSION"
+ERASURE_REQUEST_PREFIX = "ERASURE_REQUEST#"
+
+
+def erasure_request_sk(client_id: str) -> str:
+    """A client asked to delete their data: listed for the owner until the file is erased."""
+    return f"{ERASURE_REQUEST_PREFIX}{client_id}"
 
 
 def sign_in_pk(salon_id: str, e164: str) -> str:

@@ -89,6 +89,7 @@ def salon_to_item(salon: Salon) -> SalonItem:
         slot_minutes=salon.slot_minutes, min_notice_minutes=salon.min_notice_minutes,
         horizon_days=salon.horizon_days, cancellation_cutoff_hours=salon.cancellation_cutoff_hours,
         policy=policy_to_dict(salon.policy), staff_rights=sorted(salon.staff_rights) or None,
+        address=salon.address,
     )
 
 
@@ -101,6 +102,7 @@ def salon_from_item(item: SalonItem) -> Salon:
         slot_minutes=int(item.slot_minutes), min_notice_minutes=int(item.min_notice_minutes),
         horizon_days=int(item.horizon_days), cancellation_cutoff_hours=int(item.cancellation_cutoff_hours),
         policy=policy_from_dict(item.policy), staff_rights=frozenset(item.staff_rights or ()),
+        address=item.address or "",
     )
 
 
@@ -179,6 +181,7 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         sms_opt_out=client.sms_opt_out, recall_consent=client.recall_consent, erased_at=_iso(client.erased_at),
         card=card_to_dict(client.card) if client.card else None,
         last_record=client.last_record or None, last_record_at=_iso(client.last_record_at),
+        erasure_requested_at=_iso(client.erasure_requested_at),
     )
 
 
@@ -194,6 +197,7 @@ def client_from_item(item: ClientItem) -> Client:
         recall_consent=bool(item.recall_consent), erased_at=_instant(item.erased_at),
         card=card_from_dict(item.card) if item.card else None,
         last_record=item.last_record or "", last_record_at=_instant(item.last_record_at),
+        erasure_requested_at=_instant(item.erasure_requested_at),
     )
 
 

@@ -71,6 +71,7 @@ class SalonItem(Item, discriminator="salon"):
     cancellation_cutoff_hours = NumberAttribute()
     policy = JSONAttribute(null=True)  # domain/policy.py; absent: the defaults
     staff_rights = JSONAttribute(null=True)  # ["move_cancel", ...]: what staff manage themselves
+    address = UnicodeAttribute(null=True)  # the street address; absent or "": not given
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -124,6 +125,7 @@ class PhoneItem(Item, discriminator="phone"):
     """Makes the phone unique per salon and finds its client with one consistent GetItem."""
 
     client_id = UnicodeAttribute()
+    card = JSONAttribute(null=True)  # the client's card on file, copied: a booking reuses its provider customer
 
 
 class AppointmentItem(Item, discriminator="appointment"):
@@ -262,6 +264,15 @@ class SignInCodeItem(Item, discriminator="sign_in_code"):
     tries = NumberAttribute(default=0)
     window_start = UnicodeAttribute()
     window_count = NumberAttribute(default=0)
+    text_id = UnicodeAttribute(null=True)  # the outbox message that carried it; "" when nothing was texted
+
+
+class ErasureRequestItem(Item, discriminator="erasure_request"):
+    """Under SALON#<salon>: a client who asked to delete their data (the owner's list); gone with the erasure."""
+
+    salon_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    requested_at = UnicodeAttribute()
 
 
 class ClientSessionItem(Item, discriminator="client_session"):

@@ -71,24 +71,12 @@ class OutboxStore:
         """Count one message against the phone's and the salon's daily caps, and for a text a public
         action caused (`public_caps`: phone, salon) against that share of them too; False when one
         is used up (nothing is counted then). One transaction."""
-        salon_pk = keys.salon_pk(salon_id)
-        expires = now + COUNTER_TTL
         tx = self._transaction()
-        counters = [(keys.sms_count_sk(day, phone), phone_cap), (keys.sms_count_sk(day), salon_cap)]
-        if public_caps is not None:
-            counters += [(keys.sms_public_count_sk(day, phone), public_caps[0]),
-                         (keys.sms_public_count_sk(day), public_caps[1])]
-        for sk, cap in counters:
-            tx.update(CounterItem(salon_pk, sk),
-                      actions=[CounterItem.count.add(1), CounterItem.kind.set(CounterItem),
-                               CounterItem.expires_at.set(expires)],
-                      condition=CounterItem.count.does_not_exist() | (CounterItem.count < cap),
-                      on_fail=lambda reason: _CapReached())
-        counter_update(tx, salon_id, day.isoformat()[:7], None, {"messages_sent": 1})  # the reports' month
+        count_sms(tx, salon_id, phone, day, phone_cap, salon_cap, now, public_caps)
         try:
             tx.commit()
             return True
-        except _CapReached:
+        except SmsCapReached:
             return False
 
     # --- replies ----------------------------------------------------------------------------
@@ -96,14 +84,8 @@ class OutboxStore:
                   question: tuple[str, datetime, datetime] | None = None) -> None:
         """`salon_id` wrote to `phone` now; `question`: (appointment id, its start, open until) when
         the text asks for 1/2. A text that asks nothing leaves the salon's open question as it is."""
-        actions = [RouteItem.kind.set(RouteItem), RouteItem.schema_version.set(SCHEMA_VERSION),
-                   RouteItem.salon_id.set(salon_id), RouteItem.sent_at.set(iso_utc(now)),
-                   RouteItem.expires_at.set(max(now + ROUTE_TTL, question[2] if question else now))]
-        if question is not None:
-            appointment_id, start, until = question
-            actions += [RouteItem.appointment_id.set(appointment_id), RouteItem.appointment_start.set(iso_utc(start)),
-                        RouteItem.question_until.set(iso_utc(until))]
-        RouteItem(keys.route_pk(phone), keys.route_sk(salon_id)).update(actions=actions)
+        item, actions = route_update(phone, salon_id, now, question)
+        item.update(actions=actions)
 
     def reply_routes(self, phone: str) -> list[ReplyRoute]:
         """Every salon that wrote to `phone` (within the items' TTL; legacy items are skipped)."""
@@ -124,6 +106,38 @@ class OutboxStore:
                  "received_at": i.received_at, "handled_as": i.handled_as} for i in query]
 
 
-class _CapReached(Exception):
-    pass
+def route_update(phone: str, salon_id: str, now: datetime,
+                 question: tuple[str, datetime, datetime] | None = None) -> tuple[RouteItem, list]:
+    """The reply route's item and update actions (OutboxStore.set_route), alone or in a transaction."""
+    actions = [RouteItem.kind.set(RouteItem), RouteItem.schema_version.set(SCHEMA_VERSION),
+               RouteItem.salon_id.set(salon_id), RouteItem.sent_at.set(iso_utc(now)),
+               RouteItem.expires_at.set(max(now + ROUTE_TTL, question[2] if question else now))]
+    if question is not None:
+        appointment_id, start, until = question
+        actions += [RouteItem.appointment_id.set(appointment_id), RouteItem.appointment_start.set(iso_utc(start)),
+                    RouteItem.question_until.set(iso_utc(until))]
+    return RouteItem(keys.route_pk(phone), keys.route_sk(salon_id)), actions
+
+
+class SmsCapReached(Exception):
+    """A daily cap is used up: the transaction counting the text did not commit."""
+
+
+def count_sms(tx, salon_id: str, phone: str, day: date, phone_cap: int, salon_cap: int, now: datetime,
+              public_caps: tuple[int, int] | None = None) -> None:
+    """Add to `tx` the counting of one text against the daily caps (SmsCapReached when one is used
+    up) and the reports' month; consume_sms_quota commits it alone, a sign-in code with its item."""
+    salon_pk = keys.salon_pk(salon_id)
+    expires = now + COUNTER_TTL
+    counters = [(keys.sms_count_sk(day, phone), phone_cap), (keys.sms_count_sk(day), salon_cap)]
+    if public_caps is not None:
+        counters += [(keys.sms_public_count_sk(day, phone), public_caps[0]),
+                     (keys.sms_public_count_sk(day), public_caps[1])]
+    for sk, cap in counters:
+        tx.update(CounterItem(salon_pk, sk),
+                  actions=[CounterItem.count.add(1), CounterItem.kind.set(CounterItem),
+                           CounterItem.expires_at.set(expires)],
+                  condition=CounterItem.count.does_not_exist() | (CounterItem.count < cap),
+                  on_fail=lambda reason: SmsCapReached())
+    counter_update(tx, salon_id, day.isoformat()[:7], None, {"messages_sent": 1})  # the reports' month
 

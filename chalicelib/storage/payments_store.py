@@ -8,7 +8,7 @@ from ..domain.client import Client
 from ..domain.clock import iso_utc
 from ..domain.outbox import OutboxMessage
 from . import keys, mapping
-from .models import AppointmentItem, ClientItem, Item, MessageItem, PaymentEventItem, PaymentJobItem
+from .models import AppointmentItem, ClientItem, Item, MessageItem, PaymentEventItem, PaymentJobItem, PhoneItem
 
 EVENT_TTL = timedelta(days=90)  # longer than any provider retries an event (Stripe: 3 days)
 
@@ -143,7 +143,7 @@ class PaymentsStore:
 
     def settle_payment(self, before: Appointment, after: Appointment, provider: str, event_id: str, outcome: str,
                        now: datetime, messages: tuple[OutboxMessage, ...] = (), relock: bool = False,
-                       card=None) -> None:
+                       card=None, phone: str | None = None) -> None:
         """One transaction: the appointment as the payment leaves it (status and due unchanged
         since read), the texts (their links are made as they leave), the event record (a repeat fails here with
         DuplicateEvent), and, for a late payment of a released hold, its locks taken again
@@ -158,13 +158,15 @@ class PaymentsStore:
             self._put_locks(tx, after, block_starts(after.start, after.occupied_until))
         for message in messages:
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
-        if card is not None:  # a card left on file books the appointment it was asked for
+        if card is not None:  # the card left (or paid with) goes on file for the client
             tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
                       actions=[ClientItem.card.set(mapping.card_to_dict(card))],
                       condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist())
+            self._card_on_phone(tx, before.salon_id, before.client_id, phone, card)
         tx.commit()
 
-    def save_card(self, salon_id: str, client_id: str, card, provider: str, event_id: str, now: datetime) -> None:
+    def save_card(self, salon_id: str, client_id: str, card, provider: str, event_id: str, now: datetime,
+                  phone: str | None = None) -> None:
         """A card put on file for a client that exists (not erased), with the event record.
         Raises DuplicateEvent for a repeat, NotFound when there is no such client."""
         from ..domain.errors import NotFound
@@ -178,7 +180,23 @@ class PaymentsStore:
                   actions=[ClientItem.card.set(mapping.card_to_dict(card))],
                   condition=ClientItem.pk.exists() & ClientItem.erased_at.does_not_exist(), on_fail=_no_client,
                   priority=1)
+        self._card_on_phone(tx, salon_id, client_id, phone, card)
         tx.commit()
+
+    @staticmethod
+    def _card_on_phone(tx, salon_id: str, client_id: str, phone: str | None, card) -> None:
+        """The card copied on the phone's item, where a booking's lookup finds it (no read more to
+        reuse the client's provider customer). Only while the phone is still this client's."""
+        if phone is None:
+            return
+        from ..domain.errors import IllegalTransition
+
+        def _phone_changed(reason):
+            return IllegalTransition("The client's phone changed meanwhile: try again.", "booking_changed")
+
+        tx.update(PhoneItem(keys.salon_pk(salon_id), keys.phone_sk(phone)),
+                  actions=[PhoneItem.card.set(mapping.card_to_dict(card))],
+                  condition=PhoneItem.client_id == client_id, on_fail=_phone_changed)
 
     def payment_event_outcome(self, provider: str, event_id: str) -> str | None:
         """What a provider event did, if it was seen (tests and support)."""

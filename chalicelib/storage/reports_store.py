@@ -9,17 +9,27 @@ reports is one Query whatever the history.
 An appointment counts in the salon-local month of its start, so the helper needs the salon's
 zone: `load_salon`, which every appointment change runs first, leaves it here; else one GetItem
 of the profile finds it."""
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from ..domain import reports
 from ..domain.appointment import Appointment
 from . import keys, mapping
 from .models import AppointmentItem, Item, SalonItem
 from .transaction import Transaction
+
+
+class _FrozenMeanwhile(Exception):
+    pass
+
+
+def _frozen(item) -> reports.FrozenOpenMinutes:
+    values = item.open_minutes or {}
+    return reports.FrozenOpenMinutes(date.fromisoformat(item.open_through), int(values.get("salon", 0)),
+                                     {k: int(v) for k, v in (values.get("staff") or {}).items()})
 
 
 class ReportItem(Item, discriminator="report"):
@@ -38,6 +48,13 @@ class ReportItem(Item, discriminator="report"):
     returning_clients = NumberAttribute(null=True)
     messages_sent = NumberAttribute(null=True)
     message_cost_cents = NumberAttribute(null=True)  # kept ready for the channels' prices
+    deposits_cents = NumberAttribute(null=True)  # money movements, in the month they moved
+    fees_collected_cents = NumberAttribute(null=True)  # charged to the card on file or paid at the desk
+    refunds_cents = NumberAttribute(null=True)
+    # The salon's month only: its open minutes through a day, with the hours in force then (a change
+    # of hours writes them first: domain/reports.py FrozenOpenMinutes).
+    open_through = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    open_minutes = JSONAttribute(null=True)  # {"salon": minutes, "staff": {staff id: minutes}}
 
 
 def counter_update(tx: Transaction, salon_id: str, month: str, staff_id: str | None, added: dict[str, int]) -> None:
@@ -75,10 +92,44 @@ class ReportsStore:
 
     def report_counters(self, salon_id: str, first_month: str, last_month: str) -> dict[reports.Key, dict[str, int]]:
         """Every counter item of the months (salon and specialists): one Query."""
+        return self.report_months(salon_id, first_month, last_month)[0]
+
+    def report_months(self, salon_id: str, first_month: str, last_month: str
+                      ) -> tuple[dict[reports.Key, dict[str, int]], dict[str, reports.FrozenOpenMinutes]]:
+        """The months' counters (as report_counters) and the salon's frozen open minutes per month,
+        from the same single Query."""
+        counters, frozen = {}, {}
         query = ReportItem.query(keys.report_pk(salon_id), ReportItem.sk.between(
             keys.report_bound(first_month), keys.report_bound(last_month) + "~"))
-        return {(item.month, item.staff_id): {name: int(getattr(item, name)) for name in reports.COUNTERS
-                                              if getattr(item, name, None)} for item in query}
+        for item in query:
+            counters[(item.month, item.staff_id)] = {name: int(getattr(item, name)) for name in reports.COUNTERS
+                                                     if getattr(item, name, None)}
+            if item.open_through and not item.staff_id:
+                frozen[item.month] = _frozen(item)
+        return counters, frozen
+
+    def freeze_open_minutes(self, salon_id: str, months: dict[str, tuple[reports.FrozenOpenMinutes | None,
+                                                                          reports.FrozenOpenMinutes]]) -> bool:
+        """Write each month's open minutes (month -> (as read, extended)) in one transaction, each
+        only while the month still holds what was read; False when another change of hours froze
+        them first (nothing is written: read again)."""
+        if not months:
+            return True
+        tx = self._transaction()
+        for month, (before, after) in sorted(months.items()):
+            item = ReportItem(keys.report_pk(salon_id), keys.report_sk(month, None))
+            tx.update(item, actions=[
+                ReportItem.kind.set(ReportItem), ReportItem.salon_id.set(salon_id), ReportItem.month.set(month),
+                ReportItem.open_through.set(after.through.isoformat()),
+                ReportItem.open_minutes.set({"salon": after.salon, "staff": dict(sorted(after.staff.items()))}),
+            ], condition=ReportItem.open_through.does_not_exist() if before is None
+                else ReportItem.open_through == before.through.isoformat(),
+                on_fail=lambda reason: _FrozenMeanwhile())
+        try:
+            tx.commit()
+        except _FrozenMeanwhile:
+            return False
+        return True
 
     def all_appointments(self, salon_id: str):
         """Every appointment of the salon, paged (the repair command only)."""
@@ -91,3 +142,33 @@ class ReportsStore:
         item = ReportItem(keys.report_pk(salon_id), keys.report_sk(month, staff_id), salon_id=salon_id, month=month,
                           staff_id=staff_id, **{name: counters.get(name) or None for name in reports.COUNTERS})
         item.save()
+
+    def correct_report_counters(self, salon_id: str, month: str, staff_id: str | None, stored: dict[str, int],
+                                recomputed: dict[str, int], names: tuple[str, ...]) -> bool:
+        """The repair's write on a live table: SET the counters `names` of one item to the recomputed
+        values, only while they still hold the `stored` values the repair read. False when a booking
+        moved them meanwhile (nothing is written: the repair reads again). Other counters stay."""
+        actions = [ReportItem.kind.set(ReportItem), ReportItem.salon_id.set(salon_id), ReportItem.month.set(month)]
+        if staff_id:
+            actions.append(ReportItem.staff_id.set(staff_id))
+        condition = None
+        for name in names:
+            attribute, have, want = getattr(ReportItem, name), int(stored.get(name, 0)), int(recomputed.get(name, 0))
+            actions.append(attribute.set(want) if want else attribute.remove())
+            holds = (attribute.does_not_exist() | (attribute == 0)) if have == 0 else (attribute == have)
+            condition = holds if condition is None else condition & holds
+        try:
+            ReportItem(keys.report_pk(salon_id), keys.report_sk(month, staff_id)).update(actions=actions,
+                                                                                        condition=condition)
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+def every_salon_id() -> list[str]:
+    """Every salon of the table: a Scan for the profile items. The repair command's over a whole
+    table only (a module function, not a repository method: no Lambda function reaches it, so none
+    is granted Scan)."""
+    return sorted(item.salon_id for item in SalonItem.scan(SalonItem.sk == keys.PROFILE_SK))

@@ -16,6 +16,7 @@ from ..domain.catalog import MAX_SPAN_MINUTES, Catalog, Service, Staff
 from ..domain.client import Client
 from ..domain.clock import UTC, iso_utc
 from ..domain.errors import BookingRestricted, IllegalTransition, SlotTaken
+from ..domain.money import SavedCard
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..domain.values import frozen
@@ -39,6 +40,7 @@ from .outbox_store import OutboxStore
 from .payments_store import PaymentsStore
 from .rate_store import RateStore, add_charges
 from .reports_store import ReportsStore
+from .sign_in_writes import SignInWrites
 from .sweep_store import SweepStore, unchanged
 from .transaction import Transaction
 
@@ -102,12 +104,12 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore):
+class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore, SignInWrites):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py;
     payments in payments_store.py; rate counters in rate_store.py; the report counters, which
-    the appointment transactions move, in reports_store.py. The owner side's reads and writes
-    (agenda_store.py, clients_store.py, settings_store.py, records_store.py) are in
-    `Repository`, owner_repository.py."""
+    the appointment transactions move, in reports_store.py; a sign-in code's in sign_in_writes.py.
+    The owner side's reads and writes (agenda_store.py, clients_store.py, settings_store.py,
+    records_store.py) are in `Repository`, owner_repository.py."""
 
     def __init__(self, connection: Connection):
         self._connection = connection
@@ -142,10 +144,16 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
 
     # --- clients -------------------------------------------------------------------------
     def client_id_for_phone(self, salon_id: str, e164: str) -> str | None:
+        found = self.phone_owner(salon_id, e164)
+        return found[0] if found else None
+
+    def phone_owner(self, salon_id: str, e164: str) -> tuple[str, SavedCard | None] | None:
+        """The client of this phone and the card on file the phone item carries (one GetItem)."""
         try:
-            return PhoneItem.get(keys.salon_pk(salon_id), keys.phone_sk(e164), consistent_read=True).client_id
+            item = PhoneItem.get(keys.salon_pk(salon_id), keys.phone_sk(e164), consistent_read=True)
         except DoesNotExist:
             return None
+        return item.client_id, mapping.card_from_dict(item.card) if item.card else None
 
     def get_client(self, salon_id: str, client_id: str) -> Client | None:
         try:
@@ -162,10 +170,12 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
 
     def save_client(self, salon_id: str, client: Client, now: datetime) -> None:
         """Replace an existing client's file from the domain object (the phone claim is unchanged).
-        What the domain object does not carry (created, last booked) is kept from the stored item."""
+        What the domain object does not carry (created, last booked, marketing consent) is kept from
+        the stored item."""
         stored = ClientItem.get(keys.salon_pk(salon_id), keys.client_sk(client.id), consistent_read=True)
         item = mapping.client_to_item(salon_id, client, now)
         item.created_at, item.last_booked_at = stored.created_at, stored.last_booked_at
+        item.marketing_consent = stored.marketing_consent
         item.save(condition=ClientItem.pk.exists())
 
     # --- appointments --------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What the manage pages show about one appointment, decided once here rather than in templates."""
 from datetime import datetime
 
-from ..domain.appointment import Appointment, CancelledBy
+from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff
 from ..domain.salon import Salon
 from ..domain.values import frozen
@@ -20,6 +20,15 @@ class BookingView:
     @property
     def cancelled_by_salon(self) -> bool:
         return self.appointment.cancelled_by is CancelledBy.SALON
+
+    @property
+    def awaiting_payment(self) -> bool:
+        """An unpaid hold: its client may pay, pick another time, or drop it (free, nothing to refund)."""
+        return self.appointment.status is Status.AWAITING_PAYMENT
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.can_change or self.awaiting_payment
 
 
 def booking_view(managed, now: datetime) -> BookingView:

@@ -9,15 +9,14 @@ from chalicelib import auth, wiring
 from chalicelib.services import records
 from tests.browser.test_booking_page import WIDTH, page  # noqa: F401 - the fixture
 from tests.browser.test_owner_form import PASSWORD, log_in, running_appointment, shot
-from tests.owner.test_records import configure
 
 pytestmark = pytest.mark.browser
 JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffdb004300" + "08" * 64 + "ffd9")
 
 
 def test_an_owner_records_a_visit_with_a_photo_and_reads_the_reports(page, live_server, salon_id, repo,  # noqa: F811
-                                                                     tmp_path, monkeypatch):
-    configure(monkeypatch, photo_bucket=None, photo_dir=str(tmp_path))
+                                                                     tmp_path, config_with):
+    config_with(photo_bucket=None, photo_dir=str(tmp_path))
     email = f"owner-{salon_id}@example.com"
     owner = auth.create_user(auth.accounts(), salon_id, email, PASSWORD, "owner", wiring.now(), name="Owner")
     records.define_fields(repo, auth.accounts(), _Who(owner, salon_id), "color",

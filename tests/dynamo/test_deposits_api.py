@@ -1,14 +1,16 @@
 """Deposits on DynamoDB Local through the public API and the local provider: booking holds the
 slot awaiting payment, the signed webhook confirms it once, and every refusal of the webhook."""
 import json
+from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 
 from chalicelib import wiring
 from chalicelib.payments import signing
-from chalicelib.payments.local import LocalProvider
+from chalicelib.payments.local import SAVED_CARD, LocalProvider
 from chalicelib.services import sweeps
 from tests.conftest import MONDAY_MORNING
 from tests.dynamo.helpers import TUESDAY_10, book, post, slot_starts
@@ -241,3 +243,42 @@ def test_report_counters_count_a_deposit_booking_once_paid_and_never_an_expired_
     sweeps.sweep_offers(repo, MONDAY_MORNING + timedelta(minutes=16), "https://book.example", provider)
     assert salon_month() == counted  # an expired hold is no cancellation
     assert reports.repair(repo, salon_id, MONDAY_MORNING + timedelta(minutes=16)) == []
+
+
+def with_fees(repo, salon_id):
+    salon, _ = repo.load_salon(salon_id)
+    repo.save_salon(replace(salon, policy=replace(salon.policy, late_cancel_fee=Decimal("30.00"),
+                                                  no_show_fee=Decimal("40.00"))))
+
+
+def test_the_paid_bookings_confirmation_repeats_the_deposit_and_the_fees(api, salon_id, provider, repo):
+    with_fees(repo, salon_id)
+    body = book_facial(api, salon_id).json_body
+    raw, headers = paid_event(provider, body["payment"]["url"])
+    assert webhook(api, raw, headers).json_body["outcome"] == "paid"
+    [confirmation] = [m for m in repo.messages_of_salon(salon_id) if m.kind == "booking_confirmation"]
+    assert "20.00 EUR pagato" in confirmation.body  # the demo speaks Italian
+    assert "30.00 EUR" in confirmation.body and "40.00 EUR" in confirmation.body
+
+
+def test_a_booking_without_deposit_repeats_only_the_fees(api, salon_id, provider, repo):
+    with_fees(repo, salon_id)
+    assert book(api, salon_id, service="color").status_code == 201
+    [confirmation] = [m for m in repo.messages_of_salon(salon_id) if m.kind == "booking_confirmation"]
+    assert "30.00 EUR" in confirmation.body and "40.00 EUR" in confirmation.body
+    assert "Acconto" not in confirmation.body
+
+
+def test_paying_the_deposit_puts_the_card_on_file_and_the_next_deposit_reuses_its_customer(api, salon_id, provider,
+                                                                                             repo):
+    body = book_facial(api, salon_id).json_body
+    raw, headers = paid_event(provider, body["payment"]["url"])
+    assert webhook(api, raw, headers).json_body["outcome"] == "paid"
+    appt = appointment_of(repo, salon_id, body)
+    card = repo.get_client(salon_id, appt.client_id).card
+    assert (card.provider, card.payment_method) == ("local", SAVED_CARD) and card.customer.startswith("cus_local_")
+    assert repo.phone_owner(salon_id, "+393331234567") == (appt.client_id, card)  # found by the next booking
+
+    again = book_facial(api, salon_id, start="2026-03-24T12:00:00+01:00").json_body
+    ticket = urlsplit(again["payment"]["url"]).path.rsplit("/", 1)[1]
+    assert provider.open_ticket(ticket).customer == card.customer

@@ -2,15 +2,17 @@
 deposit and the fees are, booking goes to the (local) checkout, paying lands on the manage page
 booked, failing lands there held with "pay now"."""
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 
 from chalicelib import wiring
+from chalicelib.domain.appointment import Status
+from chalicelib.domain.ids import token_hash
 from chalicelib.payments.local import LocalProvider
-from chalicelib.services import sweeps
+from chalicelib.services import sweeps, waitlist
 from tests.conftest import MONDAY_MORNING
 from tests.integration.test_pages import TUESDAY_9, post, text
 
@@ -90,3 +92,75 @@ def test_a_forged_checkout_link_is_not_found(api, salon_id, provider):
     forged = checkout[:-3] + ("aaa" if not checkout.endswith("aaa") else "bbb")
     assert api.http.get(forged).status_code == 404
     assert post(api, forged, outcome="pay").status_code == 404
+
+
+class ExpiryRecorder(LocalProvider):
+    """The local provider, remembering which checkouts the app stopped."""
+
+    def __init__(self, secret: str):
+        super().__init__(secret)
+        self.expired: list[str] = []
+
+    def expire_checkout(self, reference: str) -> None:
+        self.expired.append(reference)
+
+
+@pytest.mark.usefixtures("fixed_now")
+def test_an_unpaid_hold_is_cancelled_from_its_manage_page_for_free_and_the_time_goes_to_the_waitlist(api, repo,
+                                                                                                      salon_id):
+    provider = ExpiryRecorder("local-pages-secret")
+    wiring.set_payments(provider)
+    try:
+        waitlist.join(repo, waitlist.WaitlistRequest(
+            salon_id=salon_id, service_id="facial", first_day=date(2026, 3, 24), last_day=date(2026, 3, 24),
+            name="Bea Verdi", phone="+39 347 000 0009"), MONDAY_MORNING)
+        checkout = path_of(book_facial(api, salon_id).headers["Location"])
+        manage_path = path_of(post(api, checkout, outcome="fail").headers["Location"]).split("?")[0]
+        token = manage_path.rsplit("/", 1)[1]
+        held = repo.appointment_for_token(token_hash(token), MONDAY_MORNING)
+        assert held.status is Status.AWAITING_PAYMENT
+        assert TUESDAY_9 not in free_starts(api, salon_id)
+
+        shown = text(api.http.get(manage_path))
+        assert 'id="pay-now"' in shown and "Scegli un altro orario" in shown and 'id="cancel-hold"' in shown
+        assert 'id="deposit-terms"' in shown  # the policy is repeated while the client decides
+        confirm = text(api.http.get(manage_path + "/cancel"))
+        assert 'id="cancel-hold-note"' in confirm and "nulla da rimborsare" in confirm
+        done = post(api, manage_path + "/cancel", confirm="1")
+        assert done.status_code == 303 and "done=cancelled" in done.headers["Location"]
+
+        cancelled = repo.get_appointment(salon_id, held.start, held.id)
+        assert cancelled.status is Status.CANCELLED and not cancelled.late and cancelled.movements == ()
+        assert cancelled.due.kind == "freed"  # in the offers lane, written by the cancel's own transaction
+        assert TUESDAY_9 in free_starts(api, salon_id)  # the locks went at once
+        assert provider.expired == [held.deposit.checkout_ref] and provider.refunds == []
+        client = repo.get_client(salon_id, held.client_id)
+        assert client.late_cancel_count == 0 and not client.fees_owed
+        assert repo.get_payment_job(salon_id, f"refund-{held.id}") is None
+        kinds = [m.kind for m in repo.messages_of_salon(salon_id) if m.client_id == held.client_id]
+        assert kinds == []  # never confirmed: no cancellation text either
+
+        sweeps.sweep_offers(repo, MONDAY_MORNING + timedelta(minutes=1), "https://book.example", provider)
+        offers = [m for m in repo.messages_of_salon(salon_id) if m.kind == "waitlist_offer"]
+        assert [m.phone for m in offers] == ["+393470000009"]
+    finally:
+        wiring.set_payments(None)
+
+
+def free_starts(api, salon_id) -> list[str]:
+    answer = api.http.get(f"/v1/salons/{salon_id}/availability?service_id=facial&staff_id=giulia"
+                          "&date_from=2026-03-24&date_to=2026-03-24")
+    return [slot["start"] for slot in answer.json_body["slots"]]
+
+
+def test_the_manage_page_of_a_paid_booking_repeats_the_deposit_the_cutoff_and_the_fees(api, repo, salon_id,
+                                                                                        provider):
+    salon, _ = repo.load_salon(salon_id)
+    repo.save_salon(replace(salon, policy=replace(salon.policy, late_cancel_fee=Decimal("30.00"),
+                                                  no_show_fee=Decimal("40.00"))))
+    checkout = path_of(book_facial(api, salon_id).headers["Location"])
+    shown = text(api.http.get(path_of(post(api, checkout, outcome="pay").headers["Location"])))
+    assert 'data-payment="paid"' in shown
+    terms = shown.split('id="policy"')[1].split("</div>")[0]
+    assert "Acconto di 20,00\xa0€" in terms and "lunedì 23 marzo" in terms.lower()  # refunded until the cutoff
+    assert "30,00\xa0€" in terms and "40,00\xa0€" in terms

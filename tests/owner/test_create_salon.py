@@ -35,12 +35,12 @@ def new_id() -> str:
 def test_a_new_salon_and_its_owner_can_be_used_at_once(api, repo, clock):
     salon_id, email = new_id(), new_email("bella")
     code, out, err = run(*salon_args(salon_id, email, "--hours", "tue-fri 09:00-13:00, 14:00-19:00",
-                                      "--hours", "Sat 09:00-14:00"))
+                                      "--hours", "Sat 09:00-14:00", "--address", "Via Giulia 1, 00186 Roma"))
     assert (code, err) == (0, "")
     assert f"Salon '{salon_id}' (Studio Bella) created" in out and "open: tue, wed, thu, fri, sat" in out
     salon, catalog = repo.load_salon(salon_id)
-    assert (salon.name, salon.timezone, salon.country, salon.locale, salon.currency) == (
-        "Studio Bella", "Europe/Rome", "IT", "it", "EUR")
+    assert (salon.name, salon.timezone, salon.country, salon.locale, salon.currency, salon.address) == (
+        "Studio Bella", "Europe/Rome", "IT", "it", "EUR", "Via Giulia 1, 00186 Roma")
     assert [str(r) for r in salon.hours[1]] == ["09:00-13:00", "14:00-19:00"]
     assert salon.hours[5][0].end == time(14, 0) and 0 not in salon.hours and 6 not in salon.hours
     assert catalog.services == () and catalog.staff == ()

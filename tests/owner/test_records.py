@@ -6,7 +6,6 @@ export and erasure, and the audit log.
 Dates: the demo salon in Rome; Anna's colour with Giulia on Tuesday 24 March 2026 at 10:00."""
 import base64
 import json
-from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -41,27 +40,15 @@ REGION = "eu-south-1"
 FIELDS = "Formula\nDeveloper % | number\nReaction | choice | none, redness, irritation"
 
 
-def configure(monkeypatch, **changes) -> None:
-    """The configuration with `changes`, for this test (wiring.reset() keeps it: the autouse
-    fixtures' monkeypatch is undone after the repository's teardown has reset the wiring)."""
-    configured = replace(wiring.config(), **changes)
-
-    def config():
-        return configured
-
-    config.cache_clear = lambda: None
-    monkeypatch.setattr(wiring, "config", config)
-
-
 @pytest.fixture
-def bucket(repo, monkeypatch):
+def bucket(repo, config_with):
     """moto's S3 for the photos; DynamoDB calls still go to DynamoDB Local."""
     from moto import mock_aws
 
     with mock_aws():  # DynamoDB Local's address is not AWS's: those calls pass through
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        configure(monkeypatch, photo_bucket=BUCKET)  # as PHOTO_BUCKET sets it
+        config_with(photo_bucket=BUCKET)
         s3_photos._client.cache_clear()
         yield s3
         s3_photos._client.cache_clear()
@@ -316,8 +303,8 @@ def multipart(fields: dict, content: bytes) -> tuple[bytes, str]:
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def test_the_local_photo_store_takes_the_upload_as_the_bucket_would(api, salon_id, clock, tmp_path, monkeypatch):
-    configure(monkeypatch, photo_bucket=None, photo_dir=str(tmp_path))
+def test_the_local_photo_store_takes_the_upload_as_the_bucket_would(api, salon_id, clock, tmp_path, config_with):
+    config_with(photo_bucket=None, photo_dir=str(tmp_path))
     anna = book(salon_id, at(TUESDAY, "10:00"))
     clock["now"] = at(TUESDAY, "10:05")
     owner = signed_in(api, salon_id)

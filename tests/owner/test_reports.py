@@ -74,3 +74,52 @@ def test_the_csv_and_the_json_carry_the_same_numbers(api, month):
     assert answer["whole_salon"][-1]["no_show_rate"] == 0.5 and answer["whole_salon"][-1]["revenue_lost"] == "83.00"
     giulia = next(s for s in answer["staff"] if s["id"] == "giulia")
     assert giulia["months"][-1]["completed"] == 1 and giulia["months"][-1]["utilisation"] > 0
+
+
+def deposit_paid(repo, provider, salon_id: str, start, phone: str, now):
+    """A facial booked online and its deposit (20.00) paid on the local checkout's signed webhook."""
+    from urllib.parse import urlsplit
+
+    from chalicelib.services import booking, payments
+
+    held = booking.book(repo, booking.BookingRequest(salon_id=salon_id, service_id="facial", start=start,
+                                                     name="Anna Rossi", phone=phone, staff_id="giulia"),
+                        now, base_url="https://book.example", payments=provider).appointment
+    ticket = urlsplit(held.deposit.url).path.rsplit("/", 1)[1]
+    raw, headers = provider.completed_event(provider.open_ticket(ticket), now)
+    assert payments.handle_webhook(repo, provider, "local", raw, headers, now, "https://book.example") == "paid"
+    return repo.get_appointment(salon_id, held.start, held.id)
+
+
+def test_the_money_that_moved_is_in_the_page_the_csv_and_the_json(api, salon_id, clock):
+    """Two deposits paid (40.00); one cancelled late keeps its 20.00 toward the 30.00 fee and the
+    other 10.00 is charged to the card the deposit saved; the other cancelled in time is refunded."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from chalicelib.payments.local import LocalProvider
+    from chalicelib.services import fees
+
+    repo, provider, now = wiring.repository(), LocalProvider("reports-secret"), clock["now"]
+    first, _ = load_salon(repo, salon_id)
+    repo.save_salon(replace(first, policy=replace(first.policy, late_cancel_fee=Decimal("30.00"))))
+    salon, catalog = load_salon(repo, salon_id)
+    late = deposit_paid(repo, provider, salon_id, at(TUESDAY, "10:00"), ANNA, now)
+    timely = deposit_paid(repo, provider, salon_id, at(WEDNESDAY, "10:00"), BRUNO, now)
+    manage.cancel_appointment(repo, salon, catalog, late, CancelledBy.CLIENT, late.start - timedelta(hours=3), "",
+                              payments=provider)
+    late = repo.get_appointment(salon_id, late.start, late.id)
+    assert fees.collect_fee(repo, provider, salon, late, repo.get_client(salon_id, late.client_id),
+                            late.start).status.value == "done"
+    manage.cancel_appointment(repo, salon, catalog, timely, CancelledBy.CLIENT, now, "", payments=provider)
+
+    owner = signed_in(api, salon_id)
+    rows = list(csv.DictReader(io.StringIO(owner.get("/owner/reports.csv").body.decode("utf-8-sig"))))
+    march = next(r for r in rows if r["month"] == "2026-03" and r["scope"] == "salon")
+    assert (march["deposits"], march["fees_collected"], march["refunds"]) == ("40.00", "10.00", "20.00")
+    giulia = next(r for r in rows if r["month"] == "2026-03" and r["staff_id"] == "giulia")
+    assert (giulia["deposits"], giulia["fees_collected"], giulia["refunds"]) == ("40.00", "10.00", "20.00")
+    answer = api_get(owner, "/v1/admin/reports").json_body["whole_salon"][-1]
+    assert (answer["deposits"], answer["fees_collected"], answer["refunds"]) == ("40.00", "10.00", "20.00")
+    html = text(owner.get("/owner/reports"))
+    assert "Fees collected" in html and "<td>40.00</td>" in html and "<td>10.00</td>" in html

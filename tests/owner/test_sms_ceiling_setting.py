@@ -1,7 +1,6 @@
 """An owner's SMS caps stay under the platform's ceiling (config)."""
 import pytest
 
-from chalicelib import wiring
 from tests.owner.test_settings import (  # noqa: F401 - autouse fixtures
     field_error,
     form_of,
@@ -19,17 +18,9 @@ def owner(api, salon_id):
 
 
 @pytest.fixture
-def ceilings(monkeypatch):
+def ceilings(config_with):
     """The platform's config with a ceiling of 8 texts per phone and 400 per salon a day."""
-    from dataclasses import replace
-
-    lowered = replace(wiring.config(), sms_phone_daily_ceiling=8, sms_salon_daily_ceiling=400)
-
-    def config():
-        return lowered
-
-    config.cache_clear = lambda: None  # wiring.reset() clears it
-    monkeypatch.setattr(wiring, "config", config)
+    config_with(sms_phone_daily_ceiling=8, sms_salon_daily_ceiling=400)
 
 
 def test_the_ceilings_are_read_from_the_environment():

@@ -108,6 +108,19 @@ def test_a_deposit_checkout_is_a_payment_session_for_exactly_the_deposit():
     # Stripe refuses sessions shorter than 30 minutes: the app's own 15-minute hold is what counts.
     assert int(sent["expires_at"][0]) >= int(datetime.now(UTC).timestamp()) + 30 * 60
     assert headers["Idempotency-Key"] == "deposit-demo-A1"  # a retried call opens the same session
+    # The card paid with is saved for later fees, on a customer Checkout creates (no second call).
+    assert sent["payment_intent_data[setup_future_usage]"] == ["off_session"]
+    assert sent["customer_creation"] == ["always"] and "customer" not in sent
+    assert len(recorder.calls) == 1
+
+
+def test_a_deposit_checkout_reuses_the_clients_customer():
+    recorder = Recorder()
+    provider = StripeProvider("sk_test_x", "whsec", http_client=recorder.client, max_network_retries=0)
+    provider.create_deposit_checkout(checkout_request(customer="cus_known"))
+    [(_, _, _, sent)] = recorder.calls
+    assert sent["customer"] == ["cus_known"] and "customer_creation" not in sent
+    assert sent["payment_intent_data[setup_future_usage]"] == ["off_session"]
 
 
 def test_a_card_checkout_is_a_setup_session_for_a_new_customer():
@@ -135,3 +148,44 @@ def test_webhook_signatures_are_stripes_own():
     stripe.WebhookSignature.verify_header(raw.decode(), ours, "whsec", tolerance=None)
     with pytest.raises(InvalidSignature):
         provider.parse_webhook(raw, {"stripe-signature": theirs}, NOW + timedelta(minutes=6))
+
+
+def paid_session_event(intent_id: str, customer: str) -> bytes:
+    """Stripe's checkout.session.completed of a deposit: it names the payment intent, not the card."""
+    return json.dumps({"id": "evt_cs_1", "type": "checkout.session.completed", "data": {"object": {
+        "object": "checkout.session", "id": "cs_test_1", "mode": "payment", "payment_status": "paid",
+        "amount_total": 2000, "currency": "eur", "customer": customer, "payment_intent": intent_id,
+        "metadata": {"salon_id": "demo", "appointment_id": "A1", "client_id": "C1"}}}}).encode()
+
+
+def test_a_paid_deposits_event_names_the_card_it_saved_and_a_later_fee_is_charged_to_it(provider, stripe_client):
+    """What Checkout does with setup_future_usage, played on localstripe (which knows no
+    setup_future_usage: the card is attached to the customer by hand, as Checkout leaves it): the
+    deposit's payment intent on the client's customer; the webhook's provider asks it for the card,
+    and the fee is charged to that card off-session."""
+    customer = stripe_client.v1.customers.create(params={})
+    method = stripe_client.v1.payment_methods.create(params={
+        "type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}})
+    stripe_client.v1.payment_methods.attach(method.id, params={"customer": customer.id})
+    intent = stripe_client.v1.payment_intents.create(params={
+        "amount": 2000, "currency": "eur", "customer": customer.id, "payment_method": method.id, "confirm": True})
+    assert intent.status == "succeeded"
+
+    raw = paid_session_event(intent.id, customer.id)
+    event = provider.parse_webhook(raw, {"Stripe-Signature": signing.signature_header(raw, "whsec_test", NOW)}, NOW)
+    assert (event.kind, event.customer, event.payment_method, event.payment_ref) == (
+        "deposit_paid", customer.id, method.id, intent.id)
+
+    from chalicelib.payments.base import StoredCard
+
+    fee = provider.charge_off_session(StoredCard(event.customer, event.payment_method), 1000, "EUR", "fee-A1-2-1",
+                                      {"salon_id": "demo", "appointment_id": "A1"})
+    charged = stripe_client.v1.payment_intents.retrieve(fee.reference)
+    assert fee.status == "succeeded" and (charged.customer, charged.payment_method, charged.amount) == (
+        customer.id, method.id, 1000)
+
+
+def test_a_deposit_event_without_a_customer_asks_nothing(provider):
+    raw = paid_session_event("pi_unknown", None)
+    event = provider.parse_webhook(raw, {"Stripe-Signature": signing.signature_header(raw, "whsec_test", NOW)}, NOW)
+    assert event.kind == "deposit_paid" and event.payment_method is None

@@ -11,7 +11,7 @@ import pytest
 from chalicelib.domain.appointment import CancelledBy, Status
 from chalicelib.domain.errors import IllegalTransition
 from chalicelib.domain.money import JobStatus, MovementKind, SavedCard, owed
-from chalicelib.payments.local import AUTHENTICATION_CARD, DECLINED_CARD, LocalProvider
+from chalicelib.payments.local import AUTHENTICATION_CARD, DECLINED_CARD, SAVED_CARD, LocalProvider
 from chalicelib.services import attendance, fees, manage, payment_jobs, payments, sweeps
 from chalicelib.services.salons import load_salon
 from tests.sweeps.conftest import AFTER_CLOSING, BASE, MONDAY, THURSDAY_OPENING, WEDNESDAY_10, book, messages
@@ -114,17 +114,17 @@ def test_a_worker_that_dies_after_the_refund_is_finished_by_the_sweep_with_the_s
     assert kinds(reload(repo, appt)) == [("deposit", 2000), ("refund", 2000)]
 
 
-def test_collecting_a_late_cancel_fee_charges_the_card_once(repo, with_fees, provider):
+def test_collecting_a_late_cancel_fee_charges_the_card_the_deposit_saved_once(repo, with_fees, provider):
     token, appt = paid_booking(repo, with_fees, provider)
     manage.cancel(repo, token, WEDNESDAY_10 - timedelta(hours=2), BASE, payments=provider)
     appt = reload(repo, appt)
     salon, _ = load_salon(repo, with_fees)
-    client = repo.get_client(with_fees, appt.client_id)
+    card = repo.get_client(with_fees, appt.client_id)  # paying the deposit put the card on file
+    assert (card.card.provider, card.card.payment_method) == ("local", SAVED_CARD)
     with pytest.raises(IllegalTransition) as no_card:
-        fees.collect_fee(repo, provider, salon, appt, client, WEDNESDAY_10)
+        fees.collect_fee(repo, provider, salon, appt, replace(card, card=None), WEDNESDAY_10)
     assert no_card.value.code == "no_card"
 
-    card = replace(client, card=SavedCard("local", "cus_local_1", "pm_local_card", MONDAY))
     start = threading.Barrier(2)
     outcomes = []
 
@@ -141,7 +141,8 @@ def test_collecting_a_late_cancel_fee_charges_the_card_once(repo, with_fees, pro
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["done", "fee_in_progress"]
-    assert [(c.payment_method, amount) for c, amount, _, _ in provider.charges] == [("pm_local_card", 1000)]
+    assert [(c.customer, c.payment_method, amount) for c, amount, _, _ in provider.charges] == [
+        (card.card.customer, SAVED_CARD, 1000)]
     after = reload(repo, appt)
     assert kinds(after)[-1] == ("charge", 1000) and owed(after.movements) == 0
     with pytest.raises(IllegalTransition) as again:

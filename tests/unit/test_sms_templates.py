@@ -205,3 +205,44 @@ def test_the_sign_in_code_text_holds_the_code_and_the_salon(locale):
     text = templates.render("sign_in_code", locale, "Europe/Rome", salon_name="Studio Demo", code="042917")
     assert "042917" in text and "Studio Demo" in text
     assert sms_segments(text)[1] <= 2
+
+
+TERMS = {"deposit": "20.00 EUR", "late_fee": "30.00 EUR", "no_show_fee": "40.00 EUR"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_confirmation_repeats_the_deposit_and_the_fees_the_salon_has(locale):
+    full = templates.render("booking_confirmation", locale, "Europe/Rome", **{**FIELDS, **TERMS})
+    assert all(amount in full for amount in TERMS.values()) and "{" not in full
+    fees_only = templates.render("booking_confirmation", locale, "Europe/Rome", **{**FIELDS, "late_fee": "30.00 EUR"})
+    assert "30.00 EUR" in fees_only and "20.00 EUR" not in fees_only and "40.00 EUR" not in fees_only
+    plain = templates.render("booking_confirmation", locale, "Europe/Rome", **FIELDS)
+    assert "EUR" not in plain and FIELDS["manage_url"] in plain
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_confirmation_with_its_terms_keeps_to_the_segment_budget(locale):
+    """GSM-7 languages: two segments with 30-character names and a 90-character link. Russian
+    (UCS-2) cannot say that much in 134 characters: its terms never cost a segment more than the
+    plain confirmation (its most compact wording drops the service's name instead)."""
+    salon, service = WORST_NAMES[locale]
+    for start in a_week_of_starts():
+        for length in (62, 80, URL_BUDGET):
+            fields = {"salon_name": salon, "service_name": service, "start": start, "manage_url": url(length)}
+            text = templates.render("booking_confirmation", locale, "Europe/Rome", **fields, **TERMS)
+            assert url(length) in text and all(amount in text for amount in TERMS.values())
+            if locale == "ru":
+                plain = templates.render("booking_confirmation", locale, "Europe/Rome", **fields)
+                assert sms_segments(text)[1] <= sms_segments(plain)[1], text
+            else:
+                assert sms_segments(text) == ("GSM-7", 2), text
+
+
+def test_the_terms_shrink_before_the_confirmation_loses_its_wording():
+    roomy = templates.render("booking_confirmation", "en", "Europe/Rome", **{**FIELDS, **TERMS})
+    assert "refunded if you cancel in time" in roomy and "See, move or cancel it here" in roomy
+    tight = templates.render("booking_confirmation", "en", "Europe/Rome",
+                             **{**FIELDS, **TERMS, "manage_url": url(URL_BUDGET), "salon_name": WORST_NAMES["en"][0],
+                                "service_name": WORST_NAMES["en"][1]})
+    assert "Deposit 20.00 EUR paid. Late cancel 30.00 EUR. No-show 40.00 EUR." in tight
+    assert "See, move or cancel it here" in tight
