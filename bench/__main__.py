@@ -2,7 +2,16 @@
 import sys
 import time
 
-from . import availability_speed, imports, package_size, report, reports_requests, request_counts, sweep_reads
+from . import (
+    availability_speed,
+    imports,
+    message_cost,
+    package_size,
+    report,
+    reports_requests,
+    request_counts,
+    sweep_reads,
+)
 
 
 def main() -> int:
@@ -17,7 +26,9 @@ def main() -> int:
     counts = request_counts.measure(progress=report.progress)
     sweeps = sweep_reads.measure(progress=report.progress)
     records_and_reports = reports_requests.measure(progress=report.progress)
-    report.print_report(counts, speed, import_times, package, sweeps, time.perf_counter() - started)
+    costs = message_cost.measure(progress=report.progress)
+    report.print_report(counts, speed, import_times, package, sweeps, time.perf_counter() - started,
+                        message_cost.lines(costs), message_cost.as_json(costs))
     reports_requests.print_section(records_and_reports)
     return 0
 

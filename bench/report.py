@@ -191,7 +191,8 @@ def _import_lines(imports: dict) -> list[str]:
 
 
 def print_report(counts: dict[str, SalonResult], speed: dict, imports: dict, package: dict, sweeps: dict,
-                 elapsed: float) -> None:
+                 elapsed: float, more_lines: list[str] = (), more_json: dict | None = None) -> None:
+    """`more_lines`, `more_json`: another section's table lines and BENCH_JSON keys (message cost)."""
     goals = _goals(counts)
     small, large = (counts[label] for label in SALONS)
     out = []
@@ -224,8 +225,9 @@ def print_report(counts: dict[str, SalonResult], speed: dict, imports: dict, pac
     out.extend(_package_lines(package))
     out.append("")
     out.extend(_sweep_lines(sweeps))
+    out.extend(more_lines)
     out.append("")
     out.append(f"total bench time {elapsed:.0f} s")
     print("\n".join(out))
-    print("BENCH_JSON " + json.dumps(_json(counts, speed, imports, package, sweeps, goals, elapsed), sort_keys=True,
-                                     separators=(",", ":")), flush=True)
+    figures = {**_json(counts, speed, imports, package, sweeps, goals, elapsed), **(more_json or {})}
+    print("BENCH_JSON " + json.dumps(figures, sort_keys=True, separators=(",", ":")), flush=True)

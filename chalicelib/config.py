@@ -29,6 +29,9 @@ class Config:
     photo_dir: str = ".data/photos"  # the local twin of the bucket (`make run`)
     sms_phone_daily_ceiling: int = 20  # the most texts to one phone a day any salon may set
     sms_salon_daily_ceiling: int = 2000  # the most texts a day any salon may set
+    email_provider: str = "local"  # local | ses (Amazon SES v2)
+    ses_configuration_set: str | None = None  # SES configuration set: bounces and complaints to SNS
+    whatsapp_provider: str = "local"  # local | eum (AWS End User Messaging Social)
 
     @classmethod
     def from_env(cls, env=None) -> "Config":
@@ -57,4 +60,7 @@ class Config:
             photo_dir=env.get("PHOTO_DIR") or ".data/photos",
             sms_phone_daily_ceiling=int(env.get("SMS_PHONE_DAILY_CEILING") or 20),
             sms_salon_daily_ceiling=int(env.get("SMS_SALON_DAILY_CEILING") or 2000),
+            email_provider=env.get("EMAIL_PROVIDER", "local"),
+            ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
+            whatsapp_provider=env.get("WHATSAPP_PROVIDER", "local"),
         )

@@ -110,12 +110,23 @@ def metrics():
     return Metrics(namespace=NAMESPACE, service=SERVICE)
 
 
+# The events that are CloudWatch metrics: each costs $0.30 a month, so only those an alarm watches
+# or an operator needs to see move (texts sent and failed, e-mails and WhatsApp messages failed,
+# public writes refused). Every other event (Bookings, NoShows, Replies...) is a log line,
+# {"event": name, "value": n, ...}, which Logs Insights counts; the month's business figures are
+# the report counters in DynamoDB (docs/deploy.md §12).
+CLOUDWATCH_METRICS = frozenset({"SmsSent", "SmsFailed", "MessagesFailed", "RateLimited"})
+
+
 def count(name: str, value: int = 1, **metadata) -> None:
     """A business event: Bookings, Cancellations, LateCancellations, RemindersQueued, SmsSent,
     SmsFailed, Replies, NoShows, WaitlistOffers, WaitlistFills. The salon goes in metadata, not
     in a dimension: one metric per salon would cost money for every salon."""
     from aws_lambda_powertools.metrics import MetricUnit
 
+    if name not in CLOUDWATCH_METRICS:
+        logger().info({"event": name, "value": value, **metadata})
+        return
     store = metrics()
     store.add_metric(name=name, unit=MetricUnit.Count, value=value)
     for key, item in metadata.items():

@@ -100,6 +100,21 @@ def current_sender():
     return _sender_override if _sender_override is not None else sender()
 
 
+@lru_cache(maxsize=1)
+def _channel_senders():
+    """The e-mail and WhatsApp providers chosen by config (the SMS one is `current_sender`)."""
+    from .messaging.providers import email_sender_from_config, whatsapp_sender_from_config
+
+    return email_sender_from_config(config()), whatsapp_sender_from_config(config())
+
+
+def current_senders():
+    """Every channel's provider, the SMS one as tests and the local stack set it."""
+    from .messaging.providers import Senders
+
+    return Senders(current_sender(), *_channel_senders())
+
+
 def sms_ceilings():
     """The platform's ceiling on the salons' daily SMS caps (config)."""
     from .domain.policy import SmsCeilings

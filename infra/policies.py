@@ -39,10 +39,13 @@ GRANTS = {
     # docs/decisions.md); every other text leaves through the dispatcher.
     # Record photos (owner side): upload forms, view links, listing and erasure, all on the API.
     "api_handler": ("table", "session_secret", "sms", "stripe_secrets", "photos"),
-    "dispatch_outbox": ("job_table", "sms", "dead_letters"),
+    "dispatch_outbox": ("job_table", "sms", "email", "whatsapp", "dead_letters"),
     "sweep_appointments": ("job_table", "dead_letters"),
     "sweep_waitlist_offers": ("job_table", "stripe_secrets", "dead_letters"),
     "inbound_sms": ("job_table", "dead_letters"),
+    # The inbound side's handlers of SES and WhatsApp events (app.py, when they are declared).
+    "email_events": ("job_table", "dead_letters"),
+    "whatsapp_events": ("job_table", "dead_letters"),
 }
 
 
@@ -73,6 +76,15 @@ def _statements(kind: str, app_name: str, env: dict) -> list[dict]:
             {"Sid": "CarrierOptOutList", "Effect": "Allow", "Action": "sms-voice:DescribeOptedOutNumbers",
              "Resource": "arn:aws:sms-voice:*:*:opt-out-list/*"},
         ]
+    if kind == "email":
+        # SES v2 SendEmail is authorized on the sending identity and on the configuration set it names.
+        return [{"Sid": "EmailViaSes", "Effect": "Allow", "Action": "ses:SendEmail",
+                 "Resource": ["arn:aws:ses:*:*:identity/*",
+                              f"arn:aws:ses:*:*:configuration-set/{env['SES_CONFIGURATION_SET']}"]}]
+    if kind == "whatsapp":
+        return [{"Sid": "WhatsAppViaEndUserMessagingSocial", "Effect": "Allow",
+                 "Action": "social-messaging:SendWhatsAppMessage",
+                 "Resource": "arn:aws:social-messaging:*:*:phone-number-id/*"}]
     if kind == "photos":
         # The stage's photo bucket (infra/template.py names it `<app>-<stage>-photos-<account>-<region>`),
         # and in it only the records' prefix.

@@ -52,6 +52,9 @@ ENVIRONMENT = {
     "SMS_ORIGINATION_IDENTITY": ("SmsOriginationIdentity", {"Ref": "SmsOriginationIdentity"}),
     "SMS_CONFIGURATION_SET": ("SmsConfigurationSet", {"Ref": "SmsConfigurationSet"}),
     "SMS_OPT_OUT_LIST": ("SmsOptOutList", {"Ref": "SmsOptOutList"}),
+    "EMAIL_PROVIDER": ("EmailProvider", {"Ref": "EmailProvider"}),
+    "SES_CONFIGURATION_SET": ("SesConfigurationSetName", {"Ref": "EmailConfigurationSet"}),
+    "WHATSAPP_PROVIDER": ("WhatsAppProvider", {"Ref": "WhatsAppProvider"}),
     "PAYMENT_PROVIDER": ("PaymentProvider", {"Ref": "PaymentProvider"}),
     "STRIPE_SECRET_KEY_PARAMETER": ("StripeSecretKeyParameterName", {"Ref": "StripeSecretKeyParameterName"}),
     "STRIPE_WEBHOOK_SECRET_PARAMETER": ("StripeWebhookSecretParameterName",
@@ -79,6 +82,17 @@ LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       2922, 3288, 3653]
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's maximum
 DELETE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
+# Who publishes to each @app.on_sns_message function's topic (by the function's name): the service
+# principal, the service's ARN prefix for aws:SourceArn, and the Sids of its topic and key statements.
+PUBLISHERS = {
+    "inbound_sms": ("sms-voice.amazonaws.com", "sms-voice:${AWS::Region}:${AWS::AccountId}:*",
+                    "EndUserMessagingTwoWaySms", "EndUserMessagingPublishes"),
+    "email_events": ("ses.amazonaws.com", "ses:${AWS::Region}:${AWS::AccountId}:configuration-set/*",
+                     "SesEventDestination", "SesPublishes"),
+    "whatsapp_events": ("social-messaging.amazonaws.com", "social-messaging:${AWS::Region}:${AWS::AccountId}:*",
+                        "EndUserMessagingSocialEvents", "EndUserMessagingSocialPublishes"),
+}
+SES_BOUNCE_RATE_ALARM = 0.05  # SES reviews an account at 5% bounces and may pause sending at 10%
 
 
 @dataclass(frozen=True)
@@ -182,9 +196,12 @@ def render() -> dict:
     app_name = config["app_name"]
     resources = {"Table": table_resource(app_name)}
     resources.update(photo_bucket(app_name))
-    for function in functions:
-        if function.creates_topic:
-            resources.update(inbound_topic(app_name, function))
+    topics = [function for function in functions if function.creates_topic]
+    for function in topics:
+        resources.update(inbound_topic(app_name, function))
+    if topics:
+        resources.update(topic_key(app_name, [publisher(function) for function in topics]))
+    resources.update(email_configuration_set(app_name, functions))
     resources.update(dead_letter_queue(app_name))
     resources.update(alarm_topic(app_name))
     for function in functions:
@@ -231,6 +248,14 @@ def parameters(config: dict) -> dict:
         "StripeWebhookSecretParameterName": {
             "Type": "String", "AllowedPattern": "/[a-zA-Z0-9_.\\-/]+",
             "Description": "SSM SecureString with the signing secret of the Stripe webhook endpoint."},
+        "EmailProvider": {"Type": "String", "Default": "local", "AllowedValues": ["local", "ses"],
+                          "Description": "local (e-mails only logged) or ses (Amazon SES v2)."},
+        "SesConfigurationSetName": {"Type": "String", "AllowedPattern": "[a-zA-Z0-9_-]{1,64}",
+                                    "Description": "The SES configuration set this stack creates; must be the "
+                                                   "stage's SES_CONFIGURATION_SET, which its IAM policy names."},
+        "WhatsAppProvider": {"Type": "String", "Default": "local", "AllowedValues": ["local", "eum"],
+                             "Description": "local (WhatsApp messages only logged) or eum (AWS End User "
+                                            "Messaging Social)."},
         "SmsProvider": {"Type": "String", "Default": "local", "AllowedValues": ["local", "sns", "eum"],
                         "Description": "local (texts only logged), sns, or eum (AWS End User Messaging SMS)."},
         "SmsSenderId": {"Type": "String", "Default": "", "AllowedPattern": "[a-zA-Z0-9]{0,11}",
@@ -269,13 +294,14 @@ def rules(config: dict) -> dict:
             {"Fn::Equals": [{"Ref": "Stage"}, stage]},
             {"Fn::Equals": [{"Ref": "TableName"}, env["TABLE_NAME"]]},
             {"Fn::Equals": [{"Ref": "SessionSecretParameterName"}, env["SESSION_SECRET_PARAMETER"]]},
+            {"Fn::Equals": [{"Ref": "SesConfigurationSetName"}, env["SES_CONFIGURATION_SET"]]},
         ]})
     assertion = per_stage[0] if len(per_stage) == 1 else {"Fn::Or": per_stage}
     return {
         "NamesMatchTheStage": {"Assertions": [{
             "Assert": assertion,
-            "AssertDescription": "TableName and SessionSecretParameterName must be the stage's "
-                                 "(.chalice/config.json), which its IAM policy file grants.",
+            "AssertDescription": "TableName, SessionSecretParameterName and SesConfigurationSetName must be "
+                                 "the stage's (.chalice/config.json), which its IAM policy file grants.",
         }]},
         "TextsNeedAPublicBaseUrl": {
             "RuleCondition": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SmsProvider"}, "local"]}]},
@@ -355,20 +381,27 @@ def photo_bucket(app_name: str) -> dict:
     }
 
 
+def publisher(function: Function) -> tuple[str, str, str, str]:
+    if function.name not in PUBLISHERS:
+        raise ValueError(f"{function.name}: say in infra/template.py PUBLISHERS which service publishes to its topic")
+    return PUBLISHERS[function.name]
+
+
 def inbound_topic(app_name: str, function: Function) -> dict:
-    """The topic End User Messaging's two-way channel publishes replies to, named as app.py says,
-    encrypted with a key of its own (a reply carries a phone number and what the client wrote)."""
+    """The topic a messaging service publishes to (SMS replies, SES bounces and complaints, WhatsApp
+    messages and statuses), named as app.py says, encrypted with the stack's key for inbound
+    topics (they carry phone numbers, addresses and what clients wrote)."""
     topic = f"{function.logical_id}Topic"
+    service, source, sid, _ = publisher(function)
     return {
-        **topic_key(app_name, topic),
         topic: {"Type": "AWS::SNS::Topic", "Properties": {
-            "TopicName": function.topic, "KmsMasterKeyId": {"Ref": f"{topic}Key"}, "Tags": _tags(app_name)}},
+            "TopicName": function.topic, "KmsMasterKeyId": {"Ref": TOPIC_KEY}, "Tags": _tags(app_name)}},
         f"{topic}Policy": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
             "Topics": [{"Ref": topic}],
             "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Sid": "EndUserMessagingTwoWaySms",
+                "Sid": sid,
                 "Effect": "Allow",
-                "Principal": {"Service": "sms-voice.amazonaws.com"},
+                "Principal": {"Service": service},
                 "Action": "sns:Publish",
                 "Resource": {"Ref": topic},
                 "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
@@ -377,35 +410,59 @@ def inbound_topic(app_name: str, function: Function) -> dict:
     }
 
 
-def topic_key(app_name: str, topic: str) -> dict:
-    """A customer managed key for an SNS topic End User Messaging publishes to. The AWS managed
-    key (alias/aws/sns) cannot be used: its key policy cannot be changed to let the SMS service
-    (sms-voice.amazonaws.com) encrypt, so its publish would fail. This key lets the account
-    administer it and the SMS service of this account use it; SNS delivers to the subscribed
-    function without the function needing the key."""
-    key = f"{topic}Key"
+TOPIC_KEY = "InboundSmsTopicKey"  # the first inbound topic's key, now every inbound topic's
+
+
+def topic_key(app_name: str, publishers: list[tuple[str, str, str, str]]) -> dict:
+    """One customer managed key for the inbound topics (a key costs $1 a month: one, not three).
+    The AWS managed key (alias/aws/sns) cannot be used: its key policy cannot be changed to let
+    the publishing services (End User Messaging SMS and Social, SES) encrypt, so their publish
+    would fail. This key lets the account administer it and each publishing service of this
+    account use it; SNS delivers to the subscribed functions without them needing the key."""
     account = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    statements = [{"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": account},
+                   "Action": "kms:*", "Resource": "*"}]
+    for service, source, _, sid in dict.fromkeys(publishers):
+        statements.append({
+            "Sid": sid, "Effect": "Allow", "Principal": {"Service": service},
+            "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                "ArnLike": {"aws:SourceArn": {"Fn::Sub": f"arn:${{AWS::Partition}}:{source}"}}}})
     return {
-        key: {"Type": "AWS::KMS::Key", **DELETE, "Properties": {
-            "Description": {"Fn::Sub": f"{app_name}-${{Stage}}: the inbound SMS topic"},
+        TOPIC_KEY: {"Type": "AWS::KMS::Key", **DELETE, "Properties": {
+            "Description": {"Fn::Sub": f"{app_name}-${{Stage}}: the inbound topics (SMS replies, e-mail and "
+                                       f"WhatsApp events)"},
             "EnableKeyRotation": True,
-            "PendingWindowInDays": 7,  # replies are transient: nothing stays encrypted under it
-            "KeyPolicy": {"Version": "2012-10-17", "Statement": [
-                {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": account},
-                 "Action": "kms:*", "Resource": "*"},
-                {"Sid": "EndUserMessagingPublishes", "Effect": "Allow",
-                 "Principal": {"Service": "sms-voice.amazonaws.com"},
-                 "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
-                 "Condition": {
-                     "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
-                     "ArnLike": {"aws:SourceArn": {
-                         "Fn::Sub": "arn:${AWS::Partition}:sms-voice:${AWS::Region}:${AWS::AccountId}:*"}}}},
-            ]},
+            "PendingWindowInDays": 7,  # events are transient: nothing stays encrypted under it
+            "KeyPolicy": {"Version": "2012-10-17", "Statement": statements},
             "Tags": _tags(app_name),
         }},
-        f"{key}Alias": {"Type": "AWS::KMS::Alias", **DELETE, "Properties": {
-            "AliasName": {"Fn::Sub": f"alias/{app_name}-${{Stage}}-inbound-sms"}, "TargetKeyId": {"Ref": key}}},
+        f"{TOPIC_KEY}Alias": {"Type": "AWS::KMS::Alias", **DELETE, "Properties": {
+            "AliasName": {"Fn::Sub": f"alias/{app_name}-${{Stage}}-inbound-sms"}, "TargetKeyId": {"Ref": TOPIC_KEY}}},
     }
+
+
+def email_configuration_set(app_name: str, functions: list[Function]) -> dict:
+    """The SES configuration set every e-mail names: reputation metrics (the bounce-rate alarm
+    reads them) and, where app.py handles them (`email_events`), bounces, complaints and
+    deliveries published to that function's topic."""
+    result = {"EmailConfigurationSet": {"Type": "AWS::SES::ConfigurationSet", "Properties": {
+        "Name": {"Ref": "SesConfigurationSetName"},
+        "ReputationOptions": {"ReputationMetricsEnabled": True},
+        "SendingOptions": {"SendingEnabled": True},
+        "DeliveryOptions": {"TlsPolicy": "REQUIRE"},
+    }}}
+    events = next((f for f in functions if f.name == "email_events" and f.creates_topic), None)
+    if events:
+        result["EmailEventDestination"] = {"Type": "AWS::SES::ConfigurationSetEventDestination", "Properties": {
+            "ConfigurationSetName": {"Ref": "EmailConfigurationSet"},
+            "EventDestination": {
+                "Name": "sns", "Enabled": True,
+                "MatchingEventTypes": ["BOUNCE", "COMPLAINT", "DELIVERY", "REJECT"],
+                "SnsDestination": {"TopicARN": {"Ref": f"{events.logical_id}Topic"}}},
+        }}
+    return result
 
 
 def dead_letter_queue(app_name: str) -> dict:
@@ -505,6 +562,19 @@ def alarms(app_name: str, config: dict, functions: list[Function]) -> dict:
         Namespace=environment["POWERTOOLS_METRICS_NAMESPACE"], MetricName="SmsFailed",
         Dimensions=[{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}],
         Statistic="Sum", Period=3600, EvaluationPeriods=1, Threshold={"Ref": "SmsFailedAlarmThreshold"})
+    result["MessagesFailedAlarm"] = _alarm(
+        app_name, "messages-failed",
+        "E-mails and WhatsApp messages failed for good on every channel tried in the last hour: the "
+        "MessagesFailed EMF metric the dispatcher writes.",
+        Namespace=environment["POWERTOOLS_METRICS_NAMESPACE"], MetricName="MessagesFailed",
+        Dimensions=[{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}],
+        Statistic="Sum", Period=3600, EvaluationPeriods=1, Threshold={"Ref": "SmsFailedAlarmThreshold"})
+    result["EmailBounceRateAlarm"] = _alarm(
+        app_name, "email-bounce-rate",
+        "The account's SES bounce rate reached 5% (SES reviews the account there and may pause sending at "
+        "10%): check the addresses clients typed and the suppression of bounced ones.",
+        Namespace="AWS/SES", MetricName="Reputation.BounceRate", Statistic="Maximum", Period=3600,
+        EvaluationPeriods=1, Threshold=SES_BOUNCE_RATE_ALARM)
     metrics, index = [], 0
     for gsi in [None] + list(table.INDEXES):
         dimensions = [{"Name": "TableName", "Value": {"Ref": "Table"}}]

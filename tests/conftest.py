@@ -114,3 +114,20 @@ def config_with():
 
     yield apply
     wiring.set_config(None)
+
+
+@pytest.fixture
+def owners_read_english(monkeypatch):
+    """The owner-side tests assert English texts, but the demo salon speaks Italian: every user they
+    create chooses English for their own pages (a real setting, `User.locale`). Users who follow the
+    salon's language are tested in tests/owner/test_page_languages.py."""
+    from dataclasses import replace
+
+    from chalicelib.storage.accounts import AccountsRepository
+
+    create = AccountsRepository.create_user
+
+    def create_reading_english(self, user):
+        return create(self, user if user.locale else replace(user, locale="en"))
+
+    monkeypatch.setattr(AccountsRepository, "create_user", create_reading_english)

@@ -21,7 +21,7 @@ from ..web.context import Ctx, error_page, status_of
 from ..web.render import redirect
 from ..wiring import current_sender, now, repository
 from . import client_auth
-from .pages import _chooser, _performer
+from .pages import performer, picker_for
 
 client_pages = Blueprint(__name__)
 log = logging.getLogger(__name__)
@@ -239,14 +239,14 @@ def my_move(salon_id, appointment_id):
     q = forms.query(_request())
     appt, base = own.appointment, f"/appointments/{appointment_id}/move"
     choice = forms.staff_choice(q.get("staff")) or appt.staff_id
-    if choice != "any" and _performer(own.catalog, view.service, choice) is None:
+    if choice != "any" and performer(own.catalog, view.service, choice) is None:
         choice = "any"
     if "start" in q:
         start = forms.parse_start(q.get("start"))
-        staff = _performer(own.catalog, view.service, forms.ident(q.get("slot_staff")))
+        staff = performer(own.catalog, view.service, forms.ident(q.get("slot_staff")))
         return _page(ctx, "my_move_confirm.html", session, 200 if start else 400, b=view, start=start, staff=staff,
                      action=ctx.my_url(base), back_url=ctx.my_url(base, staff=choice))
-    chooser = _chooser(ctx, own.catalog, view.service, choice, q, lambda **p: ctx.my_url(base, staff=choice, **p),
+    chooser = picker_for(ctx, own.catalog, view.service, choice, q, lambda **p: ctx.my_url(base, staff=choice, **p),
                        moving=appt.id)
     return _page(ctx, "my_move.html", session, b=view, picker=chooser)
 
@@ -260,7 +260,7 @@ def my_move_submit(salon_id, appointment_id):
     data = _fields()
     start = forms.parse_start(data.get("start"))
     if start is None:
-        raise InvalidRequest(ctx.t(forms.NOT_A_LISTED_TIME))
+        raise InvalidRequest(ctx.t.field_error("err_start"))
     client_area.move(repository(), session, appointment_id, start, forms.ident(data.get("staff")), now(), ctx.base,
                      guard=_guard())
     return redirect(ctx.my_url(done="moved"))
@@ -303,16 +303,16 @@ def my_book(salon_id):
         return _page(ctx, "my_services.html", session, services=[s for s in catalog.services if s.active])
     service = salons.require_service(catalog, q["service"])
     choice = forms.staff_choice(q.get("staff")) or "any"
-    if choice != "any" and _performer(catalog, service, choice) is None:
+    if choice != "any" and performer(catalog, service, choice) is None:
         choice = "any"
     if "start" in q:
         start = forms.parse_start(q.get("start"))
-        staff = _performer(catalog, service, forms.ident(q.get("slot_staff")) or (None if choice == "any" else choice))
+        staff = performer(catalog, service, forms.ident(q.get("slot_staff")) or (None if choice == "any" else choice))
         who = client_area.short_name(client_area.client_file(repository(), session).name)
         return _page(ctx, "my_book_confirm.html", session, 200 if start else 400, service=service, start=start,
                      staff=staff, key=secrets.token_urlsafe(16), who=who,
                      back_url=ctx.my_url("/book", service=service.id, staff=choice))
-    chooser = _chooser(ctx, catalog, service, choice, q,
+    chooser = picker_for(ctx, catalog, service, choice, q,
                        lambda **p: ctx.my_url("/book", service=service.id, staff=choice, **p))
     options = [("any", ctx.t.gettext("Anyone"))] + [(s.id, s.name) for s in catalog.staff_for(service.id)]
     return _page(ctx, "my_book.html", session, service=service, picker=chooser,
@@ -329,7 +329,7 @@ def my_book_submit(salon_id):
     data = _fields()
     start, service_id = forms.parse_start(data.get("start")), forms.ident(data.get("service"))
     if start is None or service_id is None:
-        raise InvalidRequest(ctx.t(forms.NOT_A_LISTED_TIME))
+        raise InvalidRequest(ctx.t.field_error("err_start"))
     key = forms.BookingForm(key=data.get("key") or "").idempotency_key  # a double tap replays, never books twice
     booked = client_area.book(repository(), session, service_id, forms.ident(data.get("staff")), start, now(), key,
                               ctx.base, (data.get("note") or "")[:forms.MAX_LENGTHS["note"]], guard=_guard())

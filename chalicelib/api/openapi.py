@@ -123,10 +123,10 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import client_api, owner_agenda, owner_clients, owner_password, owner_settings
+    from . import client_api, owner_agenda, owner_clients, owner_language, owner_password, owner_settings
 
     paths, schemas = {}, {}
-    for module in (owner_agenda, owner_clients, owner_settings, owner_password, client_api):
+    for module in (owner_agenda, owner_clients, owner_settings, owner_password, owner_language, client_api):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return paths, schemas

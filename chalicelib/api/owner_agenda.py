@@ -10,10 +10,19 @@ import functools
 from chalice import Blueprint
 
 from ..auth import accounts, roles
-from ..auth.guard import Guard, app_root, owner_page
+from ..auth.guard import Guard, app_root, owner_locale, owner_page, translator
 from ..services.owner_agenda import Viewer
 from ..services.salons import load_salon
-from ..web.owner_agenda import ACTION_LABELS, STATUS_LABELS, Links, formatter, phone_label
+from ..web.owner_agenda import (
+    ACTION_LABELS,
+    CANCELLED_BY_LABELS,
+    FIELD_ERRORS,
+    STATUS_LABELS,
+    Links,
+    formatter,
+    labels,
+    phone_label,
+)
 from ..wiring import config, now, repository
 from . import schema
 from .errors import error_response
@@ -27,19 +36,19 @@ FORM = "application/x-www-form-urlencoded"
 
 # --- /v1/admin paths of this area, for /v1/openapi.json (merged by api/openapi.py) ---------------
 
-def _ref(name: str) -> dict:
+def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _answers(ok: int, schema_name: str, description: str, *errors: int) -> dict:
+def responses(ok: int, schema_name: str, description: str, *errors: int) -> dict:
     codes = {400: "invalid_request, invalid_phone", 401: "unauthenticated", 403: "forbidden, csrf_failed",
              404: "appointment_not_found, staff_not_found, service_not_found", 409: "illegal_transition, "
              "appointment_started, booking_changed, slot_taken, not_started, not_today, feed_changed",
              422: "slot_not_offered, idempotency_key_reused"}
-    answers = {str(ok): {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}}
+    answers = {str(ok): {"description": description, "content": {"application/json": {"schema": ref(schema_name)}}}}
     for status in (401, 403, *errors):
         answers[str(status)] = {"description": "Codes: " + codes[status],
-                                "content": {"application/json": {"schema": _ref("Error")}}}
+                                "content": {"application/json": {"schema": ref("Error")}}}
     return answers
 
 
@@ -62,9 +71,9 @@ _ACTIONS = {
 def _action_path(operation: str, description: str, body: str | None = None, *errors: int) -> dict:
     spec = {"operationId": operation, "summary": description, "security": [{"session": []}],
             "parameters": _APPOINTMENT + [_CSRF],
-            "responses": _answers(200, "AgendaAppointmentAnswer", description, 404, 409, *errors)}
+            "responses": responses(200, "AgendaAppointmentAnswer", description, 404, 409, *errors)}
     if body:
-        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
     return {"post": spec}
 
 
@@ -85,7 +94,7 @@ OPENAPI_PATHS: dict = {
         "security": [{"session": []}],
         "parameters": [{"name": name, "in": "query", "required": False, "schema": spec}
                        for name, spec in AGENDA_QUERY["properties"].items()],
-        "responses": _answers(200, "Agenda", "The agenda, in the salon's time zone", 400, 404)}},
+        "responses": responses(200, "Agenda", "The agenda, in the salon's time zone", 400, 404)}},
     **{f"/v1/admin/appointments/{{start}}/{{appointment_id}}/{name}": _action_path(op, text)
        for name, (op, text) in _ACTIONS.items()},
     "/v1/admin/appointments/{start}/{appointment_id}/move": _action_path(
@@ -96,16 +105,16 @@ OPENAPI_PATHS: dict = {
                                                  "does not apply", "security": [{"session": []}],
         "parameters": [_CSRF, {"name": "Idempotency-Key", "in": "header", "required": False,
                                "schema": {"type": "string", "maxLength": 200}}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("BookingRequest")}}},
-        "responses": {**_answers(201, "AgendaAppointmentAnswer", "Booked", 400, 404, 409, 422),
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref("BookingRequest")}}},
+        "responses": {**responses(201, "AgendaAppointmentAnswer", "Booked", 400, 404, 409, 422),
                       "200": {"description": "Replay of an earlier request with the same key",
-                              "content": {"application/json": {"schema": _ref("AgendaAppointmentAnswer")}}}}}},
+                              "content": {"application/json": {"schema": ref("AgendaAppointmentAnswer")}}}}}},
     "/v1/admin/feeds/{staff_id}/rotate": {"post": {
         "operationId": "rotateStaffFeed", "summary": "A new secret calendar URL for a specialist; the old one "
                                                      "stops working. The URL is shown only in this answer.",
         "security": [{"session": []}],
         "parameters": [{"name": "staff_id", "in": "path", "required": True, "schema": schema.ID}, _CSRF],
-        "responses": _answers(200, "AgendaFeed", "The new feed URL", 404, 409)}},
+        "responses": responses(200, "AgendaFeed", "The new feed URL", 404, 409)}},
 }
 
 _STRING = {"type": "string"}
@@ -155,8 +164,9 @@ def staff_may(capability: str, api: bool = False):
                     message = "Your role does not allow this."
                     if api:
                         return error_response(403, "forbidden", message)
-                    return owner_page(owner_agenda.current_request, "owner/error.html", 403, title="Not allowed",
-                                      message=message)
+                    tr = translator()
+                    return owner_page(owner_agenda.current_request, "owner/error.html", 403,
+                                      title=tr.gettext("Not allowed"), message=tr.gettext(message))
             return view(*args, **kwargs)
         return wrapped
     return decorate
@@ -184,11 +194,18 @@ def links() -> Links:
     return Links(app_root(owner_agenda.current_request))
 
 
+def reader_formatter(salon):
+    """Dates, times and money in the signed-in user's language, in the salon's zone."""
+    return formatter(salon, owner_locale(guard.principal()))
+
+
 def render(template: str, salon, status: int = 200, **context):
-    """An agenda page: the salon's name in the header, times in its zone."""
+    """An agenda page in its reader's language: the salon's name in the header, times in its zone."""
+    tr = translator()
     return owner_page(owner_agenda.current_request, template, status, me=guard.principal(), salon_name=salon.name,
-                      fmt=formatter(salon), links=links(), status_labels=STATUS_LABELS, action_labels=ACTION_LABELS,
-                      phone=phone_label, **context)
+                      fmt=reader_formatter(salon), links=links(), status_labels=labels(tr, STATUS_LABELS),
+                      action_labels=labels(tr, ACTION_LABELS), cancelled_by_labels=labels(tr, CANCELLED_BY_LABELS),
+                      field_errors=labels(tr, FIELD_ERRORS), phone=phone_label, **context)
 
 
 from . import owner_agenda_feeds, owner_agenda_json, owner_agenda_moves, owner_agenda_pages, owner_agenda_self  # noqa: E402, F401, I001

@@ -3,6 +3,7 @@ picker (web/picker.py), then a confirmation form. Both are the front desk's and 
 import secrets
 
 from ..auth import roles
+from ..auth.guard import owner_locale, translator
 from ..domain.clock import iso_utc, local_today
 from ..domain.errors import DomainError, InvalidRequest
 from ..domain.staff_rights import BOOK, MOVE_CANCEL
@@ -10,17 +11,30 @@ from ..services import availability, booking, salons
 from ..services import owner_agenda as agenda_service
 from ..web import forms, picker
 from ..web.context import status_of
-from ..web.owner_agenda import formatter
+from ..web.owner_agenda import first_weekday, refusal
 from ..web.render import redirect
 from ..wiring import now, repository
-from .owner_agenda import FORM, audited, guard, links, own_staff, owner_agenda, public_base, render, staff_may
+from .owner_agenda import (
+    FORM,
+    audited,
+    guard,
+    links,
+    own_staff,
+    owner_agenda,
+    public_base,
+    reader_formatter,
+    render,
+    staff_may,
+)
 from .owner_agenda_pages import find_appointment, problem
 
 
 def _chooser(salon, catalog, service, pick: str, q: dict, link, moving: str | None = None) -> picker.Picker:
     """Days and free times of one window; `link(**params)` is this page's URL with more params."""
-    instant, day, fmt = now(), forms.parse_day(q.get("day")), formatter(salon)
-    win = picker.window(local_today(instant, salon.tz), salon.horizon_days, forms.parse_day(q.get("from")), day)
+    instant, day, fmt = now(), forms.parse_day(q.get("day")), reader_formatter(salon)
+    week_start = first_weekday(owner_locale(guard.principal()), salon.country)
+    win = picker.window(local_today(instant, salon.tz), salon.horizon_days, forms.parse_day(q.get("from")), day,
+                        week_start)
     slots = availability.slots_for(repository(), salon, catalog, service, win.first, win.last, instant,
                                    None if pick == "any" else pick, moving)
     return picker.build(win, slots, day, fmt,
@@ -30,7 +44,7 @@ def _chooser(salon, catalog, service, pick: str, q: dict, link, moving: str | No
 
 
 def _pick_options(catalog, service, pick: str, url) -> list[tuple[str, str, bool]]:
-    options = [("any", "Anyone")] + [(s.id, s.name) for s in catalog.staff_for(service.id)]
+    options = [("any", translator().gettext("Anyone"))] + [(s.id, s.name) for s in catalog.staff_for(service.id)]
     return [(url(i), label, i == pick) for i, label in options]
 
 
@@ -146,4 +160,5 @@ def _form(salon, catalog, service, form: forms.BookingForm, problem_found=None, 
     form.staff = staff.id if staff and staff.performs(service.id) else ""
     slots_url = links().book(service=service.id, pick=form.pick, day=start.astimezone(salon.tz).date().isoformat())
     return render("owner/agenda/book.html", salon, status, step="form", service=service, staff=staff, start=start,
-                  form=form, problem=problem_found, slots_url=slots_url, limits=forms.MAX_LENGTHS)
+                  form=form, problem=refusal(translator(), problem_found) if problem_found else None,
+                  slots_url=slots_url, limits=forms.MAX_LENGTHS)

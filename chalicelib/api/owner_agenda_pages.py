@@ -2,12 +2,13 @@
 POST forms with the session's CSRF token that answer 303 back to the agenda with a one-line
 confirmation, or a page that says what went wrong and links back."""
 from ..auth import roles
+from ..auth.guard import owner_locale, translator
 from ..domain.errors import DomainError
 from ..domain.staff_rights import MOVE_CANCEL
 from ..services import owner_agenda as agenda_service
 from ..web import forms
 from ..web.context import status_of
-from ..web.owner_agenda import DONE, parse_start_key, step
+from ..web.owner_agenda import DONE, first_weekday, flash, parse_start_key, refusal, step
 from ..web.render import redirect
 from ..wiring import now, repository
 from .owner_agenda import FORM, audited, guard, links, owner_agenda, public_base, render, staff_may, viewer
@@ -22,9 +23,10 @@ def _request():
 def agenda_page():
     q = forms.query(_request())
     view = q.get("view") if q.get("view") in agenda_service.VIEWS else "day"
-    who = viewer()
+    who, tr, locale = viewer(), translator(), owner_locale(guard.principal())
     agenda = agenda_service.load_agenda(repository(), guard.principal().salon_id, who, forms.parse_day(q.get("day")),
-                                        view, forms.ident(q.get("staff")), now())
+                                        view, forms.ident(q.get("staff")), now(),
+                                        first_weekday=lambda salon: first_weekday(locale, salon.country))
     day = forms.parse_day(q.get("day")) or agenda.today
     to = links()
 
@@ -32,14 +34,16 @@ def agenda_page():
         values = {"day": day, "staff": agenda.staff_choice, "view": view, **changes}
         return to.agenda(**values)
 
-    choices = [(agenda_service.ALL, "Everyone")] + [(s.id, s.name) for s in agenda.catalog.staff if s.active]
+    choices = [(agenda_service.ALL, tr.gettext("Everyone"))] + [(s.id, s.name) for s in agenda.catalog.staff
+                                                                if s.active]
     return render("owner/agenda/agenda.html", agenda.salon, agenda=agenda, view=view, day=day, who=who,
-                  done=DONE.get(q.get("done", "")), here=here,
+                  done=flash(tr, DONE, q.get("done")), here=here,
                   previous_url=here(day=step(day, view, False)), next_url=here(day=step(day, view, True)),
                   today_url=here(day=agenda.today),
                   staff_chips=[(label, here(staff=i), i == agenda.staff_choice) for i, label in choices]
                   if who.all_staff else [],
-                  view_chips=[(label, here(view=v), v == view) for v, label in (("day", "Day"), ("week", "Week"))])
+                  view_chips=[(label, here(view=v), v == view) for v, label in (("day", tr.gettext("Day")),
+                                                                                       ("week", tr.gettext("Week")))])
 
 
 @owner_agenda.route("/owner/agenda/appointments/{start}/{appointment_id}", methods=["GET"])
@@ -119,4 +123,5 @@ def _back(params: dict, found: agenda_service.Found, **extra) -> str:
 
 
 def problem(salon, error: DomainError, back_url: str):
-    return render("owner/agenda/problem.html", salon, status_of(error), message=error.message, back_url=back_url)
+    return render("owner/agenda/problem.html", salon, status_of(error), message=refusal(translator(), error),
+                  back_url=back_url)

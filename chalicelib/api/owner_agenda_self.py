@@ -3,9 +3,10 @@ own hours and time off (/owner/agenda/my-hours), with their JSON twins. Moving, 
 booking by phone and the calendar link are the agenda's own routes, opened to staff by
 `staff_may` where the switch is on."""
 from ..auth import accounts, roles
+from ..auth.guard import N_, owner_locale, translator
 from ..domain.errors import InvalidRequest
 from ..domain.salon import WEEKDAYS
-from ..domain.staff_rights import CAPABILITIES, OWN_HOURS
+from ..domain.staff_rights import BOOK, CAPABILITIES, FEED, MOVE_CANCEL, OWN_HOURS
 from ..services import salons
 from ..services import staff_rights as service
 from ..web import forms
@@ -22,6 +23,14 @@ RIGHTS_BODY = {"type": "object", "additionalProperties": False, "required": ["on
                                      "description": "the capabilities switched on, comma-separated: "
                                                     + ", ".join(CAPABILITIES)}}}
 
+# The switches as the owner reads them (domain/staff_rights.py CAPABILITIES says the same in English).
+CAPABILITY_LABELS = {
+    OWN_HOURS: N_("Set their own hours (within the salon's) and time off"),
+    MOVE_CANCEL: N_("Move and cancel their own appointments"),
+    BOOK: N_("Book a client by phone into their own agenda"),
+    FEED: N_("Create and rotate their own calendar link"),
+}
+
 
 # --- the owner's switches -----------------------------------------------------------------------------
 
@@ -30,7 +39,9 @@ RIGHTS_BODY = {"type": "object", "additionalProperties": False, "required": ["on
 def staff_rights_page():
     salon, _ = salons.load_salon(repository(), guard.principal().salon_id)
     done = forms.query(owner_agenda.current_request).get("done") == "saved"
-    return render("owner/agenda/staff_rights.html", salon, capabilities=CAPABILITIES, on=salon.staff_rights,
+    tr = translator()
+    capabilities = {key: tr.gettext(CAPABILITY_LABELS[key]) for key in CAPABILITIES}
+    return render("owner/agenda/staff_rights.html", salon, capabilities=capabilities, on=salon.staff_rights,
                   done=done)
 
 
@@ -82,7 +93,8 @@ def my_hours_save():
         service.save_own_schedule(repository(), accounts(), guard.principal(), hours, data.get("time_off", ""), now())
     except InvalidRequest as error:
         salon, staff = service.own_schedule(repository(), guard.principal())
-        return _hours_page(salon, staff, hours, data.get("time_off", ""), status=400, problem=error.message)
+        return _hours_page(salon, staff, hours, data.get("time_off", ""), status=400,
+                           problem=translator().gettext(error.message))
     return redirect(f"{links().root}/owner/agenda/my-hours?done=saved")
 
 
@@ -108,18 +120,27 @@ def api_my_hours_save():
 
 def _hours_page(salon, staff, hours: dict, time_off: str, status: int = 200, **context):
     return render("owner/agenda/my_hours.html", salon, status, staff=staff, hours=hours, time_off=time_off,
-                  weekdays=WEEKDAYS, salon_hours=service.format_hours(type(staff)(staff.id, staff.name), salon),
+                  weekdays=WEEKDAYS, weekday_names=_weekday_names(owner_locale(guard.principal())),
+                  salon_hours=service.format_hours(type(staff)(staff.id, staff.name), salon),
                   **{"done": False, "problem": None, **context})
 
 
+def _weekday_names(locale: str) -> dict[str, str]:
+    """mon -> "Monday" in the reader's language (Babel), capitalised as a label starts."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("wide", "format", locale=locale)
+    return {day: names[index][:1].upper() + names[index][1:] for index, day in enumerate(WEEKDAYS)}
+
+
 def _openapi() -> None:
-    from .owner_agenda import OPENAPI_PATHS, OPENAPI_SCHEMAS, _answers, _ref
+    from .owner_agenda import OPENAPI_PATHS, OPENAPI_SCHEMAS, ref, responses
 
     def operation(operation_id: str, summary: str, answer: str, body: str | None = None) -> dict:
         spec = {"operationId": operation_id, "summary": summary, "security": [{"session": []}],
-                "responses": _answers(200, answer, summary, 400, 404)}
+                "responses": responses(200, answer, summary, 400, 404)}
         if body:
-            spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+            spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
         return spec
 
     OPENAPI_PATHS["/v1/admin/staff-rights"] = {

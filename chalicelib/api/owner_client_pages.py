@@ -4,34 +4,51 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from ..auth import accounts, roles
-from ..auth.guard import app_root, owner_page
+from ..auth.guard import N_, app_root, owner_locale, owner_page, translator
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, NotFound
 from ..services import exports, records
 from ..services import owner_clients as service
 from ..web import forms
-from ..web.owner_agenda import start_key
+from ..web.owner_agenda import flash, formatter, labels, start_key
 from ..web.render import redirect
 from ..wiring import now, repository
 from . import owner_records
 from .owner_clients import guard, owner_clients, refusing
 
 FORM = "application/x-www-form-urlencoded"
-DONE = {"contact": "Contact details saved.", "notes": "Private notes saved.", "consent": "Consent saved.",
-        "access": "Online booking updated.", "reverted": "No-show reverted: the counters are back.",
-        "erased": "The client's personal data was erased. The appointments stay, for the statistics.",
-        "collected": "Fee collected from the card on file.",
-        "declined": "The card was declined: collect at the desk or waive.",
-        "authentication_required": "The bank wants the client to confirm this payment: they were sent a link to "
-                                   "pay it.",
-        "cash": "Recorded as paid at the desk.", "waived": "Fee waived.",
-        "refunded": "Refunded: the client gets the money back on their card."}
-STATUS_LABELS = {"awaiting_payment": "Awaiting the deposit", "expired": "Deposit not paid (released)",
-                 "held": "Offered (waitlist)", "booked": "Booked", "confirmed": "Confirmed", "arrived": "Arrived",
-                 "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
+# Texts are English msgids of the `owner` domain (N_: extracted by `make messages`), shown through
+# `labels()` in the reader's language.
+DONE = {"contact": N_("Contact details saved."), "notes": N_("Private notes saved."), "consent": N_("Consent saved."),
+        "access": N_("Online booking updated."), "reverted": N_("No-show reverted: the counters are back."),
+        "erased": N_("The client's personal data was erased. The appointments stay, for the statistics."),
+        "collected": N_("Fee collected from the card on file."),
+        "declined": N_("The card was declined: collect at the desk or waive."),
+        "authentication_required": N_("The bank wants the client to confirm this payment: they were sent a link "
+                                      "to pay it."),
+        "cash": N_("Recorded as paid at the desk."), "waived": N_("Fee waived."),
+        "refunded": N_("Refunded: the client gets the money back on their card.")}
+STATUS_LABELS = {"awaiting_payment": N_("Awaiting the deposit"), "expired": N_("Deposit not paid (released)"),
+                 "held": N_("Offered (waitlist)"), "booked": N_("Booked"), "confirmed": N_("Confirmed"),
+                 "arrived": N_("Arrived"), "completed": N_("Completed"), "cancelled": N_("Cancelled"),
+                 "no_show": N_("No-show")}
 LANGUAGES = {"en": "English", "it": "Italiano", "pl": "Polski", "pt": "Português", "es": "Español", "ru": "Русский"}
-ACCESS_LABELS = {"ok": "Can book online", "restricted": "Restricted: phone bookings only",
-                 "banned": "Banned from online booking"}
+ACCESS_LABELS = {"ok": N_("Can book online"), "restricted": N_("Restricted: phone bookings only"),
+                 "banned": N_("Banned from online booking")}
+MOVEMENT_LABELS = {"deposit": N_("Deposit"), "fee": N_("Fee"), "charge": N_("Charged to the card"),
+                   "refund": N_("Refund"), "cash": N_("Paid at the desk"), "waived": N_("Waived")}
+MESSAGE_STATUS_LABELS = {"pending": N_("pending"), "sending": N_("sending"), "sent": N_("sent"),
+                         "failed": N_("failed"), "cancelled": N_("cancelled")}
+MESSAGE_KIND_LABELS = {  # messaging/templates.py KINDS
+    "booking_confirmation": N_("Booking confirmation"), "cancellation_confirmation": N_("Cancellation confirmation"),
+    "reminder": N_("Reminder"), "noshow_policy": N_("No-show policy"), "noshow_warning": N_("No-show warning"),
+    "booking_restricted": N_("Online booking restricted"), "ban_notice": N_("Online booking ban"),
+    "waitlist_offer": N_("Waitlist offer"), "recall": N_("Recall nudge"), "reply_confirmed": N_("Reply: confirmed"),
+    "reply_cancelled": N_("Reply: cancelled"), "reply_unknown": N_("Reply: not understood"),
+    "payment_too_late": N_("Payment too late"), "deposit_refunded": N_("Deposit refunded"),
+    "fee_payment_link": N_("Fee payment link"), "reply_ambiguous": N_("Reply: which appointment?"),
+    "sign_in_code": N_("Sign-in code"),
+}
 
 
 @owner_clients.route("/owner/clients", methods=["GET"])
@@ -44,15 +61,20 @@ def clients_page():
     asked = (exports.erasure_requests(repository(), guard.principal())
              if found.rights.data and query.get("erasure") == "requested" else None)
     return owner_page(request, "owner/clients/search.html", me=guard.principal(), salon_name=found.salon.name,
-                      found=found, access_labels=ACCESS_LABELS, phone=_readable, erasure_requests=asked,
-                      when=lambda instant: instant.astimezone(found.salon.tz).strftime("%a %d %b %Y"))
+                      found=found, access_labels=labels(translator(), ACCESS_LABELS), phone=_readable,
+                      erasure_requests=asked,
+                      when=formatter(found.salon, owner_locale(guard.principal())).short_date,
+                      problem=translator().ngettext("Type at least %(num)s digit of the phone number.",
+                                                    "Type at least %(num)s digits of the phone number.",
+                                                    service.MIN_DIGITS) if found.problem else None)
 
 
 @owner_clients.route("/owner/clients/{client_id}", methods=["GET"])
 @guard.require(roles.CLIENTS_OWN)
 def client_page(client_id):
     file = service.open_file(repository(), guard.principal(), client_id)
-    return _file_page(file, done=DONE.get(forms.query(owner_clients.current_request).get("done", "")))
+    done = forms.query(owner_clients.current_request).get("done", "")
+    return _file_page(file, done=flash(translator(), DONE, done))
 
 
 @owner_clients.route("/owner/clients/{client_id}/contact", methods=["POST"], content_types=[FORM])
@@ -149,18 +171,18 @@ def _change(client_id: str, done: str, action, typed: dict | None = None):
         raise
     except DomainError as error:
         status = 409 if isinstance(error, IllegalTransition) else 400
-        return _file_page(service.open_file(repo, who, client_id), status, problem=error.message, typed=typed,
-                          failed=done)
+        return _file_page(service.open_file(repo, who, client_id), status, problem=translator().gettext(error.message),
+                          typed=typed, failed=done)
     root = app_root(owner_clients.current_request)
     return redirect(f"{root}/owner/clients/{quote(client_id, safe='')}?done={done}#{done}")
 
 
 def _file_page(file: service.ClientFile, status: int = 200, **context):
-    salon = file.salon
-    tz = salon.tz
+    salon, tr = file.salon, translator()
+    tz, fmt = salon.tz, formatter(salon, owner_locale(guard.principal()))
 
     def when(instant):
-        return instant.astimezone(tz).strftime("%a %d %b %Y, %H:%M")
+        return fmt.short_when(instant)
 
     tomorrow = local_today(now(), tz) + timedelta(days=1)
     upcoming = [a for a in file.appointments if a.status in exports.UPCOMING and a.start > now()]
@@ -168,20 +190,22 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
                  if file.rights.notes else [])
     response = owner_page(owner_clients.current_request, "owner/clients/file.html", status, me=guard.principal(),
                           salon_name=salon.name, file=file, client=file.client, rights=file.rights, when=when,
-                          catalog=file.catalog, currency=salon.currency, status_labels=STATUS_LABELS,
-                          money=_money(file), access_labels=ACCESS_LABELS, languages=LANGUAGES,
+                          catalog=file.catalog, currency=salon.currency, status_labels=labels(tr, STATUS_LABELS),
+                          money=_money(file, fmt), access_labels=labels(tr, ACCESS_LABELS), languages=LANGUAGES,
+                          movement_labels=labels(tr, MOVEMENT_LABELS), kind_labels=labels(tr, MESSAGE_KIND_LABELS),
+                          message_status_labels=labels(tr, MESSAGE_STATUS_LABELS), fmt=fmt,
                           tomorrow=tomorrow.isoformat(), phone=_readable, records=treatment, record_key=start_key,
                           upcoming_count=len(upcoming),
                           **{"typed": None, "failed": None, "done": None, "problem": None, **context})
     return owner_records.with_photo_origins(response, [p.url for r in treatment for p in r.photos])
 
 
-def _money(file: service.ClientFile) -> dict:
-    """What the file shows of money: each appointment's movements, what it owes, and the total."""
-    from ..domain.money import format_amount, owed, paid_in
+def _money(file: service.ClientFile, fmt) -> dict:
+    """What the file shows of money (in the reader's language): each appointment's movements, what
+    it owes, and the total."""
+    from ..domain.money import owed, paid_in
 
-    currency = file.salon.currency
     per_appointment = {a.id: owed(a.movements) for a in file.appointments}
-    return {"owed": per_appointment, "total": format_amount(sum(per_appointment.values()), currency),
+    return {"owed": per_appointment, "total": fmt.money_minor(sum(per_appointment.values())),
             "refundable": {a.id: paid_in(a.movements) for a in file.appointments},
-            "amount": lambda minor, cur=currency: f"{format_amount(minor, cur)} {cur}"}
+            "amount": fmt.money_minor}

@@ -3,7 +3,7 @@
 from chalice import Response
 
 from ..auth import accounts, own_password, passwords, sessions
-from ..auth.guard import app_root, client_address, owner_page
+from ..auth.guard import app_root, client_address, locked_message, owner_page, translator
 from ..domain.errors import InvalidRequest
 from ..web import forms
 from ..web.render import redirect
@@ -51,9 +51,11 @@ def password_submit():
         own_password.change(accounts(), guard.principal(), data.get("current") or "", data.get("new") or "",
                             data.get("again") or "", client_address(request), instant)
     except sessions.LoginLocked as error:
-        return _page(problem=error.message, status=429, headers=_retry_after(error, instant))
+        retry = int(_retry_after(error, instant)["Retry-After"])
+        return _page(problem=locked_message(translator(), max(1, -(-retry // 60))), status=429,
+                     headers=_retry_after(error, instant))
     except InvalidRequest as error:
-        return _page(problem=error.message, status=400)
+        return _page(problem=_problem(error, data.get("new") or "", data.get("again") or ""), status=400)
     return redirect(app_root(request) + "/owner/password?done=1")
 
 
@@ -75,6 +77,18 @@ def _page(problem: str | None = None, status: int = 200, headers: dict | None = 
                           problem=problem, done=done, min_length=passwords.MIN_LENGTH)
     response.headers.update(headers or {})
     return response
+
+
+def _problem(error: InvalidRequest, new: str, again: str) -> str:
+    """The refusal in the page's language (own_password's messages are English, marked N_)."""
+    tr = translator()
+    if new == again and len(new) < passwords.MIN_LENGTH:
+        return tr.ngettext("The new password is not usable: Use at least %(num)s character.",
+                           "The new password is not usable: Use at least %(num)s characters.", passwords.MIN_LENGTH)
+    if new == again and len(new) > passwords.MAX_LENGTH:
+        return tr.ngettext("The new password is not usable: Use at most %(num)s character.",
+                           "The new password is not usable: Use at most %(num)s characters.", passwords.MAX_LENGTH)
+    return tr.gettext(error.message)
 
 
 def _retry_after(error: sessions.LoginLocked, instant) -> dict:

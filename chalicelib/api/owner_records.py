@@ -8,13 +8,13 @@ from urllib.parse import quote, urlencode, urlparse
 from chalice import Response
 
 from ..auth import accounts, roles
-from ..auth.guard import app_root, owner_page
+from ..auth.guard import N_, app_root, owner_page, translator
 from ..domain.errors import DomainError, IllegalTransition, InvalidRequest, NotFound
 from ..domain.records import format_fields_spec
 from ..photos import photo_store
 from ..services import records as service
 from ..web import forms
-from ..web.owner_agenda import parse_start_key, start_key
+from ..web.owner_agenda import flash, parse_start_key, start_key
 from ..web.render import CSP, redirect
 from ..wiring import now, repository
 from .http import base_url, json_body, parse_json
@@ -24,7 +24,7 @@ from .schema import validate
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 FIELD_PREFIX = "field_"
-DONE = {"saved": "Record saved.", "photo": "Photo added.", "deleted": "Photo deleted."}
+DONE = {"saved": N_("Record saved."), "photo": N_("Photo added."), "deleted": N_("Photo deleted.")}
 RECORD_BODY = {
     "type": "object", "additionalProperties": False,
     "properties": {"text": {"type": "string", "maxLength": 4000},
@@ -64,9 +64,10 @@ def record_page(start, appointment_id):
     if params.get("photo"):  # back from the photo store after an upload
         page = service.photo_added(repository(), store, accounts(), who, parse_start_key(start), appointment_id,
                                    params["photo"], now())
-        return _page(page, done=DONE["photo"])
+        return _page(page, done=flash(translator(), DONE, "photo"))
     page = service.open_record(repository(), store, who, parse_start_key(start), appointment_id)
-    return _page(page, done=DONE.get(params.get("done", "")))
+    done = params.get("done", "")
+    return _page(page, done=flash(translator(), DONE, done))
 
 
 @owner_clients.route("/owner/records/{start}/{appointment_id}", methods=["POST"], content_types=[FORM])
@@ -83,7 +84,8 @@ def record_save(start, appointment_id):
     except DomainError as error:
         page = service.open_record(repo, photos(), who, parse_start_key(start), appointment_id)
         status = 409 if isinstance(error, IllegalTransition) else 400
-        return _page(page, status, problem=error.message, typed={"text": data.get("text", ""), **values})
+        return _page(page, status, problem=translator().gettext(error.message),
+                     typed={"text": data.get("text", ""), **values})
     root = app_root(owner_clients.current_request)
     return redirect(f"{root}{_record_path(start, appointment_id)}?done=saved")
 
@@ -106,13 +108,15 @@ def _page(page: service.RecordPage, status: int = 200, **context) -> Response:
     store = photos()
     uploads = {slot: service.upload_form(page, store, slot, f"{here}?{urlencode({'photo': slot})}")
                for slot in page.free_slots}
-    tz = page.salon.tz
+    from .owner_agenda import reader_formatter
+
+    fmt = reader_formatter(page.salon)
     response = owner_page(request, "owner/records/record.html", status, me=guard.principal(),
                           salon_name=page.salon.name, page=page, appt=page.appointment, uploads=uploads,
                           service=page.catalog.service(page.appointment.service_id),
                           staff=page.catalog.staff_member(page.appointment.staff_id),
                           action=root + _record_path(start_key(page.appointment.start), page.appointment.id),
-                          when=lambda instant: instant.astimezone(tz).strftime("%a %d %b %Y, %H:%M"),
+                          when=fmt.short_when,
                           **{"typed": None, "done": None, "problem": None, **context})
     return with_photo_origins(response, [f.url for f in uploads.values()] + [p.url for p in page.photos])
 
@@ -148,7 +152,7 @@ def record_fields_save(service_id):
         service.define_fields(repo, accounts(), who, service_id, spec, now())
     except InvalidRequest as error:
         salon, svc = service.record_fields_of(repo, who, service_id)
-        return _fields_page(salon, svc, spec, 400, problem=error.message)
+        return _fields_page(salon, svc, spec, 400, problem=translator().gettext(error.message))
     root = app_root(owner_clients.current_request)
     return redirect(f"{root}/owner/record-fields/{quote(service_id, safe='')}?done=saved")
 
@@ -235,57 +239,57 @@ def _form(form) -> dict:
 # --- /v1/admin/records... in /v1/openapi.json (merged with the Clients area's paths) ---------------------
 
 def _openapi() -> None:
-    from .owner_clients import OPENAPI_PATHS, OPENAPI_SCHEMAS, _answer, _operation, _ref, _string
+    from .owner_clients import OPENAPI_PATHS, OPENAPI_SCHEMAS, operation, ref, reply, string
 
     appointment = [{"name": "start", "in": "path", "required": True, "description": "The appointment's start in UTC",
-                    "schema": _string(pattern=r"^\d{8}T\d{6}Z$", example="20260324T090000Z")},
-                   {"name": "appointment_id", "in": "path", "required": True, "schema": _string(maxLength=64)}]
-    service_id = [{"name": "service_id", "in": "path", "required": True, "schema": _string(maxLength=64)}]
-    slot = [{"name": "slot", "in": "path", "required": True, "schema": _string(pattern="^[1-6]$")}]
-    missing = {"404": _answer("appointment_not_found (or another specialist's, for a staff login), photo_not_found"),
-               "409": _answer("appointment_not_started, client_erased")}
+                    "schema": string(pattern=r"^\d{8}T\d{6}Z$", example="20260324T090000Z")},
+                   {"name": "appointment_id", "in": "path", "required": True, "schema": string(maxLength=64)}]
+    service_id = [{"name": "service_id", "in": "path", "required": True, "schema": string(maxLength=64)}]
+    slot = [{"name": "slot", "in": "path", "required": True, "schema": string(pattern="^[1-6]$")}]
+    missing = {"404": reply("appointment_not_found (or another specialist's, for a staff login), photo_not_found"),
+               "409": reply("appointment_not_started, client_erased")}
     OPENAPI_PATHS.update({
         "/v1/admin/records/{start}/{appointment_id}": {
-            "get": _operation("getTreatmentRecord", "A visit's treatment record, its photos (short-lived links) and "
+            "get": operation("getTreatmentRecord", "A visit's treatment record, its photos (short-lived links) and "
                               "a signed upload form per free photo place", "TreatmentRecordPage", appointment,
                               errors=missing),
-            "put": _operation("saveTreatmentRecord", "Write or rewrite the visit's record (the client has arrived)",
+            "put": operation("saveTreatmentRecord", "Write or rewrite the visit's record (the client has arrived)",
                               "TreatmentRecordPage", appointment, "TreatmentRecordBody",
-                              {"400": _answer("invalid_request: a value the service's fields refuse"), **missing})},
-        "/v1/admin/records/{start}/{appointment_id}/photos/{slot}": {"delete": _operation(
+                              {"400": reply("invalid_request: a value the service's fields refuse"), **missing})},
+        "/v1/admin/records/{start}/{appointment_id}/photos/{slot}": {"delete": operation(
             "deleteTreatmentPhoto", "Delete one of the record's photos", "TreatmentRecordPage", appointment + slot,
             errors=missing)},
         "/v1/admin/record-fields/{service_id}": {
-            "get": _operation("getRecordFields", "The fields a service's records ask for", "RecordFields", service_id,
-                              errors={"404": _answer("service_not_found")}),
-            "put": _operation("setRecordFields", "Define them (owner), one a line", "RecordFields", service_id,
-                              "RecordFieldsBody", {"400": _answer("invalid_request"),
-                                                   "404": _answer("service_not_found")})},
+            "get": operation("getRecordFields", "The fields a service's records ask for", "RecordFields", service_id,
+                              errors={"404": reply("service_not_found")}),
+            "put": operation("setRecordFields", "Define them (owner), one a line", "RecordFields", service_id,
+                              "RecordFieldsBody", {"400": reply("invalid_request"),
+                                                   "404": reply("service_not_found")})},
     })
-    field = {"type": "object", "properties": {"id": _string(), "label": _string(),
-                                              "kind": _string(enum=["text", "number", "choice"]),
-                                              "choices": {"type": "array", "items": _string()}}}
+    field = {"type": "object", "properties": {"id": string(), "label": string(),
+                                              "kind": string(enum=["text", "number", "choice"]),
+                                              "choices": {"type": "array", "items": string()}}}
     photo = {"type": "object", "properties": {"slot": {"type": "integer"}, "size": {"type": "integer"},
-                                              "url": _string(description="signed, valid for 5 minutes")}}
+                                              "url": string(description="signed, valid for 5 minutes")}}
     OPENAPI_SCHEMAS.update({
         "TreatmentRecordBody": RECORD_BODY,
         "RecordFieldsBody": FIELDS_BODY,
-        "RecordFields": {"type": "object", "properties": {"service_id": _string(), "spec": _string(),
+        "RecordFields": {"type": "object", "properties": {"service_id": string(), "spec": string(),
                                                           "fields": {"type": "array", "items": field}}},
         "TreatmentRecord": {"type": "object", "properties": {
-            "appointment_id": _string(), "appointment_start": _string(format="date-time"), "service_id": _string(),
-            "service_name": _string(), "staff_id": _string(), "staff_name": _string(), "text": _string(),
-            "fields": {"type": "array", "items": {"type": "object", "properties": {"label": _string(),
-                                                                                   "value": _string()}}},
-            "photos": {"type": "array", "items": photo}, "created_at": _string(format="date-time"),
-            "updated_at": _string(format="date-time")}},
+            "appointment_id": string(), "appointment_start": string(format="date-time"), "service_id": string(),
+            "service_name": string(), "staff_id": string(), "staff_name": string(), "text": string(),
+            "fields": {"type": "array", "items": {"type": "object", "properties": {"label": string(),
+                                                                                   "value": string()}}},
+            "photos": {"type": "array", "items": photo}, "created_at": string(format="date-time"),
+            "updated_at": string(format="date-time")}},
         "TreatmentRecordPage": {"type": "object", "properties": {
-            "record": {**_ref("TreatmentRecord"), "nullable": True},
+            "record": {**ref("TreatmentRecord"), "nullable": True},
             "fields": {"type": "array", "items": field}, "photos": {"type": "array", "items": photo},
             "uploads": {"type": "array", "description": "POST the file as `file`, after these fields, to `url`",
                         "items": {"type": "object", "properties": {
-                            "slot": {"type": "integer"}, "url": _string(),
-                            "fields": {"type": "object", "additionalProperties": _string()}}}}}},
+                            "slot": {"type": "integer"}, "url": string(),
+                            "fields": {"type": "object", "additionalProperties": string()}}}}}},
     })
 
 

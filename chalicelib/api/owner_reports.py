@@ -37,8 +37,9 @@ COLUMNS = (
     ("Utilisation", lambda m: _percent(m.utilisation)),
     ("New clients", lambda m: m.get("new_clients")),
     ("Returning", lambda m: m.get("returning_clients")),
-    ("Texts sent", lambda m: m.get("messages_sent")),
-    ("Text cost", lambda m: _money(m.get("message_cost_cents")) if m.get("message_cost_cents") else "—"),
+    ("Messages sent", lambda m: m.get("messages_sent")),
+    ("Message cost (USD, est.)", lambda m: service.usd(m.get("message_cost_musd")) if m.get("message_cost_musd")
+     else "—"),
     *(("Deposits", lambda m: _money(m.get("deposits_cents"))),
       ("Fees collected", lambda m: _money(m.get("fees_collected_cents"))),
       ("Refunds", lambda m: _money(m.get("refunds_cents")))),
@@ -93,19 +94,19 @@ def api_reports():
 
 
 def _openapi() -> None:
-    from .owner_clients import OPENAPI_PATHS, OPENAPI_SCHEMAS, _operation, _string
+    from .owner_clients import OPENAPI_PATHS, OPENAPI_SCHEMAS, operation, string
 
-    OPENAPI_PATHS["/v1/admin/reports"] = {"get": _operation(
+    OPENAPI_PATHS["/v1/admin/reports"] = {"get": operation(
         "getReports", "The last 12 months for the salon and per specialist (owner, front desk)", "Reports", [])}
     money = ("revenue_booked", "revenue_lost", "message_cost", "deposits", "fees_collected", "refunds")
-    month = {"type": "object", "properties": {"month": _string(), **{
-        name: _string(description="decimal amount") if name in money else {"type": "number", "nullable": True}
+    month = {"type": "object", "properties": {"month": string(), **{
+        name: string(description="decimal amount") if name in money else {"type": "number", "nullable": True}
         for name in service.CSV_COLUMNS[3:]}}}
     OPENAPI_SCHEMAS["Reports"] = {"type": "object", "properties": {
-        "salon": {"type": "object"}, "months": {"type": "array", "items": _string()},
+        "salon": {"type": "object"}, "months": {"type": "array", "items": string()},
         "whole_salon": {"type": "array", "items": month},
         "staff": {"type": "array", "items": {"type": "object", "properties": {
-            "id": _string(), "name": _string(), "months": {"type": "array", "items": month}}}}}}
+            "id": string(), "name": string(), "months": {"type": "array", "items": month}}}}}}
 
 
 _openapi()

@@ -8,6 +8,7 @@ one (so app.py registers them all with `owner_settings`):
   owner_settings_catalog.py   services and staff
   owner_settings_users.py     users and roles, the audit log
   owner_settings_messages.py  outbox, inbox, waitlist
+  owner_settings_channels.py  /owner/settings/channels: channels, order, prices, budget, the month's cost
 """
 from chalice import Blueprint
 
@@ -111,6 +112,24 @@ OPENAPI_SCHEMAS: dict = {
                            "booking": _ref("BookingRules"), "policies": _ref("PolicySettings"),
                            "services": {"type": "array", "items": _ref("AdminService")},
                            "staff": {"type": "array", "items": _ref("AdminStaff")}}),
+    "ChannelSettings": _obj({
+        "enabled": _list(_s(enum=["whatsapp", "email", "sms"])), "order": _list(_s(enum=["whatsapp", "email", "sms"])),
+        "email_from": _s(nullable=True), "whatsapp_phone_number_id": _s(nullable=True),
+        "monthly_budget_usd": _s(nullable=True, example="40.00"),
+        "prices": _obj({"published_on": _s(format="date"), "country": _s(example="IT"),
+                        "published": {"type": "object", "additionalProperties": _s(example="0.0900")},
+                        "overrides": {"type": "object", "additionalProperties": {
+                            "type": "object", "additionalProperties": _s(example="0.0750")}}}),
+        "month": _obj({"month": _s(example="2026-04"), "total_cost_usd": _s(), "channels": _list(_obj({
+            "channel": _s(), "messages": _i(), "cost_usd": _s()}))})}),
+    "ChannelSettingsInput": _obj({
+        **{f"enable_{c}": {"type": "boolean"} for c in ("whatsapp", "email", "sms")},
+        **{f"order_{i}": _s(enum=["whatsapp", "email", "sms"]) for i in (1, 2, 3)},
+        "email_from": _s(maxLength=254, nullable=True), "whatsapp_phone_number_id": _s(maxLength=90, nullable=True),
+        **{f"price_{c}": _s(nullable=True, example="0.075", description="USD for the salon's country; empty: "
+                                                                          "the published price")
+           for c in ("whatsapp", "email", "sms")},
+        "monthly_budget_usd": _s(nullable=True, example="40")}),
     "AdminUser": _obj(_USER),
     "AdminUsers": _obj({"users": {"type": "array", "items": _ref("AdminUser")}}),
     "AdminUserInput": _obj({"email": _s(maxLength=254), "name": _s(maxLength=100), **_ROLE}, ("email", "role")),
@@ -122,7 +141,10 @@ OPENAPI_SCHEMAS: dict = {
     "OutboxMessages": _obj({"messages": _list(_obj({
         "id": _s(), "kind": _s(), "phone": _s(), "status": _s(), "reason": _s(nullable=True),
         "send_at": _s(format="date-time"), "sent_at": _s(format="date-time", nullable=True),
-        "created_at": _s(format="date-time"), "attempts": _i(), "body": _s()}))}),
+        "created_at": _s(format="date-time"), "attempts": _i(), "body": _s(),
+        "channel": _s(nullable=True, enum=["whatsapp", "email", "sms"]), "parts": _i(nullable=True),
+        "cost_usd": _s(nullable=True, example="0.0900"), "delivery_status": _s(nullable=True),
+        "attempt_log": _list(_obj({"channel": _s(), "outcome": _s()}))}))}),
     "InboxMessages": _obj({"messages": _list(_obj({
         "id": _s(), "phone": _s(), "client_id": _s(nullable=True), "body": _s(),
         "received_at": _s(format="date-time"), "handled_as": _s()}))}),
@@ -147,6 +169,11 @@ OPENAPI_PATHS: dict = {
                                                 "BookingRules", (400,), "BookingRules")},
     "/v1/admin/settings/policies": {"patch": _op("patchPolicies", "Messages, ladder, fees, caps, waitlist hold",
                                                  "PolicySettings", (400,), "PolicySettings")},
+    "/v1/admin/settings/channels": {
+        "get": _op("getChannelSettings", "Channels, order, prices, budget and the month's messages and cost",
+                   "ChannelSettings", ()),
+        "patch": _op("patchChannelSettings", "Turn channels on or off, order them, override prices, set the "
+                     "monthly budget", "ChannelSettings", (400,), "ChannelSettingsInput")},
     "/v1/admin/settings/services": {
         "get": _op("listAdminServices", "Services, inactive ones too", "AdminServices", ()),
         "post": _op("createService", "A new service", "AdminService", (400,), "AdminServiceInput", ok_status=201)},
@@ -202,6 +229,7 @@ def admin_me():
 # The routes register themselves on `owner_settings` (imported last: they import it from here).
 from . import (  # noqa: E402, F401
     owner_settings_catalog,
+    owner_settings_channels,
     owner_settings_messages,
     owner_settings_profile,
     owner_settings_users,

@@ -32,14 +32,18 @@ def message_row(m: OutboxMessage, salon: Salon, me) -> dict:
     when = when or f"Queued {_local(m.created_at, salon)}"
     return {"id": m.id, "kind": m.kind.replace("_", " ").capitalize(), "phone": m.phone, "status": m.status.value,
             "reason": (m.reason or "").replace("_", " "), "when": when, "attempts": m.attempts,
-            "body": messages.shown_body(m.body, me)}
+            "body": messages.shown_body(m.body, me), "channel": m.channel,
+            "cost": f"{m.cost_usd:.4f}" if m.cost_usd is not None else "",
+            "tries": [f"{channel}: {outcome.replace('_', ' ')}" for channel, outcome in m.attempt_log]}
 
 
 def message_json(m: OutboxMessage, salon: Salon, me) -> dict:
     return {"id": m.id, "kind": m.kind, "phone": m.phone, "status": m.status.value, "reason": m.reason,
             "send_at": local_iso(m.not_before, salon), "sent_at": local_iso(m.sent_at, salon) if m.sent_at else None,
             "created_at": local_iso(m.created_at, salon), "attempts": m.attempts,
-            "body": messages.shown_body(m.body, me)}
+            "body": messages.shown_body(m.body, me), "channel": m.channel, "parts": m.parts,
+            "cost_usd": str(m.cost_usd) if m.cost_usd is not None else None, "delivery_status": m.delivery_status,
+            "attempt_log": [{"channel": channel, "outcome": outcome} for channel, outcome in m.attempt_log]}
 
 
 def _status(request) -> str | None:

@@ -53,7 +53,7 @@ def _query() -> dict[str, str]:
 
 
 
-def _chooser(ctx: Ctx, catalog, service, choice: str, q: dict, link, moving: str | None = None) -> picker.Picker:
+def picker_for(ctx: Ctx, catalog, service, choice: str, q: dict, link, moving: str | None = None) -> picker.Picker:
     """Days and free times of one window; `link(**params)` builds this page's URL with more params.
     `moving`: the appointment being rescheduled, whose own time is offered too."""
     instant, day = now(), forms.parse_day(q.get("day"))
@@ -68,7 +68,7 @@ def _chooser(ctx: Ctx, catalog, service, choice: str, q: dict, link, moving: str
         window_url=lambda d: link(**{"from": d.isoformat()}))
 
 
-def _performer(catalog, service, staff_id: str | None):
+def performer(catalog, service, staff_id: str | None):
     staff = catalog.staff_member(staff_id) if staff_id else None
     return staff if staff and staff.performs(service.id) else None
 
@@ -113,9 +113,9 @@ def book_page(salon_id):
                                      staff=q.get("slot_staff") or ("" if choice == "any" else choice),
                                      key=secrets.token_urlsafe(16))
             return _booking_form(ctx, catalog, service, form)
-        chooser = _chooser(ctx, catalog, service, choice, q,
+        chooser = picker_for(ctx, catalog, service, choice, q,
                            lambda **p: ctx.book_url(service=service.id, staff=choice, **p))
-        return ctx.page("slots.html", service=service, staff=_performer(catalog, service, choice), picker=chooser)
+        return ctx.page("slots.html", service=service, staff=performer(catalog, service, choice), picker=chooser)
     except DomainError as error:
         return error_page(ctx, error)
 
@@ -123,11 +123,11 @@ def book_page(salon_id):
 def _booking_form(ctx: Ctx, catalog, service, form: forms.BookingForm, problem=None, status=200):
     start = form.start_at
     if start is None:
-        form.errors.setdefault("start", forms.NOT_A_LISTED_TIME)
+        form.errors.setdefault("start", "err_start")
         status = 400 if status == 200 else status
     else:
         form.start = ctx.fmt.local(start).isoformat()
-    staff = _performer(catalog, service, form.staff_id)
+    staff = performer(catalog, service, form.staff_id)
     form.staff = staff.id if staff else ""
     slots_url = ctx.book_url(service=service.id, staff=form.pick,
                              day=ctx.fmt.local(start).date().isoformat() if start else None)
@@ -253,11 +253,11 @@ def reschedule_page(token):
     service, appt = view.service, managed.appointment
     # The same specialist unless the client asks otherwise (or they no longer do this service).
     choice = forms.staff_choice(q.get("staff")) or appt.staff_id
-    if choice != "any" and _performer(managed.catalog, service, choice) is None:
+    if choice != "any" and performer(managed.catalog, service, choice) is None:
         choice = "any"
     if "start" in q:
         return _move_form(ctx, managed, token, choice, q.get("start", ""), q.get("slot_staff"))
-    chooser = _chooser(ctx, managed.catalog, service, choice, q,
+    chooser = picker_for(ctx, managed.catalog, service, choice, q,
                        lambda **p: ctx.manage_url(token, "/reschedule", staff=choice, **p), moving=appt.id)
     options = [("any", ctx.t.gettext("Anyone"))] + [(s.id, s.name) for s in managed.catalog.staff_for(service.id)]
     return ctx.page("reschedule.html", private=True, b=view, token=token, picker=chooser, choice=choice,
@@ -271,7 +271,7 @@ def _move_form(ctx: Ctx, managed, token: str, pick: str, start_text: str, staff_
     start = forms.parse_start(start_text)
     if start is None and status == 200:
         status = 400
-    staff = _performer(managed.catalog, view.service, forms.ident(staff_id)) if view.service else None
+    staff = performer(managed.catalog, view.service, forms.ident(staff_id)) if view.service else None
     day = ctx.fmt.local(start).date().isoformat() if start else None
     return ctx.page("move.html", status, private=True, b=view, token=token, start=start, staff=staff, pick=pick,
                     problem=problem, back_url=ctx.manage_url(token, "/reschedule", staff=pick, day=day))

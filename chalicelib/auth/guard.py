@@ -30,20 +30,23 @@ from ..api.errors import STATUS, error_response, from_domain
 from ..api.http import base_url
 from ..domain.errors import DomainError, NotFound
 from ..web import forms
-from ..web.i18n import Texts
+from ..web.catalogs import N_, Translator
+from ..web.i18n import Texts, from_accept_language, supported
 from ..web.render import page, redirect
 from ..wiring import config, now
 from . import accounts, csrf, signing_key
 from .sessions import SESSION_COOKIE, Principal, clear_cookie, read_cookie, resolve
 
 __all__ = ["Guard", "Principal", "principal", "same_salon", "identify", "client_address", "owner_page", "app_root",
-           "safe_next"]
+           "safe_next", "owner_locale", "translator", "N_", "locked_message"]
 
 log = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 LOGIN_PATH = "/owner/login"
 HOME_PATH = "/owner"
 _current: ContextVar[Principal | None] = ContextVar("owner_principal", default=None)
+# The salon's language, read once per request for a user who follows it: (salon_id, locale).
+_salon_locale: ContextVar[tuple[str, str] | None] = ContextVar("owner_salon_locale", default=None)
 
 
 class Guard:
@@ -61,10 +64,11 @@ class Guard:
                     return _unauthenticated(request, api)
                 if request.method not in SAFE_METHODS and not _csrf_ok(request, who, api):
                     return _refuse(request, api, "csrf_failed",
-                                   "This form has expired. Go back, reload the page and try again.")
+                                   N_("This form has expired. Go back, reload the page and try again."), who)
                 if permission is not None and not who.can(permission):
-                    return _refuse(request, api, "forbidden", "Your role does not allow this.")
+                    return _refuse(request, api, "forbidden", N_("Your role does not allow this."), who)
                 token = _current.set(who)
+                _salon_locale.set(None)
                 try:
                     return view(*args, **kwargs)
                 except DomainError as error:
@@ -124,9 +128,37 @@ def safe_next(value: str | None) -> str:
     return HOME_PATH
 
 
-def owner_page(request, template: str, status: int = 200, **context) -> Response:
-    """An owner page: English for now, never cached (private)."""
-    return page(template, Texts("en"), status, private=True, root=app_root(request), **context)
+def owner_locale(who: Principal | None, request=None) -> str:
+    """The language of an owner page: the user's own choice, else their salon's; with nobody signed
+    in (the sign-in page), the browser's Accept-Language."""
+    if who is None:
+        return from_accept_language(request.headers.get("accept-language") if request is not None else None)
+    if who.locale:
+        return supported(who.locale)
+    known = _salon_locale.get()
+    if known is None or known[0] != who.salon_id:
+        known = (who.salon_id, supported(accounts().salon_locale(who.salon_id)))
+        _salon_locale.set(known)
+    return known[1]
+
+
+def translator(request=None, who: Principal | None = None) -> Translator:
+    """The `owner` texts in the language of the page being answered (Python-side flashes, labels)."""
+    return Translator(owner_locale(who or _current.get(), request), "owner")
+
+
+def locked_message(tr: Translator, minutes: int) -> str:
+    """sessions.LoginLocked's message, in the page's language."""
+    return tr.ngettext("Too many failed attempts. Try again in %(num)s minute.",
+                       "Too many failed attempts. Try again in %(num)s minutes.", minutes)
+
+
+def owner_page(request, template: str, status: int = 200, *, reader: Principal | None = None,
+               **context) -> Response:
+    """An owner page in its reader's language (owner_locale; `reader`: before the view runs, the
+    guard's refusals), never cached (private)."""
+    locale = owner_locale(reader or _current.get(), request)
+    return page(template, Texts(locale), status, private=True, root=app_root(request), **context)
 
 
 def _here(request) -> str:
@@ -163,16 +195,21 @@ def _csrf_ok(request, who: Principal, api: bool) -> bool:
     return csrf.valid(signing_key(), f"session:{who.session_id}", presented)
 
 
-def _refuse(request, api: bool, code: str, message: str) -> Response:
+def _refuse(request, api: bool, code: str, message: str, who: Principal | None = None) -> Response:
     if api:
         return error_response(403, code, message)
-    return owner_page(request, "owner/error.html", 403, title="Not allowed", message=message)
+    tr = translator(request, who)
+    return owner_page(request, "owner/error.html", 403, reader=who, title=tr.gettext(N_("Not allowed")),
+                      message=tr.gettext(message))
 
 
 def _error_page(request, error: DomainError | None) -> Response:
+    tr = translator(request)
     if error is None:
-        return owner_page(request, "owner/error.html", 500, title="Something went wrong",
-                          message="Something went wrong on our side; nothing was changed. Please try again.")
+        return owner_page(request, "owner/error.html", 500, title=tr.gettext(N_("Something went wrong")),
+                          message=tr.gettext(N_("Something went wrong on our side; nothing was changed. "
+                                                "Please try again.")))
     status = next((s for cls, s in STATUS.items() if isinstance(error, cls)), 400)
-    title = "Not found" if isinstance(error, NotFound) else "That did not work"
-    return owner_page(request, "owner/error.html", status, title=title, message=error.message)
+    title = N_("Not found") if isinstance(error, NotFound) else N_("That did not work")
+    # A domain error's message is English; the owner catalog holds those the owner side shows.
+    return owner_page(request, "owner/error.html", status, title=tr.gettext(title), message=tr.gettext(error.message))

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from ..domain.errors import IllegalTransition, InvalidRequest
 from ..storage.accounts import AccountsRepository
+from ..web.catalogs import N_
 from . import passwords, sessions, signing_key
 
 
@@ -25,18 +26,18 @@ def change(accounts: AccountsRepository, me: sessions.Principal, current: str, n
     sessions.LoginLocked (no attempt left: nothing was checked) or IllegalTransition (the account
     changed meanwhile: nothing was written)."""
     if new != repeated:
-        raise InvalidRequest("The two new passwords are not the same. Type the new password twice.")
+        raise InvalidRequest(N_("The two new passwords are not the same. Type the new password twice."))
     if (problem := passwords.problem(new)) is not None:
         raise InvalidRequest(f"The new password is not usable: {problem}")
     user = accounts.get_user(me.email)
     if user is None or user.id != me.user_id or not user.active:
-        raise IllegalTransition("Your account changed a moment ago. Sign in again.", "account_changed")
+        raise IllegalTransition(N_("Your account changed a moment ago. Sign in again."), "account_changed")
     if not sessions.checked_password(accounts, signing_key(), user.email, user, current, address, now, verify,
                                      audit_user=user, failed_action="password_change_failed"):
-        raise WrongPassword("The current password is not right. Type the password you signed in with.")
+        raise WrongPassword(N_("The current password is not right. Type the password you signed in with."))
     if not accounts.change_own_password(user.email, sessions.session_digest(me), user.password_hash,
                                         user.session_generation, passwords.hash_password(new)):
-        raise IllegalTransition("Your password or your sessions changed a moment ago. Reload the page and try "
-                                "again.", "account_changed")
+        raise IllegalTransition(N_("Your password or your sessions changed a moment ago. Reload the page and try "
+                                   "again."), "account_changed")
     accounts.record_audit(user.salon_id, user.id, "password_changed", f"user:{user.id}",
                           {"address": address, "other_sessions_ended": True}, now)

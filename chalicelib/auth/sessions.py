@@ -61,6 +61,7 @@ class Principal:
     name: str
     session_id: str = field(repr=False)
     csrf_token: str = field(repr=False)  # put it in every form (field `csrf`) or the X-CSRF-Token header
+    locale: str | None = None  # the user's own language; None: the salon's (auth/guard.py owner_locale)
 
     def can(self, permission: str, *, staff_notes: bool = False) -> bool:
         return roles.can(self.role, permission, staff_notes=staff_notes)
@@ -212,7 +213,7 @@ def new_nonce() -> str:
 def _principal(key: bytes, session_id: str, user: User) -> Principal:
     return Principal(user_id=user.id, email=user.email, salon_id=user.salon_id, role=user.role,
                      staff_id=user.staff_id, name=user.name, session_id=session_id,
-                     csrf_token=csrf.token(key, f"session:{session_id}"))
+                     csrf_token=csrf.token(key, f"session:{session_id}"), locale=user.locale)
 
 
 def _tag(key: bytes, session_id: str) -> str:

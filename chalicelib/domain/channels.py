@@ -33,6 +33,20 @@ DEFAULT_PRICES: dict[str, dict[str, Decimal]] = {
 }
 
 
+# Daily caps of the channels SMS caps do not cover: (per client, per salon). E-mail and WhatsApp
+# cannot be pumped for money as SMS can, but a loop must still stop; WhatsApp's own limit for a new
+# business number is about 1,000 clients a day.
+CHANNEL_DAILY_CAPS = {EMAIL: (10, 5000), WHATSAPP: (10, 1000)}
+# Kinds that leave even past the monthly budget: the appointment itself depends on them.
+BUDGET_EXEMPT_KINDS = frozenset({"reminder", "sign_in_code"})
+MICRO = Decimal("1000000")
+
+
+def micro_usd(amount: Decimal) -> int:
+    """USD as whole millionths: counters add integers, and an e-mail's cost is a hundredth of a cent."""
+    return int((amount * MICRO).to_integral_value())
+
+
 @frozen
 class PriceTable:
     """The prices a salon's estimates use: the published defaults with the owner's overrides on top."""

@@ -9,8 +9,9 @@ A claim carries a lease: a dispatcher that dies after claiming leaves the messag
 with an expired lease, and the next run claims it again.
 """
 import re
-from dataclasses import replace
+from dataclasses import field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from .values import frozen
@@ -61,6 +62,15 @@ class OutboxMessage:
     sent_at: datetime | None = None
     lease_until: datetime | None = None
     claim_id: str | None = None
+    # Channels: where it went, what it cost, what the provider said later (see domain/channels.py).
+    channel: str | None = None  # chosen when it leaves, by route(); None until then
+    parts: int | None = None  # SMS parts
+    cost_usd: Decimal | None = None  # estimated, from the salon's price table
+    delivery_status: str | None = None  # the provider's later word (delivered, bounced, read...)
+    attempt_log: tuple[tuple[str, str], ...] = ()  # (channel, outcome) per try: a fallback shows both
+    # The values the text was rendered from (ISO instants, plain strings), so the dispatcher can
+    # write the same message as an e-mail or a WhatsApp template when the route says so.
+    params: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_link(self) -> bool:
@@ -83,9 +93,15 @@ class OutboxMessage:
         return replace(self, status=MessageStatus.SENDING, claim_id=claim_id, lease_until=now + LEASE,
                        attempts=self.attempts + 1)
 
-    def sent(self, provider_message_id: str, now: datetime) -> "OutboxMessage":
+    def sent(self, provider_message_id: str, now: datetime, channel: str | None = None, parts: int | None = None,
+             cost_usd: Decimal | None = None) -> "OutboxMessage":
         return replace(self, status=MessageStatus.SENT, provider_message_id=provider_message_id, sent_at=now,
-                       lease_until=None, reason=None)
+                       lease_until=None, reason=None, channel=channel or self.channel, parts=parts,
+                       cost_usd=cost_usd, delivery_status="sent")
+
+    def logged(self, channel: str, outcome: str) -> "OutboxMessage":
+        """One more line in the attempts log."""
+        return replace(self, attempt_log=(*self.attempt_log, (channel, outcome)))
 
     def retry_or_fail(self, reason: str, permanent: bool, now: datetime) -> "OutboxMessage":
         if permanent or self.attempts >= MAX_ATTEMPTS:

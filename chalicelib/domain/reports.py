@@ -30,6 +30,11 @@ COUNTERS = ("appointments", "completed", "no_shows", "late_cancels", "cancels", 
             "revenue_booked_cents", "revenue_lost_cents", "new_clients", "returning_clients",
             "messages_sent", "message_cost_cents",
             *("deposits_cents", "fees_collected_cents", "refunds_cents"))  # money movements (MONEY_COUNTERS)
+# Counted by the dispatcher as messages leave, not from appointments (the repair keeps them):
+# per channel, and the estimated cost in millionths of a USD (an e-mail costs a hundredth of a cent).
+MESSAGE_COUNTERS = ("messages_sent", "message_cost_cents", "message_cost_musd", "messages_whatsapp", "messages_email",
+                    "messages_sms", "message_cost_whatsapp_musd", "message_cost_email_musd", "message_cost_sms_musd")
+COUNTERS += MESSAGE_COUNTERS[2:]
 NOT_YET = (Status.HELD, Status.AWAITING_PAYMENT, Status.EXPIRED)  # never a booking (yet): counts nothing
 STANDS = (Status.BOOKED, Status.CONFIRMED, Status.ARRIVED, Status.COMPLETED)
 MONTHS_SHOWN = 12

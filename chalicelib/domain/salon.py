@@ -1,9 +1,11 @@
 """The salon: where, when it is open, and the booking policies clients see."""
 from dataclasses import field
 from datetime import date, datetime, time
+from decimal import Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from .channels import DEFAULT_ORDER, PriceTable
 from .errors import InvalidRequest
 from .policy import Policy
 from .values import frozen
@@ -73,6 +75,17 @@ class Salon:
     policy: Policy = field(default_factory=Policy)
     staff_rights: frozenset[str] = frozenset()  # what staff may do in their own day (domain/staff_rights.py)
     address: str = ""  # the street address clients see and calendar apps map ("": not given)
+    # Channels (domain/channels.py): which the salon uses, in which order, at which prices.
+    channels_enabled: tuple[str, ...] = ("sms",)
+    channel_order: tuple[str, ...] = DEFAULT_ORDER
+    price_overrides: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # channel -> country -> USD
+    monthly_budget_usd: Decimal | None = None  # past it only reminders and sign-in codes leave
+    email_from: str | None = None  # a verified SES identity
+    whatsapp_phone_number_id: str | None = None  # End User Messaging Social's id of the salon's number
+
+    @property
+    def price_table(self) -> PriceTable:
+        return PriceTable(self.price_overrides)
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -1,7 +1,7 @@
 """When the sweeps look at an appointment: the reminder, then the no-show check."""
 from datetime import datetime, time, timedelta
 
-from .clock import local_to_utc
+from .clock import local_to_utc, local_today
 from .salon import Salon
 from .values import frozen
 
@@ -41,3 +41,14 @@ def first_due(salon: Salon, start: datetime, end: datetime, booked_at: datetime)
     if booked_at < reminder:
         return Due("reminder", reminder)
     return Due("noshow", noshow_check_at(salon, start, end))
+
+
+def next_opening(salon: Salon, now: datetime) -> datetime:
+    """The next time the salon opens after today (the ladder's messages wait for the morning,
+    so the owner can revert a wrong mark first)."""
+    day = local_today(now, salon.tz)
+    for offset in range(1, 15):
+        ranges = salon.intervals_on(day + timedelta(days=offset))
+        if ranges:
+            return local_to_utc(day + timedelta(days=offset), ranges[0].start, salon.tz) or now
+    return now + timedelta(days=1)

@@ -11,7 +11,11 @@ log = logging.getLogger(__name__)
 
 
 def dispatch_outbox(now: datetime) -> dict:
-    return dispatch.dispatch(wiring.public_repository(), wiring.current_sender(), now, wiring.sms_ceilings()).outcomes
+    from ..storage.accounts import AccountsRepository
+
+    repo = wiring.public_repository()  # binds the models the accounts repository reads too
+    return dispatch.dispatch(repo, wiring.current_senders(), now, wiring.sms_ceilings(), wiring.base_url(),
+                             owners=AccountsRepository().users_of_salon).outcomes
 
 
 def sweep_appointments(now: datetime) -> dict:

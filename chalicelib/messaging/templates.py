@@ -162,3 +162,18 @@ def _shortened(kind: str, locale: str, template: str, values: dict[str, str]) ->
         kind, locale, sms_segments(text)[1], len(values.get("manage_url", "")),
     )
     return text
+
+
+def field_values(locale: str, tz: str, **fields) -> dict[str, str]:
+    """The named fields as a text shows them in `locale` (dates in the salon's zone `tz`): what
+    another channel's wording (an e-mail, a WhatsApp template's parameters) is filled with."""
+    locale = supported(locale)
+    return _values(DATE_PATTERNS[locale], locale, ZoneInfo(tz), fields)
+
+
+def full_text(kind: str, locale: str, tz: str, **fields) -> str:
+    """The fullest wording of `kind`, accents kept: an e-mail has no segments to save."""
+    locale = supported(locale)
+    key = f"{kind}_late" if kind in _HAS_LATE and fields.get("late") else kind
+    fullest = _translated(key, locale, fields.get(COUNTED_BY.get(kind, ""), 0))[0]
+    return _fill(kind, fullest, _values(DATE_PATTERNS[locale], locale, ZoneInfo(tz), fields))

@@ -10,39 +10,18 @@ short-lived signed links.
     store.view_url(key)                       # a signed GET link, valid for VIEW_SECONDS
     store.delete(key); store.delete_all(prefix)
 """
-from typing import Protocol
+from .base import (  # the interface, importable from the package as before
+    DEFAULT_TYPE,
+    MAX_BYTES,
+    UPLOAD_SECONDS,
+    VIEW_SECONDS,
+    PhotoStore,
+    StoredPhoto,
+    UploadForm,
+)
 
-from ..domain.records import PHOTO_MAX_BYTES
-from ..domain.values import frozen
-
-UPLOAD_SECONDS = 15 * 60  # an upload form works this long
-VIEW_SECONDS = 5 * 60  # a photo link works this long
-DEFAULT_TYPE = "image/jpeg"  # a form without JavaScript cannot read the file's type; any image/* is accepted
-MAX_BYTES = PHOTO_MAX_BYTES
-
-
-@frozen
-class UploadForm:
-    url: str
-    fields: dict[str, str]  # hidden fields, in order; the file goes last, as `file`
-
-
-@frozen
-class StoredPhoto:
-    key: str
-    size: int
-
-
-class PhotoStore(Protocol):
-    def upload_form(self, key: str, redirect_url: str) -> UploadForm: ...
-
-    def photos(self, prefix: str) -> list[StoredPhoto]: ...
-
-    def view_url(self, key: str) -> str: ...
-
-    def delete(self, key: str) -> None: ...
-
-    def delete_all(self, prefix: str) -> int: ...
+__all__ = ["DEFAULT_TYPE", "MAX_BYTES", "UPLOAD_SECONDS", "VIEW_SECONDS", "PhotoStore", "StoredPhoto", "UploadForm",
+           "photo_store"]
 
 
 def photo_store(base_url: str) -> PhotoStore:

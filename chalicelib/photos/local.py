@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from ..domain.errors import InvalidRequest, NotFound
-from . import DEFAULT_TYPE, MAX_BYTES, UPLOAD_SECONDS, VIEW_SECONDS, StoredPhoto, UploadForm
+from .base import DEFAULT_TYPE, MAX_BYTES, UPLOAD_SECONDS, VIEW_SECONDS, StoredPhoto, UploadForm
 
 UPLOAD_PATH = "/local-photos"
 VIEW_PATH = "/local-photos/view"

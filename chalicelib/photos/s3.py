@@ -2,7 +2,7 @@
 the signed policy), presigned GET down. The bucket blocks public access and encrypts at rest."""
 from functools import lru_cache
 
-from . import DEFAULT_TYPE, MAX_BYTES, UPLOAD_SECONDS, VIEW_SECONDS, StoredPhoto, UploadForm
+from .base import DEFAULT_TYPE, MAX_BYTES, UPLOAD_SECONDS, VIEW_SECONDS, StoredPhoto, UploadForm
 
 ENCRYPTION = "AES256"
 

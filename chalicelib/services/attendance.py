@@ -10,20 +10,10 @@ from ..domain.client import Access
 from ..domain.clock import local_to_utc, local_today
 from ..domain.errors import IllegalTransition, NotFound
 from ..domain.salon import Salon
+from ..domain.schedule import next_opening
 from . import fees, notify
 
 RECALL_TIME = time(10, 0)
-
-
-def next_opening(salon: Salon, now: datetime) -> datetime:
-    """The next time the salon opens after today (the ladder's messages wait for the morning,
-    so the owner can revert a wrong mark first)."""
-    day = local_today(now, salon.tz)
-    for offset in range(1, 15):
-        ranges = salon.intervals_on(day + timedelta(days=offset))
-        if ranges:
-            return local_to_utc(day + timedelta(days=offset), ranges[0].start, salon.tz) or now
-    return now + timedelta(days=1)
 
 
 def mark_no_show(repo, salon: Salon, catalog, appt: Appointment, now: datetime, base_url: str = "",

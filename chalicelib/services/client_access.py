@@ -6,15 +6,16 @@ from datetime import date, datetime
 from ..domain.client import Access
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.salon import Salon
+from ..web.catalogs import N_  # marks the messages owner pages translate (make messages)
 from . import notify
 
 
 def set_access(repo, salon: Salon, client_id: str, access: Access, now: datetime, until: date | None = None):
     client = repo.get_client(salon.id, client_id)
     if client is None:
-        raise NotFound("There is no such client.", "client_not_found")
+        raise NotFound(N_("There is no such client."), "client_not_found")
     if access is Access.RESTRICTED and (until is None or until <= now.astimezone(salon.tz).date()):
-        raise InvalidRequest("A restriction needs an end date in the future.")
+        raise InvalidRequest(N_("A restriction needs an end date in the future."))
     messages = ()
     if access is Access.BANNED and client.access is not Access.BANNED:
         messages = (notify.message(salon, client, "ban_notice", now, salon_phone=salon.phone),)

@@ -7,6 +7,7 @@ from .. import observability
 from ..domain.appointment import Appointment, Status
 from ..domain.errors import IllegalTransition
 from ..domain.money import JobKind, JobStatus, Movement, MovementKind, PaymentJob, owed, to_minor
+from ..domain.schedule import next_opening
 from ..storage.payments_store import JobExists
 from . import payment_jobs
 
@@ -41,8 +42,6 @@ def collectable_from(salon, appt: Appointment) -> datetime | None:
     """From when the owner may collect: a late cancel at once; a no-show only once the window to
     revert a wrong mark has closed (the next opening after its day, when the ladder's message
     leaves). None: nothing to collect on this appointment."""
-    from .attendance import next_opening
-
     if appt.status is Status.CANCELLED and appt.late:
         return datetime.min.replace(tzinfo=UTC)  # at once
     if appt.status is Status.NO_SHOW:

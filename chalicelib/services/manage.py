@@ -6,16 +6,14 @@ from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Catalog
-from ..domain.errors import NotFound, RateLimited
-from ..domain.ids import token_hash
+from ..domain.errors import RateLimited
 from ..domain.salon import Salon
 from ..domain.values import frozen
 from . import deposits, notify, payment_jobs, rate_limit, waitlist_offers
 from .fees import money_of_cancel
+from .links import find_by_link, link_digest, link_not_found
 from .rate_limit import RateGuard
 from .salons import load_salon, require_service, require_staff_for
-
-MAX_TOKEN_LENGTH = 128
 
 
 @frozen
@@ -29,25 +27,8 @@ class ManagedBooking:
         return self.salon.free_cancellation_until(self.appointment.start)
 
 
-def _digest(token: str) -> str | None:
-    return token_hash(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
-
-
-def _not_found() -> NotFound:
-    # An expired link answers exactly as an unknown one: nothing tells a guesser which it was.
-    return NotFound("This booking link is not valid. Check the link in your confirmation.", "booking_not_found")
-
-
-def _find(repo, token: str, now: datetime) -> tuple[Appointment, str]:
-    digest = _digest(token)
-    appt = repo.appointment_for_token(digest, now) if digest else None
-    if appt is None:
-        raise _not_found()
-    return appt, digest
-
-
 def view(repo, token: str, now: datetime) -> ManagedBooking:
-    appt, _ = _find(repo, token, now)
+    appt, _ = find_by_link(repo, token, now)
     salon, catalog = load_salon(repo, appt.salon_id)
     return ManagedBooking(appt, salon, catalog)
 
@@ -59,10 +40,10 @@ def cancel(repo, token: str, now: datetime, base_url: str = "", payments=None,
     4 requests: the link, appointment + client (one BatchGetItem), the salon, the transaction.
     `guard`: the public side's rate limits (per address, per link, per salon); its counters ride in
     the cancel's own transaction."""
-    digest = _digest(token)
+    digest = link_digest(token)
     found = repo.booking_for_token(digest, now) if digest else None
     if found is None:
-        raise _not_found()
+        raise link_not_found()
     appt, client = found
     salon, catalog = load_salon(repo, appt.salon_id)
     charges = tuple(guard.charges(salon.id, link=digest)) if guard is not None else ()
@@ -131,7 +112,7 @@ def reschedule(repo, token: str, start: datetime, now: datetime, staff_id: str |
                base_url: str = "", guard: RateGuard | None = None) -> ManagedBooking:
     """Move to a new start (and optionally another specialist; by default the same one).
     `guard`: the public side's rate limits (per address, per link, per salon)."""
-    appt, digest = _find(repo, token, now)
+    appt, digest = find_by_link(repo, token, now)
     salon, catalog = load_salon(repo, appt.salon_id)
     moved = move_appointment(repo, salon, catalog, appt, start, staff_id, now, base_url, digest,
                              lambda client: guard.charges(salon.id, link=digest) if guard is not None else ())

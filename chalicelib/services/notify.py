@@ -52,12 +52,32 @@ def message(salon: Salon, client: Client, kind: str, now: datetime, *, not_befor
         created_at=now, client_id=client.id,
         appointment_id=appointment.id if appointment else None,
         appointment_start=appointment.start if appointment else None,
+        params=stored_params(salon.name, fields),
     )
     if client.sms_opt_out:
         return outbox.cancelled("opted_out")
     if not country_allowed(salon, client.phone):
         return outbox.cancelled("country_not_allowed")
     return outbox
+
+
+def stored_params(salon_name: str, fields: dict) -> dict[str, str]:
+    """The render fields as the message keeps them (text only), for another channel's wording."""
+    from datetime import date
+
+    from ..domain.clock import iso_utc
+
+    params = {"salon_name": salon_name}
+    for name, value in fields.items():
+        if value is None or value is False:
+            continue
+        if isinstance(value, datetime):
+            params[name] = iso_utc(value)
+        elif isinstance(value, date):
+            params[name] = value.isoformat()
+        else:
+            params[name] = "1" if value is True else str(value)
+    return params
 
 
 def names(catalog: Catalog, appt: Appointment) -> dict:

@@ -2,6 +2,7 @@
 one, and the salon's own move. Who may see what is decided here, from a `Viewer` the route
 builds from the signed-in user: a staff login sees only its own specialist's appointments (any
 other is "not found"), and private notes only where its role and the salon allow."""
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from ..auth import roles
@@ -12,6 +13,7 @@ from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.salon import Salon
 from ..domain.staff_rights import MOVE_CANCEL
 from ..domain.values import frozen
+from ..web.catalogs import N_  # marks the messages owner pages translate (make messages)
 from . import attendance, manage, notify, waitlist_offers
 from .salons import load_salon
 
@@ -47,6 +49,7 @@ class Entry:
     notes: str  # the client file's private notes and the booking's note, same rule
     actions: tuple[str, ...]
     last_time: str = ""  # the client's latest treatment record before this visit, same rule as notes
+    last_time_at: datetime | None = None  # when that record was written (pages format it)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -94,20 +97,21 @@ class Found:
     appointment: Appointment
 
 
-def period(day: date, view: str) -> tuple[date, date]:
-    """A day, or the Monday-to-Sunday week around it."""
+def period(day: date, view: str, first_weekday: int = 0) -> tuple[date, date]:
+    """A day, or the week around it starting on `first_weekday` (0 Monday ... 6 Sunday: the reader's)."""
     if view not in VIEWS:
         raise InvalidRequest("view must be day or week.")
-    first = day - timedelta(days=day.weekday()) if view == "week" else day
+    first = day - timedelta(days=(day.weekday() - first_weekday) % 7) if view == "week" else day
     return first, first + timedelta(days=VIEWS[view] - 1)
 
 
 def load_agenda(repo, salon_id: str, viewer: Viewer, day: date | None, view: str, staff_choice: str | None,
-                now: datetime) -> Agenda:
-    """One Query for the salon, one for the period's appointments, one BatchGetItem for their clients."""
+                now: datetime, first_weekday: Callable[[Salon], int] | None = None) -> Agenda:
+    """One Query for the salon, one for the period's appointments, one BatchGetItem for their clients.
+    `first_weekday(salon)`: the day a week starts on for the reader (None: Monday)."""
     salon, catalog = load_salon(repo, salon_id)
     today = local_today(now, salon.tz)
-    first, last = period(day or today, view)
+    first, last = period(day or today, view, first_weekday(salon) if first_weekday else 0)
     begin = datetime.combine(first, time.min, salon.tz)
     end = datetime.combine(last + timedelta(days=1), time.min, salon.tz)
     found = [a for a in repo.appointments_overlapping(salon.id, begin, end) if begin <= a.start < end]
@@ -150,16 +154,16 @@ def _entry(appt: Appointment, catalog: Catalog, client, notes: bool, viewer: Vie
         staff_name=staff.name if staff else appt.staff_id,
         client_name=(client.name if client else "") or "(no name)", client_phone=client.phone if client else "",
         allergies=(client.allergies if client and notes else ""), notes=private,
-        actions=actions_for(appt, viewer, salon, now), last_time=_last_time(appt, client, salon) if notes else "",
+        actions=actions_for(appt, viewer, salon, now), **(_last_time(appt, client) if notes else {}),
     )
 
 
-def _last_time(appt: Appointment, client, salon: Salon) -> str:
+def _last_time(appt: Appointment, client) -> dict:
     if client is None or not client.last_record or client.last_record_at is None:
-        return ""
+        return {}
     if client.last_record_at >= appt.start:
-        return ""
-    return f"{client.last_record_at.astimezone(salon.tz).strftime('%d %b %Y')}: {client.last_record}"
+        return {}
+    return {"last_time": client.last_record, "last_time_at": client.last_record_at}
 
 
 def actions_for(appt: Appointment, viewer: Viewer, salon: Salon, now: datetime) -> tuple[str, ...]:
@@ -193,7 +197,7 @@ def find(repo, salon_id: str, viewer: Viewer, start: datetime | None, appointmen
     specialist. Anything else is the same "not found", so nothing is confirmed to a prying user."""
     appt = repo.get_appointment(salon_id, start, appointment_id) if start and appointment_id else None
     if appt is None or appt.salon_id != salon_id or not (viewer.all_staff or appt.staff_id == viewer.staff_id):
-        raise NotFound("There is no such appointment in this agenda.", "appointment_not_found")
+        raise NotFound(N_("There is no such appointment in this agenda."), "appointment_not_found")
     salon, catalog = load_salon(repo, salon_id)
     return Found(salon, catalog, appt)
 
@@ -203,7 +207,7 @@ def act(repo, found: Found, action: str, now: datetime, base_url: str) -> Appoin
     salon, catalog, appt = found.salon, found.catalog, found.appointment
     if action == "arrived":
         if appt.start.astimezone(salon.tz).date() > local_today(now, salon.tz):
-            raise IllegalTransition("An appointment can be marked as arrived only on its day.", "not_today")
+            raise IllegalTransition(N_("An appointment can be marked as arrived only on its day."), "not_today")
         return attendance.mark_arrived(repo, appt)
     if action == "completed":
         return attendance.complete(repo, salon, catalog, appt, now, base_url)

@@ -20,6 +20,7 @@ from ..domain.salon import SUPPORTED_LOCALES, Salon
 from ..domain.values import frozen
 from ..storage.errors import PhoneTaken
 from ..storage.mapping import fold_name
+from ..web.catalogs import N_  # marks the messages owner pages translate (make messages)
 from . import attendance, client_access
 from .salons import load_salon
 
@@ -134,9 +135,9 @@ def update(repo, audit, who, client_id: str, changes: dict, now: datetime) -> Ch
     """`changes`: any of name, phone, email, locale, notes, allergies (text), recall_consent (bool)."""
     salon, catalog, rights, client = checked_client(repo, who, client_id)
     if any(name in changes for name in CONTACT) and not rights.edit:
-        raise NotAllowed("Your role does not allow changing this client's details.")
+        raise NotAllowed(N_("Your role does not allow changing this client's details."))
     if any(name in changes for name in PRIVATE) and not rights.notes:
-        raise NotAllowed("Your role does not allow private notes.")
+        raise NotAllowed(N_("Your role does not allow private notes."))
     _not_erased(client)
     after = replace(client, **_parsed(changes, salon))
     changed = [name for name in (*CONTACT, *PRIVATE) if getattr(client, name) != getattr(after, name)]
@@ -145,8 +146,8 @@ def update(repo, audit, who, client_id: str, changes: dict, now: datetime) -> Ch
     try:
         repo.update_client(salon.id, client, after)
     except PhoneTaken:
-        raise IllegalTransition("Another client already has this phone number. Open that client's file instead, "
-                                "or change their number first.", "phone_taken") from None
+        raise IllegalTransition(N_("Another client already has this phone number. Open that client's file instead, "
+                                   "or change their number first."), "phone_taken") from None
     audit.record_audit(salon.id, who.user_id, "client_updated", f"client:{client.id}", {"fields": changed}, now)
     return Changed(salon, catalog, rights, after)
 
@@ -170,7 +171,7 @@ def revert_no_show(repo, audit, who, client_id: str, appointment_id: str, now: d
     salon, catalog, rights, client = checked_client(repo, who, client_id, edit=True)
     appt = repo.client_appointment(salon.id, client.id, appointment_id)
     if appt is None:
-        raise NotFound("This client has no such appointment.", "appointment_not_found")
+        raise NotFound(N_("This client has no such appointment."), "appointment_not_found")
     reverted = attendance.revert_no_show(repo, salon, appt, now)
     audit.record_audit(salon.id, who.user_id, "no_show_reverted", f"appointment:{appt.id}",
                        {"client_id": client.id}, now)
@@ -190,9 +191,9 @@ def checked_client(repo, who, client_id: str, edit: bool = False) -> tuple[Salon
 def _client(repo, salon: Salon, rights: Rights, client_id: str, edit: bool = False) -> Client:
     client = repo.get_client(salon.id, client_id) if _ID.match(client_id or "") else None
     if client is None or not (rights.every_client or _serves(repo, salon, rights, client)):
-        raise NotFound("There is no such client.", "client_not_found")
+        raise NotFound(N_("There is no such client."), "client_not_found")
     if edit and not rights.edit:
-        raise NotAllowed("Your role does not allow this change.")
+        raise NotAllowed(N_("Your role does not allow this change."))
     return client
 
 
@@ -202,7 +203,7 @@ def _serves(repo, salon: Salon, rights: Rights, client: Client) -> bool:
 
 def _not_erased(client: Client) -> None:
     if client.erased:
-        raise IllegalTransition("This client's personal data was erased; the file can no longer be changed.",
+        raise IllegalTransition(N_("This client's personal data was erased; the file can no longer be changed."),
                                 "client_erased")
 
 
@@ -254,7 +255,7 @@ def _parsed(changes: dict, salon: Salon) -> dict:
             error = InvalidPhone if name == "phone" else InvalidRequest  # every unusable phone: invalid_phone
             raise error(f"The {name} is too long (at most {LIMITS.get(name, 100)} characters).")
         if name == "name" and not value:
-            raise InvalidRequest("The name must not be empty.")
+            raise InvalidRequest(N_("The name must not be empty."))
         if name == "phone":
             value = normalize_phone(value, salon.country)
         if name == "email" and value and not _EMAIL.match(value):

@@ -28,6 +28,7 @@ from ..domain.salon import Salon
 from ..domain.values import frozen
 from ..photos import PhotoStore, UploadForm
 from ..storage import keys
+from ..web.catalogs import N_  # marks the messages owner pages translate (make messages)
 from .owner_agenda import Viewer, find
 from .owner_clients import NotAllowed
 from .salons import load_salon
@@ -103,7 +104,7 @@ def save(repo, audit, who, start: datetime | None, appointment_id: str | None, t
         created_at=before.created_at if before else now, updated_at=now, updated_by=who.user_id)
     client = repo.get_client(appt.salon_id, appt.client_id)
     if client is None or client.erased:
-        raise IllegalTransition("This client's personal data was erased; no record can be added.", "client_erased")
+        raise IllegalTransition(N_("This client's personal data was erased; no record can be added."), "client_erased")
     newest = client.last_record_at is None or client.last_record_at <= appt.start
     repo.save_record(record, newest)
     changed = sorted(k for k in set(clean) | set(before.values if before else {})
@@ -135,7 +136,7 @@ def delete_photo(repo, store: PhotoStore, audit, who, start, appointment_id, slo
     slot = photo_slot(slot)
     photo = next((p for p in page.photos if p.slot == slot), None)
     if photo is None:
-        raise NotFound("There is no photo in this place.", "photo_not_found")
+        raise NotFound(N_("There is no photo in this place."), "photo_not_found")
     store.delete(photo.key)
     audit.record_audit(page.salon.id, who.user_id, "record_photo_deleted", f"appointment:{page.appointment.id}",
                        {"client_id": page.appointment.client_id, "slot": slot}, now)
@@ -166,14 +167,14 @@ def record_fields_of(repo, who, service_id: str) -> tuple[Salon, Service]:
     salon, catalog = load_salon(repo, who.salon_id)
     service = catalog.service(service_id)
     if service is None:
-        raise NotFound("This salon has no such service.", "service_not_found")
+        raise NotFound(N_("This salon has no such service."), "service_not_found")
     return salon, service
 
 
 def define_fields(repo, audit, who, service_id: str, spec: str, now: datetime) -> Service:
     """The owner's list of fields for the service's records (one a line, see domain/records.py)."""
     if not who.can(roles.SETTINGS):
-        raise NotAllowed("Only the owner defines the fields of treatment records.")
+        raise NotAllowed(N_("Only the owner defines the fields of treatment records."))
     salon, service = record_fields_of(repo, who, service_id)
     fields = parse_fields_spec(spec)
     repo.set_record_fields(salon.id, service.id, fields)

@@ -118,8 +118,13 @@ def _row(m: MonthFigures) -> tuple:
             None if rate is None else round(rate, 4), m.get("late_cancels"), m.get("cancels"),
             _money(m.get("revenue_booked_cents")), _money(m.get("revenue_lost_cents")), m.get("booked_minutes"),
             m.open_minutes, None if used is None else round(used, 4), m.get("new_clients"),
-            m.get("returning_clients"), m.get("messages_sent"), _money(m.get("message_cost_cents")),
+            m.get("returning_clients"), m.get("messages_sent"), usd(m.get("message_cost_musd")),
             *(_money(m.get(name)) for name in ("deposits_cents", "fees_collected_cents", "refunds_cents")))
+
+
+def usd(micro: int) -> str:
+    """Millionths of a USD as dollars with four decimals: the estimated message cost."""
+    return f"{(micro or 0) / 1_000_000:.4f}"
 
 
 def _money(cents: int) -> str:
@@ -139,8 +144,7 @@ class Difference:
 
 
 # Counted by the dispatcher as texts leave, not from the appointments: the repair leaves them alone.
-MESSAGE_COUNTERS = ("messages_sent", "message_cost_cents")
-REPAIRED = tuple(name for name in reports.COUNTERS if name not in MESSAGE_COUNTERS)
+REPAIRED = tuple(name for name in reports.COUNTERS if name not in reports.MESSAGE_COUNTERS)
 REPAIR_PASSES = 3
 
 

@@ -9,6 +9,7 @@ from ..domain.catalog import Catalog, Staff, TimeOff
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.salon import WEEKDAYS, Salon, parse_weekly_hours
 from ..domain.staff_rights import CAPABILITIES, OWN_HOURS
+from ..web.catalogs import N_  # marks the messages owner pages translate (make messages)
 from .owner_clients import NotAllowed
 from .salons import load_salon
 
@@ -18,7 +19,7 @@ MAX_TIME_OFF = 30  # periods kept on a staff member
 def save_rights(repo, audit, who, chosen, now: datetime) -> Salon:
     """The owner's switches: exactly the capabilities in `chosen` are on."""
     if not who.can(roles.SETTINGS):
-        raise NotAllowed("Only the owner chooses what staff may do.")
+        raise NotAllowed(N_("Only the owner chooses what staff may do."))
     unknown = set(chosen) - set(CAPABILITIES)
     if unknown:
         raise InvalidRequest(f"Unknown capability '{sorted(unknown)[0][:40]}': use {', '.join(CAPABILITIES)}.")
@@ -41,9 +42,9 @@ def _own_schedule(repo, who) -> tuple[Salon, Catalog, Staff]:
     salon, catalog = load_salon(repo, who.salon_id)
     staff = catalog.staff_member(who.staff_id or "")
     if staff is None:
-        raise NotFound("Your login is not linked to an active specialist.", "staff_not_found")
+        raise NotFound(N_("Your login is not linked to an active specialist."), "staff_not_found")
     if OWN_HOURS not in salon.staff_rights:
-        raise NotAllowed("The salon does not let staff set their own hours.")
+        raise NotAllowed(N_("The salon does not let staff set their own hours."))
     return salon, catalog, staff
 
 

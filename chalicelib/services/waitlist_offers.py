@@ -13,6 +13,7 @@ from ..domain.ids import new_id
 from ..domain.schedule import Due
 from ..domain.sending_window import next_send_time
 from . import notify
+from .links import find_by_link
 
 
 def offer_freed_slot(repo, salon, catalog, freed: Appointment, now: datetime, base_url: str) -> Appointment | None:
@@ -58,10 +59,9 @@ def claim(repo, token: str, now: datetime, base_url: str = "", guard=None) -> Ap
     """The waitlisted client takes the held slot: it becomes their booking, and the claim link
     becomes its manage link (it then lives as long as a manage link). `guard`: the public side's
     rate limits (services/rate_limit.RateGuard), counted per address, link and salon like a cancel."""
-    from .manage import _find
     from .salons import load_salon
 
-    held, digest = _find(repo, token, now)
+    held, digest = find_by_link(repo, token, now)
     if guard is not None:
         guard.check(held.salon_id, link=digest)
     if held.status is not Status.HELD:

@@ -13,7 +13,7 @@ from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.ids import new_id
 from ..domain.values import frozen
 from . import keys, table
-from .models import Item
+from .models import Item, SalonItem
 from .transaction import Transaction
 
 TTL_SLACK = timedelta(days=1)  # DynamoDB deletes expired items late; readers check the time themselves
@@ -39,6 +39,7 @@ class User:
     active: bool = True
     session_generation: int = 0  # bumped by "log out everywhere": older sessions stop working
     created_at: datetime | None = None  # required by create_user
+    locale: str | None = None  # the language of the user's pages; None: the salon's
 
 
 @frozen
@@ -92,6 +93,7 @@ class UserItem(Item, discriminator="user"):
     active = BooleanAttribute(default=True)
     session_generation = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
+    locale = UnicodeAttribute(null=True)  # absent: the salon's language
 
 
 class SessionItem(Item, discriminator="session"):
@@ -149,7 +151,7 @@ class AccountsRepository:
             gsi1pk=keys.salon_users_pk(user.salon_id), gsi1sk=keys.salon_user_sk(user.id),
             user_id=user.id, email=normalize_email(user.email), salon_id=user.salon_id, role=user.role,
             name=user.name, staff_id=user.staff_id, password_hash=user.password_hash, active=user.active,
-            session_generation=user.session_generation, created_at=iso_utc(user.created_at),
+            session_generation=user.session_generation, created_at=iso_utc(user.created_at), locale=user.locale,
         )
         try:
             item.save(condition=UserItem.pk.does_not_exist())
@@ -168,6 +170,20 @@ class AccountsRepository:
     def users_of_salon(self, salon_id: str) -> list[User]:
         """GSI1 (eventually consistent), oldest account first."""
         return [_user(item) for item in UserItem.query(keys.salon_users_pk(salon_id), index_name=table.GSI1)]
+
+    def set_user_locale(self, email: str, locale: str | None) -> None:
+        """The language of the user's own pages; None: follow the salon's."""
+        action = UserItem.locale.set(locale) if locale else UserItem.locale.remove()
+        UserItem(keys.user_pk(normalize_email(email)), keys.USER_SK).update(
+            actions=[action], condition=UserItem.pk.exists())
+
+    def salon_locale(self, salon_id: str) -> str | None:
+        """The salon's language (its profile's `locale` only): what a user without their own reads."""
+        try:
+            item = SalonItem.get(keys.salon_pk(salon_id), keys.PROFILE_SK, attributes_to_get=["kind", "locale"])
+        except DoesNotExist:
+            return None
+        return item.locale
 
     def set_password_hash(self, email: str, password_hash: str, end_sessions: bool) -> None:
         actions = [UserItem.password_hash.set(password_hash)]
@@ -338,4 +354,5 @@ def _update_returning_old(key: str, actions: list, condition) -> dict:
 def _user(item: UserItem) -> User:
     return User(id=item.user_id, email=item.email, salon_id=item.salon_id, role=item.role, name=item.name,
                 staff_id=item.staff_id, password_hash=item.password_hash, active=bool(item.active),
-                session_generation=int(item.session_generation), created_at=_time(item.created_at))
+                session_generation=int(item.session_generation), created_at=_time(item.created_at),
+                locale=item.locale or None)

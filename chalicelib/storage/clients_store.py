@@ -13,6 +13,7 @@ from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition
 from ..domain.outbox import MessageStatus, OutboxMessage
 from . import keys, mapping
+from .conflicts import phone_taken
 from .models import (
     AppointmentItem,
     ClientItem,
@@ -91,8 +92,6 @@ class ClientsStore:
     def update_client(self, salon_id: str, before: Client, after: Client) -> None:
         """Write only the edited attributes (the sweeps update counters on the same item). A new
         phone moves the PHONE claim in the same transaction: PhoneTaken when another client holds it."""
-        from .repository import _phone_taken
-
         actions = [_set(attribute, getattr(after, name)) for name, attribute in _EDITABLE.items()
                    if getattr(before, name) != getattr(after, name)]
         if before.name != after.name:
@@ -106,7 +105,7 @@ class ClientsStore:
             condition &= ClientItem.phone == before.phone
             tx.save(PhoneItem(pk, keys.phone_sk(after.phone), client_id=after.id,
                               card=mapping.card_to_dict(after.card) if after.card else None),
-                    condition=PhoneItem.pk.does_not_exist(), on_fail=_phone_taken, priority=2)
+                    condition=PhoneItem.pk.does_not_exist(), on_fail=phone_taken, priority=2)
             tx.delete(PhoneItem(pk, keys.phone_sk(before.phone)),
                       condition=PhoneItem.pk.does_not_exist() | (PhoneItem.client_id == before.id),
                       on_fail=_client_changed)

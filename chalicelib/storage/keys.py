@@ -115,6 +115,16 @@ def sms_public_count_sk(day: date, e164: str | None = None) -> str:
     return sms_count_sk(day, e164) + "#public"
 
 
+def channel_count_sk(channel: str, day: date, client_id: str | None = None) -> str:
+    """A day's e-mails or WhatsApp messages, the salon's or one client's (by id: no address in a key)."""
+    return f"{channel.upper()}COUNT#{day.isoformat()}" + (f"#{client_id}" if client_id else "")
+
+
+def budget_notice_sk(month: str) -> str:
+    """Present once the salon's monthly message budget was reached in `month` (YYYY-MM, salon-local)."""
+    return f"BUDGETREACHED#{month}"
+
+
 def clients_pk(salon_id: str) -> str:
     """GSI1 partition of a salon's clients, sorted by folded name (search by name prefix)."""
     return f"SALON#{salon_id}#CLIENTS"

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from ..domain.appointment import Appointment, CancelledBy, Status
 from ..domain.catalog import Service, Staff, TimeOff
+from ..domain.channels import DEFAULT_ORDER
 from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.money import (
@@ -90,7 +91,35 @@ def salon_to_item(salon: Salon) -> SalonItem:
         horizon_days=salon.horizon_days, cancellation_cutoff_hours=salon.cancellation_cutoff_hours,
         policy=policy_to_dict(salon.policy), staff_rights=sorted(salon.staff_rights) or None,
         address=salon.address,
+        channels=channels_to_dict(salon),
     )
+
+
+def channels_to_dict(salon: Salon) -> dict | None:
+    """The salon's channel settings as one profile attribute (absent: SMS only, published prices)."""
+    data = {"enabled": list(salon.channels_enabled), "order": list(salon.channel_order),
+            "price_overrides": {channel: {country: str(price) for country, price in prices.items()}
+                                for channel, prices in salon.price_overrides.items() if prices},
+            "monthly_budget_usd": str(salon.monthly_budget_usd) if salon.monthly_budget_usd is not None else None,
+            "email_from": salon.email_from, "whatsapp_phone_number_id": salon.whatsapp_phone_number_id}
+    return None if data == _CHANNEL_DEFAULTS else data
+
+
+_CHANNEL_DEFAULTS = {"enabled": ["sms"], "order": list(DEFAULT_ORDER), "price_overrides": {},
+                     "monthly_budget_usd": None, "email_from": None, "whatsapp_phone_number_id": None}
+
+
+def channels_from_dict(data: dict | None) -> dict:
+    """Salon keyword arguments from the profile's `channels` attribute."""
+    if not data:
+        return {}
+    budget = data.get("monthly_budget_usd")
+    return {"channels_enabled": tuple(data.get("enabled") or ("sms",)),
+            "channel_order": tuple(data.get("order") or DEFAULT_ORDER),
+            "price_overrides": {channel: {country: Decimal(price) for country, price in prices.items()}
+                                for channel, prices in (data.get("price_overrides") or {}).items()},
+            "monthly_budget_usd": Decimal(budget) if budget is not None else None,
+            "email_from": data.get("email_from"), "whatsapp_phone_number_id": data.get("whatsapp_phone_number_id")}
 
 
 def salon_from_item(item: SalonItem) -> Salon:
@@ -103,6 +132,7 @@ def salon_from_item(item: SalonItem) -> Salon:
         horizon_days=int(item.horizon_days), cancellation_cutoff_hours=int(item.cancellation_cutoff_hours),
         policy=policy_from_dict(item.policy), staff_rights=frozenset(item.staff_rights or ()),
         address=item.address or "",
+        **channels_from_dict(getattr(item, "channels", None)),
     )
 
 
@@ -286,6 +316,10 @@ def message_to_item(message: OutboxMessage) -> MessageItem:
         appointment_id=message.appointment_id, appointment_start=_iso(message.appointment_start),
         attempts=message.attempts, provider_message_id=message.provider_message_id, reason=message.reason,
         sent_at=_iso(message.sent_at), lease_until=_iso(message.lease_until), claim_id=message.claim_id,
+        channel=message.channel, parts=message.parts,
+        cost_usd=str(message.cost_usd) if message.cost_usd is not None else None,
+        delivery_status=message.delivery_status,
+        attempt_log=[list(entry) for entry in message.attempt_log] or None, params=message.params or None,
     )
 
 
@@ -298,6 +332,10 @@ def message_from_item(item: MessageItem) -> OutboxMessage:
         appointment_start=_instant(item.appointment_start), attempts=int(item.attempts),
         provider_message_id=item.provider_message_id, reason=item.reason, sent_at=_instant(item.sent_at),
         lease_until=_instant(item.lease_until), claim_id=item.claim_id,
+        channel=item.channel, parts=int(item.parts) if item.parts is not None else None,
+        cost_usd=Decimal(item.cost_usd) if item.cost_usd is not None else None,
+        delivery_status=item.delivery_status,
+        attempt_log=tuple(tuple(entry) for entry in item.attempt_log or ()), params=dict(item.params or {}),
     )
 
 

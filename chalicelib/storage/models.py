@@ -72,6 +72,7 @@ class SalonItem(Item, discriminator="salon"):
     policy = JSONAttribute(null=True)  # domain/policy.py; absent: the defaults
     staff_rights = JSONAttribute(null=True)  # ["move_cancel", ...]: what staff manage themselves
     address = UnicodeAttribute(null=True)  # the street address; absent or "": not given
+    channels = JSONAttribute(null=True)  # {"enabled", "order", "price_overrides", ...}; absent: SMS only
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -241,6 +242,12 @@ class MessageItem(Item, discriminator="message"):
     sent_at = UnicodeAttribute(null=True)
     lease_until = UnicodeAttribute(null=True)
     claim_id = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)  # whatsapp | email | sms, once it left
+    parts = NumberAttribute(null=True)
+    cost_usd = UnicodeAttribute(null=True)  # decimal text, never float
+    delivery_status = UnicodeAttribute(null=True)
+    attempt_log = JSONAttribute(null=True)  # [["email", "failed: ..."], ["sms", "sent"]]
+    params = JSONAttribute(null=True)  # the values the text was rendered from
 
 
 class InboxItem(Item, discriminator="inbound"):

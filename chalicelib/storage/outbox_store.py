@@ -1,6 +1,7 @@
 """Outbox, inbox, SMS quotas and reply routing (a Repository mixin)."""
 from datetime import date, datetime, timedelta
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from ..domain.clock import iso_utc, parse_iso_utc
@@ -8,7 +9,7 @@ from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.replies import REPLY_WINDOW, ReplyRoute
 from . import keys, mapping
 from .models import SCHEMA_VERSION, CounterItem, InboxItem, Item, MessageItem, RouteItem
-from .reports_store import counter_update
+from .reports_store import ReportItem, counter_update
 
 ROUTE_TTL = REPLY_WINDOW + timedelta(days=1)  # the clock decides; DynamoDB's TTL cleans up
 COUNTER_TTL = timedelta(days=3)
@@ -79,6 +80,81 @@ class OutboxStore:
         except SmsCapReached:
             return False
 
+    # --- every channel: caps, the month's counters, the budget ------------------------------
+    def consume_channel_quota(self, salon_id: str, channel: str, address: str, day: date, caps: tuple[int, int],
+                              now: datetime, month: str, cost_musd: int, budget_musd: int | None = None,
+                              public_caps: tuple[int, int] | None = None) -> str | None:
+        """Count one message on `channel` against its daily caps (`address`: the phone for SMS, the
+        client id otherwise; `public_caps` as in consume_sms_quota) and add it and its estimated cost
+        (millionths of a USD) to the salon's month, in one transaction. `budget_musd`: the month's
+        cost must still be under it. None when counted; else why not ("budget_reached",
+        "daily_cap_reached"), and nothing is counted."""
+        salon_pk = keys.salon_pk(salon_id)
+        expires = now + COUNTER_TTL
+        tx = self._transaction()
+        if channel == "sms":
+            counters = [(keys.sms_count_sk(day, address), caps[0]), (keys.sms_count_sk(day), caps[1])]
+            if public_caps is not None:
+                counters += [(keys.sms_public_count_sk(day, address), public_caps[0]),
+                             (keys.sms_public_count_sk(day), public_caps[1])]
+        else:
+            counters = [(keys.channel_count_sk(channel, day, address), caps[0]),
+                        (keys.channel_count_sk(channel, day), caps[1])]
+        for sk, cap in counters:
+            tx.update(CounterItem(salon_pk, sk),
+                      actions=[CounterItem.count.add(1), CounterItem.kind.set(CounterItem),
+                               CounterItem.expires_at.set(expires)],
+                      condition=CounterItem.count.does_not_exist() | (CounterItem.count < cap),
+                      on_fail=lambda reason: SmsCapReached())
+        under_budget = None
+        if budget_musd is not None:
+            under_budget = ReportItem.message_cost_musd.does_not_exist() | (ReportItem.message_cost_musd < budget_musd)
+        tx.update(ReportItem(keys.report_pk(salon_id), keys.report_sk(month)),
+                  actions=_month_actions(salon_id, month, channel, 1, cost_musd), condition=under_budget,
+                  on_fail=lambda reason: _BudgetReached(), priority=1)
+        try:
+            tx.commit()
+            return None
+        except _BudgetReached:
+            return "budget_reached"
+        except SmsCapReached:
+            return "daily_cap_reached"
+
+    def release_channel_quota(self, salon_id: str, channel: str, month: str, cost_musd: int) -> None:
+        """Take back a message the provider refused from the month's counters (the daily caps stay
+        used: a refused address must not become a way round them)."""
+        ReportItem(keys.report_pk(salon_id), keys.report_sk(month)).update(
+            actions=_month_actions(salon_id, month, channel, -1, -cost_musd))
+
+    def message_month(self, salon_id: str, month: str) -> dict[str, dict[str, int]]:
+        """{channel: {"messages", "cost_musd"}} of the salon's month (one GetItem)."""
+        try:
+            item = ReportItem.get(keys.report_pk(salon_id), keys.report_sk(month))
+        except DoesNotExist:
+            item = None
+        return {channel: {"messages": int(getattr(item, f"messages_{channel}", None) or 0),
+                          "cost_musd": int(getattr(item, f"message_cost_{channel}_musd", None) or 0)}
+                for channel in ("whatsapp", "email", "sms")}
+
+    def note_budget_reached(self, salon_id: str, month: str, now: datetime) -> bool:
+        """True the first time the month's budget is reached (the owner is told once)."""
+        try:
+            BudgetNoticeItem(keys.salon_pk(salon_id), keys.budget_notice_sk(month), salon_id=salon_id,
+                             reached_at=iso_utc(now)).save(condition=BudgetNoticeItem.pk.does_not_exist())
+            return True
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+
+    def budget_reached_on(self, salon_id: str, month: str) -> datetime | None:
+        """When the month's budget was reached, if it was (the owner home's banner)."""
+        try:
+            item = BudgetNoticeItem.get(keys.salon_pk(salon_id), keys.budget_notice_sk(month))
+        except DoesNotExist:
+            return None
+        return parse_iso_utc(item.reached_at)
+
     # --- replies ----------------------------------------------------------------------------
     def set_route(self, phone: str, salon_id: str, now: datetime,
                   question: tuple[str, datetime, datetime] | None = None) -> None:
@@ -140,4 +216,20 @@ def count_sms(tx, salon_id: str, phone: str, day: date, phone_cap: int, salon_ca
                   condition=CounterItem.count.does_not_exist() | (CounterItem.count < cap),
                   on_fail=lambda reason: SmsCapReached())
     counter_update(tx, salon_id, day.isoformat()[:7], None, {"messages_sent": 1})  # the reports' month
+
+
+class _BudgetReached(Exception):
+    pass
+
+
+class BudgetNoticeItem(Item, discriminator="budget_notice"):
+    salon_id = UnicodeAttribute()
+    reached_at = UnicodeAttribute()
+
+
+def _month_actions(salon_id: str, month: str, channel: str, count: int, cost_musd: int) -> list:
+    return [ReportItem.kind.set(ReportItem), ReportItem.salon_id.set(salon_id), ReportItem.month.set(month),
+            ReportItem.messages_sent.add(count), getattr(ReportItem, f"messages_{channel}").add(count),
+            ReportItem.message_cost_musd.add(cost_musd),
+            getattr(ReportItem, f"message_cost_{channel}_musd").add(cost_musd)]
 

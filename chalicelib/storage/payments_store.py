@@ -8,6 +8,7 @@ from ..domain.client import Client
 from ..domain.clock import iso_utc
 from ..domain.outbox import OutboxMessage
 from . import keys, mapping
+from .conflicts import booking_changed
 from .models import AppointmentItem, ClientItem, Item, MessageItem, PaymentEventItem, PaymentJobItem, PhoneItem
 
 EVENT_TTL = timedelta(days=90)  # longer than any provider retries an event (Stripe: 3 days)
@@ -69,14 +70,12 @@ class PaymentsStore:
         """The provider's answer, the movement on the appointment and the texts, in one
         transaction, only while this worker's claim holds (JobExists otherwise); `booking_changed`
         when the appointment moved on meanwhile (read it again and retry)."""
-        from .repository import _changed
-
         tx = self._transaction()
         tx.save(mapping.payment_job_to_item(finished), condition=PaymentJobItem.claim_id == claimed.claim_id,
                 on_fail=_job_exists, priority=2)
         if appt_before is not None and appt_after is not None:
-            tx.save(mapping.appointment_to_item(appt_after), condition=money_unchanged(appt_before), on_fail=_changed,
-                    priority=1)
+            tx.save(mapping.appointment_to_item(appt_after), condition=money_unchanged(appt_before),
+                    on_fail=booking_changed, priority=1)
             self.add_report_counters(tx, appt_before, appt_after)
         for message in messages:
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
@@ -95,14 +94,12 @@ class PaymentsStore:
                             event_id: str, now: datetime) -> None:
         """The client paid a fee on the checkout they were sent: the job done, the charge on the
         appointment and the event record, once."""
-        from .repository import _changed
-
         tx = self._transaction()
         self._add_event(tx, provider, event_id, "fee_paid", now, job.salon_id, job.appointment_id)
         tx.save(mapping.payment_job_to_item(done), condition=PaymentJobItem.status == job.status.value,
                 on_fail=_job_exists, priority=2)
-        tx.save(mapping.appointment_to_item(appt_after), condition=money_unchanged(appt_before), on_fail=_changed,
-                priority=1)
+        tx.save(mapping.appointment_to_item(appt_after), condition=money_unchanged(appt_before),
+                on_fail=booking_changed, priority=1)
         self.add_report_counters(tx, appt_before, appt_after)
         tx.commit()
 
@@ -112,10 +109,8 @@ class PaymentsStore:
 
     def record_movement(self, before: Appointment, after: Appointment) -> None:
         """A movement the owner records (cash, waived), conditioned on no other arriving meanwhile."""
-        from .repository import _changed
-
         tx = self._transaction()
-        tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=_changed)
+        tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=booking_changed)
         self.add_report_counters(tx, before, after)
         tx.commit()
 
@@ -148,11 +143,10 @@ class PaymentsStore:
         since read), the texts (their links are made as they leave), the event record (a repeat fails here with
         DuplicateEvent), and, for a late payment of a released hold, its locks taken again
         (SlotTaken if someone booked the time meanwhile)."""
-        from .repository import _changed
-
         tx = self._transaction()
         self._add_event(tx, provider, event_id, outcome, now, before.salon_id, before.id)
-        tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=_changed, priority=2)
+        tx.save(mapping.appointment_to_item(after), condition=money_unchanged(before), on_fail=booking_changed,
+                priority=2)
         self.add_report_counters(tx, before, after)  # a paid deposit: the booking counts from here
         if relock:
             self._put_locks(tx, after, block_starts(after.start, after.occupied_until))

@@ -55,6 +55,15 @@ class ReportItem(Item, discriminator="report"):
     # of hours writes them first: domain/reports.py FrozenOpenMinutes).
     open_through = UnicodeAttribute(null=True)  # YYYY-MM-DD
     open_minutes = JSONAttribute(null=True)  # {"salon": minutes, "staff": {staff id: minutes}}
+    # Messages sent and their estimated cost in millionths of a USD, per channel and in all (the
+    # dispatcher's one ADD per message; budget and settings read them).
+    message_cost_musd = NumberAttribute(null=True)
+    messages_whatsapp = NumberAttribute(null=True)
+    messages_email = NumberAttribute(null=True)
+    messages_sms = NumberAttribute(null=True)
+    message_cost_whatsapp_musd = NumberAttribute(null=True)
+    message_cost_email_musd = NumberAttribute(null=True)
+    message_cost_sms_musd = NumberAttribute(null=True)
 
 
 def counter_update(tx: Transaction, salon_id: str, month: str, staff_id: str | None, added: dict[str, int]) -> None:

@@ -15,13 +15,14 @@ from ..domain.blocks import block_starts
 from ..domain.catalog import MAX_SPAN_MINUTES, Catalog, Service, Staff
 from ..domain.client import Client
 from ..domain.clock import UTC, iso_utc
-from ..domain.errors import BookingRestricted, IllegalTransition, SlotTaken
+from ..domain.errors import BookingRestricted, IllegalTransition
 from ..domain.money import SavedCard
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..domain.values import frozen
 from . import keys, mapping
-from .errors import IdempotentReplay, PhoneTaken
+from .conflicts import booking_changed, phone_taken, slot_taken
+from .errors import IdempotentReplay
 from .models import (
     AppointmentItem,
     ClientItem,
@@ -75,21 +76,9 @@ class WaitlistEntry:
     last_day: date
 
 
-def _slot_taken(reason) -> SlotTaken:
-    return SlotTaken("That time was just taken by someone else. Pick another time.")
-
-
 def _restricted(reason) -> BookingRestricted:
     # The service replaces this message with one that gives the salon's phone number.
     return BookingRestricted("Online booking is not available for this phone number.")
-
-
-def _phone_taken(reason) -> PhoneTaken:
-    return PhoneTaken()
-
-
-def _changed(reason) -> IllegalTransition:
-    return IllegalTransition("This appointment was changed a moment ago. Reload it and try again.", "booking_changed")
 
 
 def _waitlist_entry(item: WaitlistItem) -> WaitlistEntry:
@@ -274,7 +263,7 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
         tx = self._transaction()
         add_charges(tx, rate_charges, priority=1)
         tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.status == before.status.value,
-                on_fail=_changed)
+                on_fail=booking_changed)
         self._delete_locks(tx, before, block_starts(before.start, before.occupied_until))
         if count_late:
             actions = [ClientItem.late_cancel_count.add(1)]
@@ -293,7 +282,7 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
         """A link to an appointment (made as a text leaves, or a claim link becoming a manage
         link), with what it causes; by default it lives as a manage link does."""
         tx = self._transaction()
-        tx.save(mapping.appointment_to_item(after), condition=unchanged(before), on_fail=_changed)
+        tx.save(mapping.appointment_to_item(after), condition=unchanged(before), on_fail=booking_changed)
         tx.save(self._token_item(after, token_digest, expires_at))
         self._add_messages(tx, messages)
         self.add_report_counters(tx, before, after)  # a claimed hold becomes a booking here
@@ -310,9 +299,9 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
         tx = self._transaction()
         add_charges(tx, rate_charges, priority=2)  # above a taken slot (0) and a changed appointment (1)
         if before.start == after.start:  # same key (another specialist): overwrite in place
-            tx.save(mapping.appointment_to_item(after), condition=unchanged, on_fail=_changed, priority=1)
+            tx.save(mapping.appointment_to_item(after), condition=unchanged, on_fail=booking_changed, priority=1)
         else:
-            tx.delete(mapping.appointment_to_item(before), condition=unchanged, on_fail=_changed, priority=1)
+            tx.delete(mapping.appointment_to_item(before), condition=unchanged, on_fail=booking_changed, priority=1)
             tx.save(mapping.appointment_to_item(after), condition=AppointmentItem.pk.does_not_exist())
             for digest in set(after.links) | ({token_digest} if token_digest else set()):
                 tx.save(self._token_item(after, digest))
@@ -362,10 +351,10 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
         unchanged_item = WaitlistItem.last_day == item.last_day
         tx = self._transaction()
         if moved.sk != item.sk:
-            tx.delete(item, condition=unchanged_item, on_fail=_changed)
+            tx.delete(item, condition=unchanged_item, on_fail=booking_changed)
             tx.save(moved, condition=WaitlistItem.pk.does_not_exist())
         else:
-            tx.save(moved, condition=unchanged_item, on_fail=_changed)
+            tx.save(moved, condition=unchanged_item, on_fail=booking_changed)
         try:
             tx.commit()
         except IllegalTransition:
@@ -376,7 +365,7 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
     @staticmethod
     def _add_new_client(tx: Transaction, salon_id: str, client: Client, now: datetime) -> None:
         tx.save(PhoneItem(keys.salon_pk(salon_id), keys.phone_sk(client.phone), client_id=client.id),
-                condition=PhoneItem.pk.does_not_exist(), on_fail=_phone_taken, priority=1)
+                condition=PhoneItem.pk.does_not_exist(), on_fail=phone_taken, priority=1)
         tx.save(mapping.client_to_item(salon_id, client, now), condition=ClientItem.pk.does_not_exist())
 
     @staticmethod
@@ -397,20 +386,11 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
         for start in starts:
             tx.save(LockItem(keys.lock_pk(appt.salon_id, appt.staff_id), keys.lock_sk(start),
                              appointment_id=appt.id, expires_at=start + LOCK_TTL),
-                    condition=LockItem.pk.does_not_exist(), on_fail=_slot_taken,
-                    on_conflict=lambda: _slot_taken(None))
+                    condition=LockItem.pk.does_not_exist(), on_fail=slot_taken,
+                    on_conflict=lambda: slot_taken(None))
 
     @staticmethod
     def _delete_locks(tx: Transaction, appt: Appointment, starts) -> None:
         for start in starts:
             tx.delete(LockItem(keys.lock_pk(appt.salon_id, appt.staff_id), keys.lock_sk(start)),
                       condition=LockItem.appointment_id == appt.id)
-
-
-def __getattr__(name: str):
-    """`Repository` (the owner side's) is still importable from here, loaded only when asked for."""
-    if name == "Repository":
-        from .owner_repository import Repository
-
-        return Repository
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

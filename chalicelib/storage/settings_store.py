@@ -19,6 +19,7 @@ from .models import ClientItem, SalonItem, ServiceItem, StaffItem, WaitlistItem
 PROFILE_ATTRIBUTES = frozenset({
     "name", "phone", "timezone", "locale", "currency", "country", "hours", "closed_dates", "slot_minutes",
     "min_notice_minutes", "horizon_days", "cancellation_cutoff_hours", "policy", "staff_rights", "address",
+    "channels",
 })
 
 

@@ -14,6 +14,7 @@ from ..domain.blocks import block_starts
 from ..domain.client import Client
 from ..domain.outbox import OutboxMessage
 from . import keys, mapping
+from .conflicts import booking_changed, slot_taken
 from .models import AppointmentItem, ClientItem, CursorItem, Item, MessageItem, WaitlistItem
 
 
@@ -56,10 +57,8 @@ class SweepStore:
                            client_changes: list | None = None) -> None:
         """Status or due change of one appointment (same key), with the messages it causes, in
         one transaction; fails with `booking_changed` if someone changed it meanwhile."""
-        from .repository import _changed
-
         tx = self._transaction()
-        tx.save(mapping.appointment_to_item(after), condition=unchanged(before), on_fail=_changed, priority=1)
+        tx.save(mapping.appointment_to_item(after), condition=unchanged(before), on_fail=booking_changed, priority=1)
         for message in messages:
             tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
         if release_slot:
@@ -98,12 +97,11 @@ class SweepStore:
             return None
 
     def _attendance_tx(self, before, item, updated: Client, message, release_slot) -> None:
-        from .repository import _changed
 
         after = mapping.appointment_from_item(item)
 
         tx = self._transaction()
-        tx.save(item, condition=unchanged(before), on_fail=_changed, priority=1)
+        tx.save(item, condition=unchanged(before), on_fail=booking_changed, priority=1)
         tx.update(ClientItem(keys.salon_pk(before.salon_id), keys.client_sk(before.client_id)),
                   actions=_client_counters(updated), condition=ClientItem.pk.exists())
         if message is not None:
@@ -125,13 +123,11 @@ class SweepStore:
     def create_hold(self, appt: Appointment, entry_key: tuple[str, str], message: OutboxMessage) -> None:
         """Offer a freed slot: a `held` appointment with its locks, the entry marked offered and
         the SMS, in one transaction (the claim link is made when the SMS is sent)."""
-        from .repository import _slot_taken
-
         tx = self._transaction()
         tx.save(mapping.appointment_to_item(appt), condition=AppointmentItem.pk.does_not_exist())
         self._put_locks(tx, appt, block_starts(appt.start, appt.occupied_until))
         tx.update(WaitlistItem(*entry_key), actions=[WaitlistItem.status.set("offered"), WaitlistItem.offers.add(1)],
-                  condition=WaitlistItem.status == "waiting", on_fail=_slot_taken)
+                  condition=WaitlistItem.status == "waiting", on_fail=slot_taken)
         tx.save(mapping.message_to_item(message), condition=MessageItem.pk.does_not_exist())
         self.add_report_counters(tx, None, appt)  # nothing yet: a hold counts once claimed
         tx.commit()

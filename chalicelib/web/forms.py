@@ -3,7 +3,7 @@
 Nothing here raises on bad input except `fields` (for bodies that are not a form at all) and the
 date readers for a real date outside the app's calendar (year 1, year 9999: hostile, not mistyped;
 InvalidRequest, a 400 page): every other problem is returned as None or an i18n key, so the page can
-show it next to the field it concerns (an English msgid of the `messages` catalog, translated where shown).
+show it next to the field it concerns.
 """
 import re
 from dataclasses import dataclass, field
@@ -12,20 +12,12 @@ from urllib.parse import parse_qs
 
 from ..domain.clock import check_calendar
 from ..domain.errors import InvalidRequest
-from .wording import N_
 
 MAX_BODY_BYTES = 16 * 1024
 MAX_LENGTHS = {"name": 100, "phone": 32, "email": 254, "note": 500}
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _KEY = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
-NOT_A_LISTED_TIME = N_("The chosen time is not valid. Please pick a time from the list.")
-TOO_LONG = {
-    "name": N_("The name is too long: at most 100 characters."),
-    "phone": N_("The phone number is too long: at most 32 characters."),
-    "email": N_("The e-mail address is too long: at most 254 characters."),
-    "note": N_("The note is too long: at most 500 characters."),
-}
 
 
 def fields(raw: bytes | str | None) -> dict[str, str]:
@@ -88,7 +80,7 @@ class BookingForm:
     note: str = ""
     recall: str = ""  # "1": the client agrees to a nudge when the treatment is due again
     key: str = ""  # one per form: a double tap on "Book" replays instead of booking twice
-    errors: dict[str, str] = field(default_factory=dict)  # field -> what is wrong (English msgid)
+    errors: dict[str, str] = field(default_factory=dict)  # field -> i18n key
 
     @property
     def start_at(self) -> datetime | None:
@@ -110,18 +102,18 @@ def booking_form(data: dict[str, str]) -> BookingForm:
                                        "key")})
     form.pick = staff_choice(form.pick) or "any"
     if ident(form.service) is None:
-        form.errors["service"] = N_("The chosen service is not valid. Please start again from the list of services.")
+        form.errors["service"] = "err_service"
     if form.start_at is None:
-        form.errors["start"] = NOT_A_LISTED_TIME
+        form.errors["start"] = "err_start"
     if form.staff and form.staff_id is None:
-        form.errors["staff"] = N_("The chosen specialist is not valid. Please pick again.")
+        form.errors["staff"] = "err_staff"
     if not form.name:
-        form.errors["name"] = N_("Please enter your name.")
+        form.errors["name"] = "err_name_required"
     if not form.phone:
-        form.errors["phone"] = N_("Please enter your phone number.")
+        form.errors["phone"] = "err_phone_required"
     if form.email and not _EMAIL.match(form.email):
-        form.errors["email"] = N_("This does not look like an e-mail address (for example name@example.com).")
+        form.errors["email"] = "err_email"
     for name, limit in MAX_LENGTHS.items():
         if len(getattr(form, name)) > limit:
-            form.errors[name] = TOO_LONG[name]
+            form.errors[name] = f"err_too_long_{name}"
     return form

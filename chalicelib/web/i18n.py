@@ -45,6 +45,12 @@ class Texts(Translator):
 
         return self.gettext(STATUS[status]) if status in STATUS else status
 
+    def field_error(self, key: str) -> str:
+        """A booking form's problem (web/forms.py's key) as the client reads it."""
+        from .wording import FIELD_ERRORS
+
+        return self.gettext(FIELD_ERRORS[key])
+
     def not_found(self, code: str) -> str | None:
         from .wording import NOT_FOUND
 

@@ -4,33 +4,104 @@ from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 from ..domain.clock import UTC, in_calendar
+from .catalogs import N_, Translator
 from .i18n import Formatter, Texts
 
 KEY_FORMAT = "%Y%m%dT%H%M%SZ"  # an appointment's start in its URL: no ':' or '+' to escape
 
-STATUS_LABELS = {"held": "Held for the waitlist", "awaiting_payment": "Awaiting the deposit",
-                 "expired": "Deposit not paid", "booked": "Booked", "confirmed": "Confirmed",
-                 "arrived": "Arrived", "completed": "Completed", "cancelled": "Cancelled", "no_show": "No-show"}
-ACTION_LABELS = {"arrived": "Arrived", "completed": "Completed", "no_show": "No-show",
-                 "revert_no_show": "Undo no-show", "cancel": "Cancel", "move": "Move"}
+# Labels are English msgids of the `owner` text domain (N_ marks them for `make messages`); the pages
+# show them through `labels()` in the reader's language.
+STATUS_LABELS = {"held": N_("Held for the waitlist"), "awaiting_payment": N_("Awaiting the deposit"),
+                 "expired": N_("Deposit not paid"), "booked": N_("Booked"), "confirmed": N_("Confirmed"),
+                 "arrived": N_("Arrived"), "completed": N_("Completed"), "cancelled": N_("Cancelled"),
+                 "no_show": N_("No-show")}
+ACTION_LABELS = {"arrived": N_("Arrived"), "completed": N_("Completed"), "no_show": N_("No-show"),
+                 "revert_no_show": N_("Undo no-show"), "cancel": N_("Cancel"), "move": N_("Move")}
 ACTION_PATHS = {"arrived": "arrived", "completed": "completed", "no_show": "no-show",
                 "revert_no_show": "revert-no-show", "cancel": "cancel", "move": "move"}
 # Flash messages travel as a fixed key in the redirect's query: no text from the request is echoed.
 DONE = {
-    "arrived": "Marked as arrived.",
-    "completed": "Marked as completed.",
-    "no_show": "Marked as a no-show. If it was during the appointment, the rest of its time is offered to the "
-               "waitlist.",
-    "revert_no_show": "No-show undone: marked as arrived, and the client's counter is back.",
-    "cancel": "Cancelled. The client gets a text.",
-    "move": "Moved. The client gets a text with the new time.",
-    "booked": "Booked. The client gets a text with the details.",
+    "arrived": N_("Marked as arrived."),
+    "completed": N_("Marked as completed."),
+    "no_show": N_("Marked as a no-show. If it was during the appointment, the rest of its time is offered to the "
+                  "waitlist."),
+    "revert_no_show": N_("No-show undone: marked as arrived, and the client's counter is back."),
+    "cancel": N_("Cancelled. The client gets a text."),
+    "move": N_("Moved. The client gets a text with the new time."),
+    "booked": N_("Booked. The client gets a text with the details."),
+}
+CANCELLED_BY_LABELS = {"client": N_("by the client"), "salon": N_("by the salon"),
+                       "offer_expired": N_("the waitlist offer expired")}
+# The booking form's field errors (web/forms.py keys) as the front desk reads them.
+FIELD_ERRORS = {
+    "err_name_required": N_("Enter the client's name."),
+    "err_phone_required": N_("Enter the client's phone number."),
+    "err_too_long_name": N_("The name is too long: at most 100 characters."),
+    "err_too_long_phone": N_("The phone number is too long: at most 32 characters."),
+    "err_too_long_note": N_("The note is too long: at most 500 characters."),
+}
+# What an agenda page says for a domain refusal whose English message is built with values (so it has
+# no msgid of its own), by its stable code.
+REFUSALS = {
+    "slot_taken": N_("Someone has just booked this time. Pick another one."),
+    "slot_not_offered": N_("The salon does not offer this time (closed, a break, time off, or too soon). Pick "
+                           "another one."),
+    "illegal_transition": N_("The appointment has changed meanwhile, so this cannot be done any more. Reload the "
+                             "agenda."),
+    "appointment_started": N_("This appointment has already started."),
 }
 
 
-def formatter(salon) -> Formatter:
-    """Owner pages are in English for now, with times in the salon's zone."""
-    return Formatter(Texts("en"), salon.tz, salon.currency)
+def refusal(tr: Translator, error) -> str:
+    """A domain error's message in the reader's language: its own translation where the catalog has
+    one, else the refusal its code stands for; English readers get the message itself."""
+    translated = tr.gettext(error.message)
+    if tr.locale == "en" or translated != error.message or error.code not in REFUSALS:
+        return translated
+    return tr.gettext(REFUSALS[error.code])
+
+
+def labels(tr: Translator, table: dict[str, str]) -> dict[str, str]:
+    """One of the tables above in the reader's language."""
+    return {key: tr.gettext(text) for key, text in table.items()}
+
+
+def flash(tr: Translator, table: dict[str, str], key: str | None) -> str | None:
+    """The confirmation a redirect's `done=<key>` names, in the reader's language (None: no such key)."""
+    text = table.get(key or "")
+    return tr.gettext(text) if text else None
+
+
+class OwnerFormatter(Formatter):
+    def short_date(self, instant: datetime) -> str:
+        """'24 Mar 2026' in the reader's language, the day in the salon's zone."""
+        from babel.dates import format_date
+
+        return format_date(self.local(instant).date(), "d MMM y", locale=self.locale)
+
+    def short_when(self, instant: datetime) -> str:
+        """'Tue, Mar 24, 2026, 09:00' as the reader's language writes it, in the salon's zone."""
+        from babel.dates import format_skeleton
+
+        return f"{format_skeleton('yMMMEd', self.local(instant), locale=self.locale)}, {self.time(instant)}"
+
+
+def formatter(salon, locale: str = "en") -> OwnerFormatter:
+    """Dates, times and money in the reader's language, times in the salon's zone."""
+    return OwnerFormatter(Texts(locale), salon.tz, salon.currency)
+
+
+def first_weekday(locale: str, country: str | None) -> int:
+    """The first day of a week shown to this reader (0 Monday ... 6 Sunday): Babel's, for their
+    language in the salon's country (en in Italy: Monday; en in the US: Sunday)."""
+    from babel import Locale, UnknownLocaleError
+
+    for tag in (f"{locale}_{(country or '').upper()}", locale):
+        try:
+            return Locale.parse(tag).first_week_day
+        except (UnknownLocaleError, ValueError):
+            continue
+    return 0
 
 
 def phone_label(e164: str) -> str:

@@ -21,11 +21,16 @@ class Window:
     later: date | None  # None past the salon's horizon
 
 
-def window(today: date, horizon_days: int, first: date | None, day: date | None) -> Window:
+def window(today: date, horizon_days: int, first: date | None, day: date | None,
+           week_start: int | None = None) -> Window:
+    """`week_start` (0 Monday ... 6 Sunday, the reader's first day of the week): windows begin on
+    that weekday, so the strip's seven columns are the weekdays and the days before today show no
+    times; None: windows begin today."""
+    origin = today - timedelta(days=(today.weekday() - week_start) % 7) if week_start is not None else today
     end = today + timedelta(days=horizon_days)
     anchor = min(max(first or day or today, today), end)
-    start = today + timedelta(days=(anchor - today).days // WINDOW_DAYS * WINDOW_DAYS)
-    earlier = start - timedelta(days=WINDOW_DAYS) if start > today else None
+    start = origin + timedelta(days=(anchor - origin).days // WINDOW_DAYS * WINDOW_DAYS)
+    earlier = start - timedelta(days=WINDOW_DAYS) if start > origin else None
     later = start + timedelta(days=WINDOW_DAYS)
     return Window(start, min(start + timedelta(days=WINDOW_DAYS - 1), end), earlier, later if later <= end else None)
 

@@ -3,10 +3,7 @@ a refusal's headline and detail, a missing page's explanation. English msgids of
 domain, marked with `N_` so `make messages` extracts them; `i18n.Texts` translates them."""
 
 
-def N_(message: str) -> str:
-    """Marks a text for extraction; it is translated where it is shown."""
-    return message
-
+from .catalogs import N_
 
 STATUS = {
     "booked": N_("Booked"),
@@ -18,6 +15,20 @@ STATUS = {
     "held": N_("Held for you"),
     "awaiting_payment": N_("Not paid yet"),
     "expired": N_("Not paid in time: released"),
+}
+
+# The booking form's problems, by web/forms.py's key (the owner's booking form words them its own way).
+FIELD_ERRORS = {
+    "err_service": N_("The chosen service is not valid. Please start again from the list of services."),
+    "err_start": N_("The chosen time is not valid. Please pick a time from the list."),
+    "err_staff": N_("The chosen specialist is not valid. Please pick again."),
+    "err_name_required": N_("Please enter your name."),
+    "err_phone_required": N_("Please enter your phone number."),
+    "err_email": N_("This does not look like an e-mail address (for example name@example.com)."),
+    "err_too_long_name": N_("The name is too long: at most 100 characters."),
+    "err_too_long_phone": N_("The phone number is too long: at most 32 characters."),
+    "err_too_long_email": N_("The e-mail address is too long: at most 254 characters."),
+    "err_too_long_note": N_("The note is too long: at most 500 characters."),
 }
 
 # What a missing page says, by the NotFound's code.

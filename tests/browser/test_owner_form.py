@@ -13,7 +13,7 @@ from chalicelib.domain.client import Client
 from chalicelib.domain.ids import new_id
 from tests.browser.test_booking_page import WIDTH, page  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("owners_read_english")]  # English assertions
 ROME = ZoneInfo("Europe/Rome")
 PASSWORD = "a-long-owner-password-2026"
 

@@ -10,7 +10,7 @@ from chalicelib.services import records
 from tests.browser.test_booking_page import WIDTH, page  # noqa: F401 - the fixture
 from tests.browser.test_owner_form import PASSWORD, log_in, running_appointment, shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("owners_read_english")]  # English assertions
 JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffdb004300" + "08" * 64 + "ffd9")
 
 

@@ -384,7 +384,7 @@ def test_the_schedules_and_the_sns_subscription_are_in_the_template(packaged, st
             topic = resources[f"{logical}Topic"]
             assert topic["Type"] == "AWS::SNS::Topic" and topic["Properties"]["TopicName"] == source.topic
             statement = resources[f"{logical}TopicPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
-            assert statement["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+            assert statement["Principal"] == {"Service": template.PUBLISHERS[source.name][0]}
             assert statement["Action"] == "sns:Publish"
         assert fns[logical]["Properties"]["DeadLetterQueue"]["TargetArn"] == {
             "Fn::GetAtt": ["DeadLetterQueue", "Arn"]}
@@ -392,27 +392,70 @@ def test_the_schedules_and_the_sns_subscription_are_in_the_template(packaged, st
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_the_inbound_sms_topic_is_encrypted_with_a_key_the_sms_service_may_use(packaged, stage):
-    """Replies carry phone numbers and what clients wrote. The AWS managed SNS key cannot be used
-    (its policy cannot admit End User Messaging), so the topic has a customer managed key."""
+def test_the_inbound_topics_are_encrypted_with_a_key_only_their_publishers_may_use(packaged, stage):
+    """SMS replies, e-mail and WhatsApp events carry phone numbers, addresses and what clients
+    wrote. The AWS managed SNS key cannot be used (its policy cannot admit the publishing
+    services), so the topics share one customer managed key (one key: $1 a month)."""
+    from app import app
+
     resources = packaged[stage]["Resources"]
     topics = [name for name, r in resources_of(packaged[stage], "AWS::SNS::Topic").items() if name != "AlarmTopic"]
     assert topics
-    for topic in topics:
-        key_ref = resources[topic]["Properties"]["KmsMasterKeyId"]
-        key = resources[key_ref["Ref"]]
-        assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
-        statements = {s["Sid"]: s for s in key["Properties"]["KeyPolicy"]["Statement"]}
-        sms = statements["EndUserMessagingPublishes"]
-        assert sms["Principal"] == {"Service": "sms-voice.amazonaws.com"}
-        assert sorted(sms["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
-        assert sms["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
-        assert "aws:SourceArn" in sms["Condition"]["ArnLike"]
-        admin = statements["AccountAdministers"]
-        assert admin["Principal"] == {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
-        # no other principal may use the key
-        assert {json.dumps(s["Principal"], sort_keys=True) for s in statements.values()} == {
-            json.dumps(admin["Principal"], sort_keys=True), json.dumps(sms["Principal"], sort_keys=True)}
+    publishers = {template.PUBLISHERS[s.name] for s in app.event_sources if hasattr(s, "topic")}
+    assert {resources[t]["Properties"]["KmsMasterKeyId"]["Ref"] for t in topics} == {template.TOPIC_KEY}
+    key = resources[template.TOPIC_KEY]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    statements = {s["Sid"]: s for s in key["Properties"]["KeyPolicy"]["Statement"]}
+    for service, source, _, sid in publishers:
+        publishes = statements[sid]
+        assert publishes["Principal"] == {"Service": service}
+        assert sorted(publishes["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+        assert publishes["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+        assert publishes["Condition"]["ArnLike"]["aws:SourceArn"] == {"Fn::Sub": f"arn:${{AWS::Partition}}:{source}"}
+    admin = statements["AccountAdministers"]
+    assert admin["Principal"] == {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
+    # no other principal may use the key
+    assert {json.dumps(s["Principal"], sort_keys=True) for s in statements.values()} == {
+        json.dumps(admin["Principal"], sort_keys=True),
+        *(json.dumps({"Service": service}, sort_keys=True) for service, *_ in publishers)}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_email_names_the_stacks_configuration_set_and_its_events_reach_the_email_handler(packaged, stage):
+    resources = packaged[stage]["Resources"]
+    config_set = resources["EmailConfigurationSet"]
+    assert config_set["Type"] == "AWS::SES::ConfigurationSet"
+    assert config_set["Properties"]["Name"] == {"Ref": "SesConfigurationSetName"}
+    assert config_set["Properties"]["ReputationOptions"] == {"ReputationMetricsEnabled": True}
+    assert template.stage_parameters(stage)["SesConfigurationSetName"] == stage_env(stage)["SES_CONFIGURATION_SET"]
+    for function in functions(packaged[stage]).values():
+        assert function["Properties"]["Environment"]["Variables"]["SES_CONFIGURATION_SET"] == {
+            "Ref": "EmailConfigurationSet"}
+    handles_events = any(f.name == "email_events" for f in template.app_functions())
+    assert ("EmailEventDestination" in resources) == handles_events
+    if handles_events:
+        destination = resources["EmailEventDestination"]["Properties"]["EventDestination"]
+        assert {"BOUNCE", "COMPLAINT"} <= set(destination["MatchingEventTypes"])
+        assert destination["SnsDestination"]["TopicARN"] == {"Ref": "EmailEventsTopic"}
+
+
+def test_the_email_and_whatsapp_event_handlers_get_their_topics_when_app_py_declares_them():
+    source = ("from chalice import Chalice\napp = Chalice('x')\n"
+              "@app.on_sns_message(topic='chairtime-email-events')\ndef email_events(e): pass\n"
+              "@app.on_sns_message(topic='chairtime-whatsapp-events')\ndef whatsapp_events(e): pass\n")
+    declared = template.app_functions(source)
+    resources = {}
+    for function in declared:
+        resources.update(template.inbound_topic("chairtime", function))
+    resources.update(template.topic_key("chairtime", [template.publisher(f) for f in declared]))
+    resources.update(template.email_configuration_set("chairtime", declared))
+    principals = {r["Properties"]["PolicyDocument"]["Statement"][0]["Principal"]["Service"]
+                  for name, r in resources.items() if name.endswith("TopicPolicy")}
+    assert principals == {"ses.amazonaws.com", "social-messaging.amazonaws.com"}
+    assert resources["EmailEventDestination"]["Properties"]["EventDestination"]["SnsDestination"] == {
+        "TopicARN": {"Ref": "EmailEventsTopic"}}
+    with pytest.raises(ValueError, match="PUBLISHERS"):
+        template.publisher(template.Function("other_events", "sns", "chairtime-other"))
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -435,7 +478,7 @@ def test_the_sms_alarm_watches_the_metric_the_code_writes():
         "POWERTOOLS_METRICS_NAMESPACE"]
     assert getattr(observability, "SERVICE", env["POWERTOOLS_SERVICE_NAME"]) == env["POWERTOOLS_SERVICE_NAME"]
     dispatch = (ROOT / "chalicelib" / "services" / "dispatch.py").read_text()
-    assert '"SmsFailed"' in dispatch
+    assert '"SmsFailed"' in dispatch and '"MessagesFailed"' in dispatch
 
 
 def test_a_trigger_the_generator_cannot_wire_stops_it():
@@ -469,6 +512,11 @@ def test_the_alarms(packaged, stage):
     indexes = {d["Value"] for m in watched for d in m["Dimensions"] if d["Name"] == "GlobalSecondaryIndexName"}
     assert indexes == set(table.INDEXES)
     assert alarms["SmsSpendAlarm"]["Condition"] == "SendsWithSns"
+    failed = alarms["MessagesFailedAlarm"]["Properties"]
+    assert (failed["Namespace"], failed["MetricName"]) == (env["POWERTOOLS_METRICS_NAMESPACE"], "MessagesFailed")
+    bounces = alarms["EmailBounceRateAlarm"]["Properties"]
+    assert (bounces["Namespace"], bounces["MetricName"], bounces["Threshold"]) == (
+        "AWS/SES", "Reputation.BounceRate", 0.05)
     for name, alarm in alarms.items():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
     assert resources["AlarmEmailSubscription"]["Condition"] == "HasAlarmEmail"

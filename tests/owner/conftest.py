@@ -12,3 +12,8 @@ def clock(repo):
     wiring.set_clock(lambda: state["now"])
     yield state
     wiring.set_clock(None)
+
+
+@pytest.fixture(autouse=True)
+def _owners_read_english(owners_read_english):
+    """Owner pages in English for these tests' English assertions (tests/conftest.py)."""

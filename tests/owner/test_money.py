@@ -50,7 +50,7 @@ def test_a_no_show_fee_is_shown_owed_and_collected_from_the_card_after_the_rever
     owner = sign_in(api, fees_salon)
     path = f"/owner/clients/{appt.client_id}"
     page = text(owner.get(path))
-    assert '<dd id="owed">40.00 EUR</dd>' in page and 'value="collect"' in page
+    assert '<dd id="owed">€40.00</dd>' in page and 'value="collect"' in page
     money = f"{path}/appointments/{appt.id}/money"
     too_soon = form(owner, money, action="collect")
     assert too_soon.status_code == 409 and "next opening" in text(too_soon)
@@ -63,7 +63,7 @@ def test_a_no_show_fee_is_shown_owed_and_collected_from_the_card_after_the_rever
     after = reload(repo, appt)
     assert [m.kind.value for m in after.movements] == ["fee", "charge"] and owed(after.movements) == 0
     page = text(owner.get(path))
-    assert '<dd id="owed">0.00 EUR</dd>' in page and after.movements[1].reference in page
+    assert '<dd id="owed">€0.00</dd>' in page and after.movements[1].reference in page
     assert audit(fees_salon, "fee_collected")[0].target == f"appointment:{appt.id}"
 
 

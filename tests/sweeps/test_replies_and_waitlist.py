@@ -338,7 +338,7 @@ def counters_follow_the_appointments(repo, salon_id) -> dict:
     from chalicelib.services.salons import load_salon
 
     salon, _ = load_salon(repo, salon_id)
-    texts = ("messages_sent", "message_cost_cents")  # counted by the texts' quota, not the appointments
+    texts = reports.MESSAGE_COUNTERS  # counted by the dispatcher, not from the appointments
     stored = {key: {n: v for n, v in counters.items() if n not in texts}
               for key, counters in repo.report_counters(salon_id, "2026-01", "2026-12").items()}
     assert stored == reports.summed(repo.all_appointments(salon_id), salon.tz)
