@@ -47,6 +47,24 @@ def inbound_sms(event):
     return run.inbound_sms(event.message, wiring.now())
 
 
+@app.on_sns_message(topic="chairtime-whatsapp-events")
+def whatsapp_events(event):
+    """WhatsApp messages from clients and delivery statuses (AWS End User Messaging Social)."""
+    from chalicelib import wiring
+    from chalicelib.jobs import run
+
+    return run.whatsapp_events(event.message, wiring.now())
+
+
+@app.on_sns_message(topic="chairtime-email-events")
+def email_events(event):
+    """SES bounces, complaints and deliveries (the configuration set's event destination)."""
+    from chalicelib import wiring
+    from chalicelib.jobs import run
+
+    return run.email_events(event.message, wiring.now())
+
+
 @app.middleware("all")
 def observe(event, get_response):
     """Every invocation: a correlation id and the salon on each log line, metrics flushed."""

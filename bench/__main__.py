@@ -4,6 +4,7 @@ import time
 
 from . import (
     availability_speed,
+    broadcast_requests,
     imports,
     message_cost,
     package_size,
@@ -27,8 +28,10 @@ def main() -> int:
     sweeps = sweep_reads.measure(progress=report.progress)
     records_and_reports = reports_requests.measure(progress=report.progress)
     costs = message_cost.measure(progress=report.progress)
+    broadcast = broadcast_requests.measure(progress=report.progress)
     report.print_report(counts, speed, import_times, package, sweeps, time.perf_counter() - started,
-                        message_cost.lines(costs), message_cost.as_json(costs))
+                        message_cost.lines(costs) + broadcast_requests.lines(broadcast),
+                        {**message_cost.as_json(costs), **broadcast_requests.as_json(broadcast)})
     reports_requests.print_section(records_and_reports)
     return 0
 

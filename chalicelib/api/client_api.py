@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from ..auth import accounts, signing_key
 from ..domain.appointment import Status
 from ..domain.errors import DomainError, RateLimited
-from ..services import client_area, client_sign_in, salons
+from ..services import client_area, client_channels, client_sign_in, salons
 from ..services.client_calendar import appointment_ics
 from ..services.rate_limit import RateGuard
 from ..wiring import config, current_sender, now, repository
@@ -32,7 +32,11 @@ MY_WAITLIST_REQUEST = {"type": "object", "additionalProperties": False,
 HISTORY_QUERY = {"type": "object", "additionalProperties": False, "properties": {"before": schema.DATE_TIME}}
 PREFERENCES_REQUEST = {"type": "object", "additionalProperties": False,
                        "required": ["recall_consent", "marketing_consent"],
-                       "properties": {"recall_consent": {"type": "boolean"}, "marketing_consent": {"type": "boolean"}}}
+                       "properties": {"recall_consent": {"type": "boolean"}, "marketing_consent": {"type": "boolean"},
+                                      # left out: as they are; `email: ""` removes the address
+                                      "channel": {**schema.CHANNEL, "description": "one of the salon's channels"},
+                                      "email": {"type": "string", "maxLength": 254},
+                                      "whatsapp_consent": {"type": "boolean"}}}
 
 
 class _Unauthenticated(Exception):
@@ -118,9 +122,11 @@ def me():
     session = _session()
     client, prefs = client_area.preferences(repository(), client_auth.store(), session)
     salon, _ = salons.load_salon(repository(), session.salon_id)
-    return {"salon": {"id": salon.id, "name": salon.name, "phone": salon.phone, "timezone": salon.timezone},
-            "client": {"name": client.name, "phone": client.phone, "email": client.email, "channel": "sms"},
-            "preferences": _preferences(prefs)}
+    return {"salon": {"id": salon.id, "name": salon.name, "phone": salon.phone, "timezone": salon.timezone,
+                      "channels": list(salon.channels_enabled)},
+            "client": {"name": client.name, "phone": client.phone, "email": client.email,
+                       "channel": _channel(client, salon), "reach": client_channels.reach_view(client)},
+            "preferences": _preferences(prefs, _channel(client, salon))}
 
 
 @client_api.route("/v1/me/appointments", methods=["GET"])
@@ -198,10 +204,18 @@ def join_my_waitlist():
 def set_my_preferences():
     session = _session()
     body = json_body(_request(), PREFERENCES_REQUEST)
+    if {"channel", "email", "whatsapp_consent"} & set(body):  # checked before any consent is written
+        client, _ = client_area.preferences(repository(), client_auth.store(), session)
+        salon, _ = salons.load_salon(repository(), session.salon_id)
+        client_channels.set_reach(repository(), salon, client, client_channels.Reach(
+            body.get("channel", client.preferred_channel), body.get("email", client.email) or None,
+            body.get("whatsapp_consent", client.whatsapp_consent)))
     client_area.set_consents(repository(), client_auth.store(), session, body["recall_consent"],
                              body["marketing_consent"])
-    _, prefs = client_area.preferences(repository(), client_auth.store(), session)
-    return {"preferences": _preferences(prefs)}
+    client, prefs = client_area.preferences(repository(), client_auth.store(), session)
+    salon, _ = salons.load_salon(repository(), session.salon_id)
+    return {"preferences": _preferences(prefs, _channel(client, salon)),
+            "reach": client_channels.reach_view(client)}
 
 
 @client_api.route("/v1/me/data", methods=["GET"])
@@ -218,8 +232,16 @@ def request_my_erasure():
                           "message": "The salon will confirm and delete your personal data."}, status_code=202)
 
 
-def _preferences(prefs) -> dict:
-    return {"channel": "sms", "reminders": True, "recall_consent": bool(prefs and prefs.recall_consent),
+def _channel(client, salon) -> str | None:
+    """The channel the client's messages take now: their choice if it can reach them, else the salon's order."""
+    from ..domain.channels import route
+
+    ranked = route(client.reachability(), salon.channels_enabled, salon.channel_order)
+    return ranked[0] if ranked else None
+
+
+def _preferences(prefs, channel: str | None = "sms") -> dict:
+    return {"channel": channel, "reminders": True, "recall_consent": bool(prefs and prefs.recall_consent),
             "marketing_consent": bool(prefs and prefs.marketing_consent),
             "erasure_requested": bool(prefs and prefs.erasure_requested_at)}
 
@@ -321,8 +343,15 @@ OPENAPI_PATHS: dict = {
 }
 
 _S = {"type": "string"}
+_CHANNEL = {"type": "string", "nullable": True, "enum": ["whatsapp", "email", "sms", None],
+            "description": "the channel messages take now (null: nothing can reach the client)"}
+_BOOL = {"type": "boolean"}
+_REACH = {"type": "object", "description": "the client's own choices of how to be reached", "properties": {
+    "channel": {**_CHANNEL, "description": "the client's choice (null: the salon's order)"},
+    "email": {"type": "string", "nullable": True}, "email_suppressed": _BOOL, "whatsapp_consent": _BOOL,
+    "whatsapp_opt_out": _BOOL, "sms_opt_out": _BOOL, "marketing_consent": _BOOL}}
 _PREFS = {"type": "object", "properties": {
-    "channel": _S, "reminders": {"type": "boolean"}, "recall_consent": {"type": "boolean"},
+    "channel": _CHANNEL, "reminders": {"type": "boolean"}, "recall_consent": {"type": "boolean"},
     "marketing_consent": {"type": "boolean"}, "erasure_requested": {"type": "boolean"}}}
 OPENAPI_SCHEMAS: dict = {
     "SignInRequest": PHONE_REQUEST,
@@ -335,11 +364,14 @@ OPENAPI_SCHEMAS: dict = {
     "ClientToken": {"type": "object", "properties": {"token": _S, "token_type": _S,
                                                      "expires_at": {"type": "string", "format": "date-time"}}},
     "Me": {"type": "object", "properties": {
-        "salon": {"type": "object", "additionalProperties": _S},
+        "salon": {"type": "object", "properties": {
+            "id": _S, "name": _S, "phone": _S, "timezone": _S,
+            "channels": {"type": "array", "items": {"type": "string", "enum": ["whatsapp", "email", "sms"]}}}},
         "client": {"type": "object", "properties": {
-            "name": _S, "phone": _S, "email": {"type": "string", "nullable": True}, "channel": _S}},
+            "name": _S, "phone": _S, "email": {"type": "string", "nullable": True}, "channel": _CHANNEL,
+            "reach": _REACH}},
         "preferences": _PREFS}},
-    "MyPreferences": {"type": "object", "properties": {"preferences": _PREFS}},
+    "MyPreferences": {"type": "object", "properties": {"preferences": _PREFS, "reach": _REACH}},
     "MyAppointments": {"type": "object", "properties": {
         "upcoming": {"type": "array", "items": _ref("Booking")}, "past": {"type": "array", "items": _ref("Booking")},
         "next_before": {"type": "string", "format": "date-time", "nullable": True}}},

@@ -7,13 +7,14 @@ to a nonce cookie on the two sign-in forms. Salon and client always come from th
 import json
 import logging
 import secrets
+from dataclasses import replace
 
 from chalice import Blueprint, Response
 
 from ..auth import signing_key
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, InvalidPhone, InvalidRequest, NotFound, RateLimited
-from ..services import client_area, client_sign_in, manage, salons
+from ..services import client_area, client_channels, client_sign_in, manage, salons
 from ..services.client_calendar import appointment_ics
 from ..services.rate_limit import RateGuard
 from ..web import forms
@@ -379,7 +380,7 @@ def my_settings(salon_id):
     session = _signed_in(salon.id, ctx)
     client, prefs = client_area.preferences(repository(), client_auth.store(), session)
     return _page(ctx, "my_settings.html", session, client=client, prefs=prefs,
-                 done=forms.query(_request()).get("done"), problem=None)
+                 done=forms.query(_request()).get("done"), problem=None, choice=forms.reach_form(client))
 
 
 @client_pages.route("/my/{salon_id}/settings", methods=["POST"], content_types=[FORM])
@@ -389,6 +390,21 @@ def my_settings_submit(salon_id):
     ctx = Ctx(_request(), salon)
     session = _signed_in(salon.id, ctx)
     data = _fields()
+    choice = forms.reach_form_from(data)
+    client, prefs = client_area.preferences(repository(), client_auth.store(), session)
+    problem = None
+    if not choice.errors:
+        try:  # the channel first: a refused choice writes nothing, consents included
+            client_channels.set_reach(repository(), salon, client, client_channels.Reach(
+                choice.channel or None, choice.email or None, choice.whatsapp == "1"))
+        except InvalidRequest as error:
+            problem = error
+    if choice.errors or problem:  # shown again with what the client chose, nothing lost
+        if prefs is not None:
+            prefs = replace(prefs, recall_consent=data.get("recall") == "1",
+                            marketing_consent=data.get("marketing") == "1")
+        return _page(ctx, "my_settings.html", session, 400, client=client, prefs=prefs, done=None,
+                     problem=problem, choice=choice)
     client_area.set_consents(repository(), client_auth.store(), session, data.get("recall") == "1",
                              data.get("marketing") == "1")
     return redirect(ctx.my_url("/settings", done="saved"))
@@ -407,7 +423,7 @@ def my_delete_request(salon_id):
     except DomainError as error:
         client, prefs = client_area.preferences(repository(), client_auth.store(), session)
         return _page(ctx, "my_settings.html", session, status_of(error), client=client, prefs=prefs, done=None,
-                     problem=error)
+                     problem=error, choice=forms.reach_form(client))
     return redirect(ctx.my_url("/settings", done="delete_requested"))
 
 

@@ -6,7 +6,7 @@ from . import schema
 docs = Blueprint(__name__)
 
 ERROR_CODES = {
-    400: ["invalid_request", "invalid_phone"],
+    400: ["invalid_request", "invalid_phone", "invalid_email", "invalid_channel"],
     403: ["booking_restricted"],
     404: ["salon_not_found", "service_not_found", "staff_not_found", "booking_not_found"],
     409: ["slot_taken", "illegal_transition", "appointment_started", "booking_changed", "busy", "offer_expired",
@@ -81,6 +81,8 @@ COMPONENTS = {
         "timezone": _string(), "locale": _string(), "currency": _string(),
         "opening_hours": {"type": "object", "additionalProperties": {
             "type": "array", "items": _string(example="09:00-13:00")}},
+        "channels": {"type": "array", "items": {"type": "string", "enum": ["whatsapp", "email", "sms"]},
+                     "description": "the channels a client may choose to be reached on"},
         "policies": {"type": "object", "additionalProperties": {"type": "integer"}}}},
     "Services": {"type": "object", "properties": {"services": {"type": "array", "items": {
         "type": "object", "properties": {"id": _string(), "name": _string(), "duration_minutes": {"type": "integer"},
@@ -123,10 +125,19 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import client_api, owner_agenda, owner_clients, owner_language, owner_password, owner_settings
+    from . import (
+        client_api,
+        owner_agenda,
+        owner_client_channels,
+        owner_clients,
+        owner_language,
+        owner_password,
+        owner_settings,
+    )
 
     paths, schemas = {}, {}
-    for module in (owner_agenda, owner_clients, owner_settings, owner_password, owner_language, client_api):
+    for module in (owner_agenda, owner_clients, owner_client_channels, owner_settings, owner_password, owner_language,
+                   client_api):
         paths.update(module.OPENAPI_PATHS)
         schemas.update(module.OPENAPI_SCHEMAS)
     return paths, schemas

@@ -1,14 +1,17 @@
 """/v1/admin/clients...: the Clients area as JSON (documented in owner_clients.OPENAPI_PATHS).
 The session cookie signs the caller in; changes also need the X-CSRF-Token header."""
 
+from chalice import Response
+
 from ..auth import accounts, roles
 from ..domain.clock import iso_utc
 from ..domain.errors import InvalidRequest
-from ..services import exports, records
+from ..services import client_channels, exports, personal_messages, records
 from ..services import owner_clients as service
 from ..wiring import now, repository
 from . import owner_records
 from .http import parse_json
+from .owner_client_channels import PERSONAL_MESSAGE, REACH_CHANGE, estimate_view
 from .owner_clients import ACCESS_CHANGE, CLIENT_PATCH, ERASE_REQUEST, MONEY_ACTION, guard, owner_clients, refusing
 from .schema import validate
 
@@ -124,6 +127,40 @@ def _body(schema: dict) -> dict:
     for name in flags & set(body):
         if not isinstance(body[name], bool):
             raise InvalidRequest(f"{name} must be true or false.")
-    others = {"properties": {k: v for k, v in schema["properties"].items() if k not in flags}}
+    for name in flags & set(schema.get("required", ())) - set(body):
+        raise InvalidRequest(f"{name} is required (true or false).")
+    others = {"properties": {k: v for k, v in schema["properties"].items() if k not in flags},
+              "required": [name for name in schema.get("required", ()) if name not in flags]}
     checked = validate({k: v for k, v in body.items() if k not in flags}, {**schema, **others})
     return {**checked, **{name: body[name] for name in flags & set(body)}}
+
+
+# --- how the client is reached, a personal message (owner_client_channels.py) ---------------------
+
+@owner_clients.route("/v1/admin/clients/{client_id}/reach", methods=["PUT"])
+@guard.require(roles.CLIENTS, api=True)
+@refusing(api=True)
+def api_reach(client_id):
+    body = _body(REACH_CHANGE)
+    reach = client_channels.Reach(body.get("channel"), body.get("email") or None, body["whatsapp_consent"],
+                                  body["marketing_consent"])
+    _, _, rights, client = client_channels.change_by_salon(repository(), accounts(), guard.principal(), client_id,
+                                                           reach, now())
+    return {"client": exports.client_record(client, rights.notes), "reach": client_channels.reach_view(client)}
+
+
+@owner_clients.route("/v1/admin/clients/{client_id}/messages", methods=["POST"])
+@guard.require(roles.CLIENTS, api=True)
+@refusing(api=True)
+def api_personal_message(client_id):
+    body = _body(PERSONAL_MESSAGE)
+    if body.get("preview"):
+        from ..services.owner_clients import checked_client
+
+        salon, _, _, client = checked_client(repository(), guard.principal(), client_id, edit=True)
+        return {"estimate": estimate_view(personal_messages.estimate(salon, client, body["text"], now()))}
+    queued = personal_messages.send(repository(), accounts(), guard.principal(), client_id, body["text"], now())
+    message = queued.message
+    return Response(body={"message": {"id": message.id, "kind": message.kind, "status": message.status.value,
+                                      "not_before": message.not_before.isoformat(), "reason": message.reason},
+                          "estimate": estimate_view(queued.estimate)}, status_code=201)

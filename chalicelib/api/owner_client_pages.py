@@ -7,13 +7,13 @@ from ..auth import accounts, roles
 from ..auth.guard import N_, app_root, owner_locale, owner_page, translator
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, IllegalTransition, NotFound
-from ..services import exports, records
+from ..services import client_channels, exports, personal_messages, records
 from ..services import owner_clients as service
 from ..web import forms
 from ..web.owner_agenda import flash, formatter, labels, start_key
 from ..web.render import redirect
 from ..wiring import now, repository
-from . import owner_records
+from . import owner_client_channels, owner_records
 from .owner_clients import guard, owner_clients, refusing
 
 FORM = "application/x-www-form-urlencoded"
@@ -27,7 +27,9 @@ DONE = {"contact": N_("Contact details saved."), "notes": N_("Private notes save
         "authentication_required": N_("The bank wants the client to confirm this payment: they were sent a link "
                                       "to pay it."),
         "cash": N_("Recorded as paid at the desk."), "waived": N_("Fee waived."),
-        "refunded": N_("Refunded: the client gets the money back on their card.")}
+        "refunded": N_("Refunded: the client gets the money back on their card."),
+        "reach": N_("Channel and consents saved."),
+        "personal": N_("Message queued: it leaves inside the sending window.")}
 STATUS_LABELS = {"awaiting_payment": N_("Awaiting the deposit"), "expired": N_("Deposit not paid (released)"),
                  "held": N_("Offered (waitlist)"), "booked": N_("Booked"), "confirmed": N_("Confirmed"),
                  "arrived": N_("Arrived"), "completed": N_("Completed"), "cancelled": N_("Cancelled"),
@@ -196,6 +198,7 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
                           message_status_labels=labels(tr, MESSAGE_STATUS_LABELS), fmt=fmt,
                           tomorrow=tomorrow.isoformat(), phone=_readable, records=treatment, record_key=start_key,
                           upcoming_count=len(upcoming),
+                          **owner_client_channels.file_context(file, context),
                           **{"typed": None, "failed": None, "done": None, "problem": None, **context})
     return owner_records.with_photo_origins(response, [p.url for r in treatment for p in r.photos])
 
@@ -209,3 +212,28 @@ def _money(file: service.ClientFile, fmt) -> dict:
     return {"owed": per_appointment, "total": fmt.money_minor(sum(per_appointment.values())),
             "refundable": {a.id: paid_in(a.movements) for a in file.appointments},
             "amount": fmt.money_minor}
+
+
+# --- how the client is reached, a personal message (owner_client_channels.py) ---------------------
+
+@owner_clients.route("/owner/clients/{client_id}/reach", methods=["POST"], content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def save_reach(client_id):
+    data = _form()
+    reach = client_channels.Reach(data.get("channel") or None, data.get("email") or None,
+                                  data.get("whatsapp_consent") == "1", data.get("marketing_consent") == "1")
+    typed = {"channel": data.get("channel", ""), "email": data.get("email", ""),
+             "whatsapp_consent": data.get("whatsapp_consent") == "1",
+             "marketing_consent": data.get("marketing_consent") == "1"}
+    return _change(client_id, "reach", lambda repo, who: client_channels.change_by_salon(
+        repo, accounts(), who, client_id, reach, now()), typed=typed)
+
+
+@owner_clients.route("/owner/clients/{client_id}/personal-message", methods=["POST"], content_types=[FORM])
+@guard.require(roles.CLIENTS)
+@refusing()
+def send_personal_message(client_id):
+    text = _form().get("text", "")
+    return _change(client_id, "personal", lambda repo, who: personal_messages.send(
+        repo, accounts(), who, client_id, text, now()), typed={"text": text})

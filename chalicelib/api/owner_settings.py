@@ -228,9 +228,13 @@ def admin_me():
 
 # The routes register themselves on `owner_settings` (imported last: they import it from here).
 from . import (  # noqa: E402, F401
+    owner_broadcasts,
     owner_settings_catalog,
     owner_settings_channels,
     owner_settings_messages,
     owner_settings_profile,
     owner_settings_users,
 )
+
+OPENAPI_PATHS.update(owner_broadcasts.OPENAPI_PATHS)
+OPENAPI_SCHEMAS.update(owner_broadcasts.OPENAPI_SCHEMAS)

@@ -151,6 +151,8 @@ def book_submit(salon_id):
             booked = booking.book(repository(), booking.BookingRequest(
                 salon_id=salon_id, service_id=form.service, start=form.start_at, name=form.name, phone=form.phone,
                 staff_id=form.staff_id, email=form.email or None, notes=form.note, recall_consent=form.recall == "1",
+                channel=form.channel or None, whatsapp_consent=form.whatsapp == "1",
+                marketing_consent=form.marketing == "1",
             ), now(), form.idempotency_key, _ctx().base, payments=payment_provider(),
                 guard=_guard())
             deposit = booked.appointment.deposit

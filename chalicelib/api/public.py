@@ -85,7 +85,9 @@ def create_booking(salon_id):
     booked = booking.book(repository(), booking.BookingRequest(
         salon_id=salon_id, service_id=body["service_id"], start=body["start"], staff_id=body.get("staff_id"),
         name=client["name"], phone=client["phone"], email=client.get("email"), notes=body.get("notes", ""),
-        recall_consent=client.get("recall_consent", False),
+        recall_consent=client.get("recall_consent", False), channel=client.get("channel"),
+        whatsapp_consent=client.get("whatsapp_consent", False),
+        marketing_consent=client.get("marketing_consent", False),
     ), now(), key, _base(), payments=payment_provider(), guard=_guard())
     answer = {"booking": views.booking_view(booked.appointment, booked.salon), "manage_token": booked.manage_token,
               "manage_url": _manage_url(booked.manage_token)}

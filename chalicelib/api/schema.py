@@ -23,10 +23,22 @@ CLIENT = {
                    "recall_consent": {"type": "boolean", "description": "agrees to a nudge when a periodic "
                                                                         "treatment is due again"}},
 }
+CHANNEL = {"type": "string", "enum": ["whatsapp", "email", "sms"],
+           "description": "how the client wants to be reached; one the salon enabled (GET /v1/salons/{salon} "
+                          "`channels`); email needs `email`, whatsapp needs `whatsapp_consent`. Left out: WhatsApp "
+                          "if agreed, else e-mail if given, else SMS, in the salon's order",
+           "x-error-code": "invalid_channel"}
+BOOKING_CLIENT = {
+    **CLIENT,
+    "properties": {**CLIENT["properties"], "channel": CHANNEL,
+                   "whatsapp_consent": {"type": "boolean", "description": "agrees to messages on WhatsApp"},
+                   "marketing_consent": {"type": "boolean", "description": "agrees to offers and news "
+                                                                           "(separate from appointment messages)"}},
+}
 BOOKING_REQUEST = {
     "type": "object", "additionalProperties": False, "required": ["service_id", "start", "client"],
     "properties": {
-        "service_id": ID, "start": DATE_TIME, "staff_id": ID, "client": CLIENT,
+        "service_id": ID, "start": DATE_TIME, "staff_id": ID, "client": BOOKING_CLIENT,
         "notes": {"type": "string", "maxLength": 500},
     },
 }
@@ -89,6 +101,9 @@ def _validate_string(value: str, schema: dict, label: str):
                              else f"{label} is too short.")
     if len(value) > schema.get("maxLength", 10_000):
         raise InvalidRequest(f"{label} is too long (at most {schema['maxLength']} characters).")
+    if "enum" in schema and value not in schema["enum"]:
+        raise InvalidRequest(f"{label} must be one of: {', '.join(schema['enum'])}.",
+                             schema.get("x-error-code"))
     if "pattern" in schema and not re.search(schema["pattern"], value):
         raise InvalidRequest(f"{label} may contain only letters, digits, '-' and '_'.")
     fmt = schema.get("format")
@@ -107,7 +122,8 @@ def _validate_string(value: str, schema: dict, label: str):
             raise InvalidRequest(f"{label}: include the UTC offset, like 2026-03-31T10:00:00+02:00.")
         return check_calendar(parsed, label)
     if fmt == "email" and not _EMAIL.match(value):
-        raise InvalidRequest(f"{label}: '{value}' is not an e-mail address.")
+        raise InvalidRequest(f"{label}: '{value}' is not an e-mail address. Check it, e.g. name@example.com.",
+                             "invalid_email")
     return value
 
 

@@ -18,6 +18,7 @@ def salon_view(salon: Salon) -> dict:
         "id": salon.id, "name": salon.name, "phone": salon.phone, "address": salon.address or None,
         "timezone": salon.timezone, "locale": salon.locale, "currency": salon.currency,
         "opening_hours": format_weekly_hours(salon.hours),
+        "channels": list(salon.channels_enabled),  # how a client may choose to be reached
         "policies": {
             "slot_minutes": salon.slot_minutes, "min_notice_minutes": salon.min_notice_minutes,
             "horizon_days": salon.horizon_days, "cancellation_cutoff_hours": salon.cancellation_cutoff_hours,

@@ -5,17 +5,20 @@ import logging
 from datetime import datetime
 
 from .. import wiring
-from ..services import dispatch, inbound, sweeps
+from ..services import channel_events, dispatch, inbound, sweeps
 
 log = logging.getLogger(__name__)
 
 
 def dispatch_outbox(now: datetime) -> dict:
+    from ..services import broadcasts
     from ..storage.accounts import AccountsRepository
 
     repo = wiring.public_repository()  # binds the models the accounts repository reads too
-    return dispatch.dispatch(repo, wiring.current_senders(), now, wiring.sms_ceilings(), wiring.base_url(),
-                             owners=AccountsRepository().users_of_salon).outcomes
+    enqueued = broadcasts.enqueue_due(repo, now)  # broadcasts' messages first: their first minute is due now
+    outcomes = dispatch.dispatch(repo, wiring.current_senders(), now, wiring.sms_ceilings(), wiring.base_url(),
+                                 owners=AccountsRepository().users_of_salon).outcomes
+    return {**outcomes, "broadcast_queued": enqueued["queued"]} if enqueued["broadcasts"] else outcomes
 
 
 def sweep_appointments(now: datetime) -> dict:
@@ -44,3 +47,13 @@ def inbound_sms(message: str, now: datetime) -> str:
         log.warning("inbound SMS event not understood")
         return "ignored"
     return inbound.handle_reply(wiring.public_repository(), phone, text, now, wiring.base_url()).action
+
+
+def whatsapp_events(message: str, now: datetime) -> dict:
+    """End User Messaging Social's event destination: clients' WhatsApp messages and statuses."""
+    return channel_events.whatsapp_event(wiring.public_repository(), message, now, wiring.base_url())
+
+
+def email_events(message: str, now: datetime) -> dict:
+    """SES event publishing: bounces and complaints suppress the address; deliveries are recorded."""
+    return channel_events.email_event(wiring.public_repository(), message, now)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from .. import observability
 from ..domain import availability, schedule
 from ..domain.appointment import Appointment, Status
+from ..domain.client import check_channel_choice, normalize_email
 from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, IdempotencyKeyReused, RateLimited, SlotTaken
 from ..domain.ids import new_id, new_manage_token, token_hash
@@ -30,6 +31,9 @@ class BookingRequest:
     email: str | None = None
     notes: str = ""
     recall_consent: bool = False
+    channel: str | None = None  # how the client wants to be reached (None: the salon's order decides)
+    whatsapp_consent: bool = False
+    marketing_consent: bool = False  # offers and news: a separate, unticked box
 
 
 @frozen
@@ -58,8 +62,9 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
     if not offered:
         raise availability.not_offered(salon, request.start, now)
 
+    request = _with_channel_checked(salon, request)
     client, is_new = identify(repo, salon, request.name, request.phone, request.email)
-    client = replace(client, recall_consent=request.recall_consent)
+    client = _with_choices(client, request)
     token = new_manage_token()
     record_for = None
     if idempotency_key is not None:
@@ -120,7 +125,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
         except PhoneTaken:
             # Someone created this client a moment ago (a double click): book as that client.
             client, is_new = identify(repo, salon, request.name, request.phone, request.email)
-            client = replace(client, recall_consent=request.recall_consent)
+            client = _with_choices(client, request)
             if deposit is not None:  # the checkout names the client: open it again for this one
                 deposits.abandon_checkout(payments, deposit)
                 deposit, expiry = deposits.open_checkout(payments, salon, service, appointment_id, request.start,
@@ -131,6 +136,23 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             if not offered:
                 deposits.abandon_checkout(payments, deposit)
                 raise
+
+
+def _with_channel_checked(salon: Salon, request: BookingRequest) -> BookingRequest:
+    """The e-mail normalized and the channel checked against what the salon enabled and what the
+    client gave (a bad one is a 400 that names the problem, before anything is written)."""
+    email = normalize_email(request.email)
+    channel = check_channel_choice(request.channel, salon.channels_enabled, email, request.whatsapp_consent)
+    return replace(request, email=email, channel=channel)
+
+
+def _with_choices(client, request: BookingRequest):
+    """A new client's file carries every choice of the form. A returning client's file is not
+    rewritten from the public side (anyone may type a phone number): the consents given with this
+    booking are added (create_booking), never withdrawn, and e-mail and channel change only in the
+    client's area or the salon's client file (docs/decisions.md)."""
+    return replace(client, recall_consent=request.recall_consent, whatsapp_consent=request.whatsapp_consent,
+                   marketing_consent=request.marketing_consent, preferred_channel=request.channel)
 
 
 def _on_file(repo, salon, client, is_new: bool):

@@ -270,6 +270,8 @@ def _why_not_send(repo, salon, message: OutboxMessage, now: datetime) -> tuple[s
         client = repo.get_client(salon.id, message.client_id)
         if client is None:
             return "opted_out", appt, client
+        if message.params.get("marketing") == "1" and not client.marketing_consent:
+            return "no_consent", appt, client  # a broadcast's offer, and the client withdrew consent since
     return None, appt, client
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from .. import observability
 from ..domain.appointment import CancelledBy, Status
+from ..domain.channels import SMS, WHATSAPP
 from ..domain.client import mask_phone, normalize_phone
 from ..domain.errors import DomainError
 from ..domain.ids import new_id
@@ -28,7 +29,8 @@ class Handled:
     salon_ids: tuple[str, ...] = ()  # every salon whose inbox got the reply
 
 
-def handle_reply(repo, raw_phone: str, text: str, now: datetime, base_url: str) -> Handled:
+def handle_reply(repo, raw_phone: str, text: str, now: datetime, base_url: str, channel: str = SMS) -> Handled:
+    """`channel`: where the reply came from; STOP/START change that channel's opt-out only."""
     from ..messaging.keywords import classify
 
     try:
@@ -46,7 +48,8 @@ def handle_reply(repo, raw_phone: str, text: str, now: datetime, base_url: str) 
         action = _answer_question(repo, routing.answers, phone, text, intent, now, base_url)
         return Handled(routing.answers.salon_id, action, routing.salon_ids)
     asked = {r.salon_id: r.appointment_start for r in routes if routing.ambiguous}
-    actions = {_record(repo, salon_id, phone, text, intent, asked.get(salon_id), now) for salon_id in routing.salon_ids}
+    actions = {_record(repo, salon_id, phone, text, intent, asked.get(salon_id), now, channel)
+               for salon_id in routing.salon_ids}
     action = actions.pop() if len(actions) == 1 else "inbox"
     only = routing.salon_ids[0] if len(routing.salon_ids) == 1 else None
     return Handled(only, action, routing.salon_ids)
@@ -75,14 +78,17 @@ def _asked_about(repo, salon_id: str, client, route: ReplyRoute, now: datetime):
 
 
 def _record(repo, salon_id: str, phone: str, text: str, intent: str | None, asked_start: datetime | None,
-            now: datetime) -> str:
+            now: datetime, channel: str = SMS) -> str:
     """A reply that answers no single question, in one salon's inbox (STOP/START applied there).
     `asked_start`: the reply was a 1/2 that this salon's open question (about the appointment at
     that time) and another salon's could both be meant by: it acts on neither."""
     client = _client(repo, salon_id, phone)
     action = "inbox"
     if client is not None and intent in ("stop", "start"):
-        repo.set_sms_opt_out(salon_id, client.id, intent == "stop")
+        if channel == WHATSAPP:
+            repo.record_whatsapp_inbound(salon_id, client.id, now, opt_out=intent == "stop")
+        else:
+            repo.set_sms_opt_out(salon_id, client.id, intent == "stop")
         action = intent
     elif asked_start is not None:
         action = "ambiguous"

@@ -140,6 +140,8 @@ def update(repo, audit, who, client_id: str, changes: dict, now: datetime) -> Ch
         raise NotAllowed(N_("Your role does not allow private notes."))
     _not_erased(client)
     after = replace(client, **_parsed(changes, salon))
+    if after.email != client.email:  # a new address has not bounced (yet): e-mail may be tried again
+        after = replace(after, email_suppressed=False)
     changed = [name for name in (*CONTACT, *PRIVATE) if getattr(client, name) != getattr(after, name)]
     if not changed:
         return Changed(salon, catalog, rights, client)

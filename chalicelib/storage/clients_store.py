@@ -29,7 +29,7 @@ from .models import (
 # Client attributes the owner side edits, domain field -> item attribute.
 _EDITABLE = {"name": ClientItem.name, "phone": ClientItem.phone, "email": ClientItem.email,
              "locale": ClientItem.locale, "notes": ClientItem.notes, "allergies": ClientItem.allergies,
-             "recall_consent": ClientItem.recall_consent}
+             "recall_consent": ClientItem.recall_consent, "email_suppressed": ClientItem.email_suppressed}
 _NOT_SERVED = [Status.CANCELLED.value, Status.HELD.value]  # a waitlist hold is an offer, not a client of theirs
 _UNSENT = [MessageStatus.PENDING.value, MessageStatus.SENDING.value]
 

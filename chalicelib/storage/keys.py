@@ -150,6 +150,14 @@ def route_sk(salon_id: str) -> str:
     return f"SALON#{salon_id}"
 
 
+PROVIDER_MESSAGE_SK = "MSG"
+
+
+def provider_message_pk(provider_message_id: str) -> str:
+    """A sent message found by its provider's id (WhatsApp's wamid, SES's message id): delivery reports."""
+    return f"PROVIDERMSG#{provider_message_id}"
+
+
 # --- accounts (owner side) ---
 USER_SK = "USER"
 SESSION_SK = "SESSION"
@@ -305,3 +313,17 @@ def client_sessions_pk(salon_id: str, client_id: str) -> str:
 
 def client_session_sk(issued: datetime, session_digest: str) -> str:
     return f"SESSION#{iso_utc(issued)}#{session_digest}"
+
+
+# --- broadcasts ---
+BROADCAST_PREFIX = "BROADCAST#"
+
+
+def broadcast_sk(broadcast_id: str) -> str:
+    """A broadcast in its salon's partition (ids are ULIDs: newest last)."""
+    return f"{BROADCAST_PREFIX}{broadcast_id}"
+
+
+def broadcast_messages_prefix(broadcast_id: str) -> str:
+    """Its outbox messages (ids `<broadcast id>-<client id>`): one Query counts its progress."""
+    return f"{MESSAGE_PREFIX}{broadcast_id}-"

@@ -212,6 +212,9 @@ def client_to_item(salon_id: str, client: Client, now: datetime) -> ClientItem:
         card=card_to_dict(client.card) if client.card else None,
         last_record=client.last_record or None, last_record_at=_iso(client.last_record_at),
         erasure_requested_at=_iso(client.erasure_requested_at),
+        marketing_consent=client.marketing_consent, preferred_channel=client.preferred_channel,
+        whatsapp_consent=client.whatsapp_consent, whatsapp_opt_out=client.whatsapp_opt_out,
+        email_suppressed=client.email_suppressed, whatsapp_last_inbound_at=_iso(client.whatsapp_last_inbound_at),
     )
 
 
@@ -228,6 +231,9 @@ def client_from_item(item: ClientItem) -> Client:
         card=card_from_dict(item.card) if item.card else None,
         last_record=item.last_record or "", last_record_at=_instant(item.last_record_at),
         erasure_requested_at=_instant(item.erasure_requested_at),
+        marketing_consent=bool(item.marketing_consent), preferred_channel=item.preferred_channel,
+        whatsapp_consent=bool(item.whatsapp_consent), whatsapp_opt_out=bool(item.whatsapp_opt_out),
+        email_suppressed=bool(item.email_suppressed), whatsapp_last_inbound_at=_instant(item.whatsapp_last_inbound_at),
     )
 
 

@@ -120,6 +120,11 @@ class ClientItem(Item, discriminator="client"):
     marketing_consent = BooleanAttribute(null=True)  # the client's area: offers and news (absent: no)
     erasure_requested_at = UnicodeAttribute(null=True)  # the client's area: "delete my data", for the salon
     card = JSONAttribute(null=True)  # card on file: the provider's customer and payment method ids
+    preferred_channel = UnicodeAttribute(null=True)  # whatsapp | email | sms (absent: the salon's order)
+    whatsapp_consent = BooleanAttribute(null=True)
+    whatsapp_opt_out = BooleanAttribute(null=True)
+    email_suppressed = BooleanAttribute(null=True)  # SES: bounced for good or complained
+    whatsapp_last_inbound_at = UnicodeAttribute(null=True)  # opens the free 24-hour WhatsApp window
 
 
 class PhoneItem(Item, discriminator="phone"):
@@ -250,6 +255,13 @@ class MessageItem(Item, discriminator="message"):
     params = JSONAttribute(null=True)  # the values the text was rendered from
 
 
+
+class ProviderMessageItem(Item, discriminator="provider_message"):
+    """Finds the outbox message behind a provider's message id (its delivery reports carry only that)."""
+    salon_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+
+
 class InboxItem(Item, discriminator="inbound"):
     message_id = UnicodeAttribute()
     salon_id = UnicodeAttribute()
@@ -331,3 +343,19 @@ def bind(table_name: str, region: str, host: str | None):
     for model in models:
         model._connection = shared
     return shared.connection
+
+
+class BroadcastItem(Item, discriminator="broadcast"):
+    """A broadcast (domain/broadcast.py); on the due index (lane `broadcast`) while enqueuing."""
+
+    broadcast_id = UnicodeAttribute()
+    salon_id = UnicodeAttribute()
+    text = UnicodeAttribute()
+    segment = JSONAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    status = UnicodeAttribute()
+    cursor = UnicodeAttribute(default="")
+    queued = NumberAttribute(default=0)
+    skipped = JSONAttribute(null=True)
+    first_send_at = UnicodeAttribute(null=True)

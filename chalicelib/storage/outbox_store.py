@@ -37,8 +37,12 @@ class OutboxStore:
         return self._replace_message(before, claimed)
 
     def save_message_outcome(self, claimed: OutboxMessage, after: OutboxMessage) -> bool:
-        """Record what happened to a claimed message, if the claim is still ours."""
-        return self._replace_message(claimed, after)
+        """Record what happened to a claimed message, if the claim is still ours. A message the
+        provider took is findable by its id from then on (delivery reports carry only that)."""
+        saved = self._replace_message(claimed, after)
+        if saved and after.provider_message_id and after.provider_message_id != claimed.provider_message_id:
+            self.link_provider_message(after, after.provider_message_id, after.sent_at or after.created_at)
+        return saved
 
     def cancel_message_if_pending(self, salon_id: str, message_id: str, reason: str) -> bool:
         message = self.get_message(salon_id, message_id)
@@ -89,23 +93,13 @@ class OutboxStore:
         (millionths of a USD) to the salon's month, in one transaction. `budget_musd`: the month's
         cost must still be under it. None when counted; else why not ("budget_reached",
         "daily_cap_reached"), and nothing is counted."""
-        salon_pk = keys.salon_pk(salon_id)
-        expires = now + COUNTER_TTL
         tx = self._transaction()
         if channel == "sms":
-            counters = [(keys.sms_count_sk(day, address), caps[0]), (keys.sms_count_sk(day), caps[1])]
-            if public_caps is not None:
-                counters += [(keys.sms_public_count_sk(day, address), public_caps[0]),
-                             (keys.sms_public_count_sk(day), public_caps[1])]
+            counters = sms_counters(address, day, caps[0], caps[1], public_caps)
         else:
             counters = [(keys.channel_count_sk(channel, day, address), caps[0]),
                         (keys.channel_count_sk(channel, day), caps[1])]
-        for sk, cap in counters:
-            tx.update(CounterItem(salon_pk, sk),
-                      actions=[CounterItem.count.add(1), CounterItem.kind.set(CounterItem),
-                               CounterItem.expires_at.set(expires)],
-                      condition=CounterItem.count.does_not_exist() | (CounterItem.count < cap),
-                      on_fail=lambda reason: SmsCapReached())
+        count_against_caps(tx, salon_id, counters, now)
         under_budget = None
         if budget_musd is not None:
             under_budget = ReportItem.message_cost_musd.does_not_exist() | (ReportItem.message_cost_musd < budget_musd)
@@ -203,19 +197,30 @@ def count_sms(tx, salon_id: str, phone: str, day: date, phone_cap: int, salon_ca
               public_caps: tuple[int, int] | None = None) -> None:
     """Add to `tx` the counting of one text against the daily caps (SmsCapReached when one is used
     up) and the reports' month; consume_sms_quota commits it alone, a sign-in code with its item."""
-    salon_pk = keys.salon_pk(salon_id)
-    expires = now + COUNTER_TTL
+    count_against_caps(tx, salon_id, sms_counters(phone, day, phone_cap, salon_cap, public_caps), now)
+    counter_update(tx, salon_id, day.isoformat()[:7], None, {"messages_sent": 1})  # the reports' month
+
+
+def sms_counters(phone: str, day: date, phone_cap: int, salon_cap: int,
+                 public_caps: tuple[int, int] | None = None) -> list[tuple[str, int]]:
+    """(counter key, cap) of one text: the phone's and the salon's day, and for a text a public
+    action caused, that share of them too."""
     counters = [(keys.sms_count_sk(day, phone), phone_cap), (keys.sms_count_sk(day), salon_cap)]
     if public_caps is not None:
         counters += [(keys.sms_public_count_sk(day, phone), public_caps[0]),
                      (keys.sms_public_count_sk(day), public_caps[1])]
+    return counters
+
+
+def count_against_caps(tx, salon_id: str, counters: list[tuple[str, int]], now: datetime) -> None:
+    """Add one to each daily counter in `tx`, each under its cap (SmsCapReached when one is used up)."""
+    salon_pk, expires = keys.salon_pk(salon_id), now + COUNTER_TTL
     for sk, cap in counters:
         tx.update(CounterItem(salon_pk, sk),
                   actions=[CounterItem.count.add(1), CounterItem.kind.set(CounterItem),
                            CounterItem.expires_at.set(expires)],
                   condition=CounterItem.count.does_not_exist() | (CounterItem.count < cap),
                   on_fail=lambda reason: SmsCapReached())
-    counter_update(tx, salon_id, day.isoformat()[:7], None, {"messages_sent": 1})  # the reports' month
 
 
 class _BudgetReached(Exception):

@@ -21,6 +21,8 @@ from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..domain.values import frozen
 from . import keys, mapping
+from .broadcast_store import BroadcastStore
+from .channels_store import ChannelsStore
 from .conflicts import booking_changed, phone_taken, slot_taken
 from .errors import IdempotentReplay
 from .models import (
@@ -93,7 +95,8 @@ def _replay(reason) -> IdempotentReplay:
     return IdempotentReplay(item.request_hash, appointment, item.response["sealed_token"])
 
 
-class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore, SignInWrites):
+class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, ReportsStore, SignInWrites,
+                       ChannelsStore, BroadcastStore):
     """Bookings here; messages in outbox_store.py; the due index and sweeps in sweep_store.py;
     payments in payments_store.py; rate counters in rate_store.py; the report counters, which
     the appointment transactions move, in reports_store.py; a sign-in code's in sign_in_writes.py.
@@ -245,6 +248,10 @@ class PublicRepository(OutboxStore, SweepStore, PaymentsStore, RateStore, Report
             actions = [ClientItem.last_booked_at.set(iso_utc(now))]
             if client.recall_consent:  # given again with this booking (never withdrawn from here)
                 actions.append(ClientItem.recall_consent.set(True))
+            if client.whatsapp_consent:  # likewise
+                actions.append(ClientItem.whatsapp_consent.set(True))
+            if client.marketing_consent:
+                actions.append(ClientItem.marketing_consent.set(True))
             tx.update(ClientItem(keys.salon_pk(appt.salon_id), keys.client_sk(client.id)), actions=actions,
                       condition=ClientItem.pk.exists() & may_book if check_access else ClientItem.pk.exists(),
                       on_fail=_restricted, priority=2)

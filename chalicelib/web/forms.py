@@ -79,6 +79,9 @@ class BookingForm:
     email: str = ""
     note: str = ""
     recall: str = ""  # "1": the client agrees to a nudge when the treatment is due again
+    channel: str = ""  # whatsapp | email | sms; empty: WhatsApp if agreed, else e-mail if given, else SMS
+    whatsapp: str = ""  # "1": agrees to messages on WhatsApp
+    marketing: str = ""  # "1": agrees to offers and news (a separate, unticked box)
     key: str = ""  # one per form: a double tap on "Book" replays instead of booking twice
     errors: dict[str, str] = field(default_factory=dict)  # field -> i18n key
 
@@ -95,11 +98,22 @@ class BookingForm:
         return self.key if _KEY.match(self.key) else None
 
 
+def channel_problem(channel: str, email: str, whatsapp_consent: bool) -> str | None:
+    """What is wrong with a chosen channel (the templates say it in the client's language), or None."""
+    if channel and channel not in ("whatsapp", "email", "sms"):
+        return "channel_unknown"
+    if channel == "email" and not email:
+        return "channel_needs_email"
+    if channel == "whatsapp" and not whatsapp_consent:
+        return "channel_needs_whatsapp_consent"
+    return None
+
+
 def booking_form(data: dict[str, str]) -> BookingForm:
     """The submitted booking form, trimmed, with a problem per field that needs one."""
     form = BookingForm(**{name: (data.get(name) or "").strip()
                           for name in ("service", "start", "staff", "pick", "name", "phone", "email", "note", "recall",
-                                       "key")})
+                                       "channel", "whatsapp", "marketing", "key")})
     form.pick = staff_choice(form.pick) or "any"
     if ident(form.service) is None:
         form.errors["service"] = "err_service"
@@ -113,7 +127,33 @@ def booking_form(data: dict[str, str]) -> BookingForm:
         form.errors["phone"] = "err_phone_required"
     if form.email and not _EMAIL.match(form.email):
         form.errors["email"] = "err_email"
+    if problem := channel_problem(form.channel, form.email, form.whatsapp == "1"):
+        form.errors["channel"] = problem
     for name, limit in MAX_LENGTHS.items():
         if len(getattr(form, name)) > limit:
             form.errors[name] = f"err_too_long_{name}"
+    return form
+
+
+@dataclass
+class ReachForm:
+    """How the client wants to be reached, as a settings form holds it (the client's area)."""
+    channel: str = ""
+    email: str = ""
+    whatsapp: str = ""  # "1": agrees to WhatsApp
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def reach_form(client) -> ReachForm:
+    """The form filled from the client's file."""
+    return ReachForm(channel=client.preferred_channel or "", email=client.email or "",
+                     whatsapp="1" if client.whatsapp_consent else "")
+
+
+def reach_form_from(data: dict[str, str]) -> ReachForm:
+    form = ReachForm(**{name: (data.get(name) or "").strip() for name in ("channel", "email", "whatsapp")})
+    if form.email and (not _EMAIL.match(form.email) or len(form.email) > MAX_LENGTHS["email"]):
+        form.errors["email"] = "err_email"
+    if problem := channel_problem(form.channel, form.email, form.whatsapp == "1"):
+        form.errors["channel"] = problem
     return form

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from chalicelib import auth, wiring
+from chalicelib.domain.broadcast import Segment, SegmentKind
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.staff_rights import OWN_HOURS
 from chalicelib.messaging.providers import LocalSender
-from chalicelib.services import attendance, booking, dispatch, manage, sweeps, waitlist
+from chalicelib.services import attendance, booking, broadcasts, dispatch, manage, sweeps, waitlist
 from chalicelib.web.owner_agenda import start_key
 from local import env as local_env
 from local.demo import seed
@@ -95,17 +97,22 @@ def _seed(repo) -> dict[str, str]:
     user = auth.create_user(auth.accounts(), SALON, "owner@audit.example", PASSWORD, "owner", MONDAY, name="Owner")
     auth.create_user(auth.accounts(), SALON, STAFF_EMAIL, PASSWORD, "staff", MONDAY, name="Giulia", staff_id="giulia")
     repo.update_salon_fields(replace(salon, staff_rights=frozenset({OWN_HOURS})), ("staff_rights",))
+    # Every channel on: the booking form, the client's settings and the client file show their choices.
+    repo.save_salon(replace(repo.load_salon(SALON)[0], channels_enabled=("whatsapp", "email", "sms")))
     held = booking.book(repo, booking.BookingRequest(  # a deposit service: held until paid on the local checkout
         salon_id=SALON, service_id="facial", start=WEDNESDAY_10 + timedelta(hours=7), name="Dora Blu",
         phone="+39 347 000 0002", staff_id="giulia"), PAGES_AT, base_url=BASE, payments=wiring.payments())
     appt = kept.appointment
+    notice, _ = broadcasts.send(repo, salon, user.id, new_id(), "We open at 11 on Wednesday.",
+                                Segment(SegmentKind.DATE, day=WEDNESDAY_10.date()), MONDAY)
+    broadcasts.enqueue(repo, notice, MONDAY)
     return {
         "salon": SALON, "token": kept.manage_token, "claim": link_token(sent_text(sender, offer), "claim"),
         "day": WEDNESDAY_10.date().isoformat(), "start": appt.start.isoformat(), "start_key": start_key(appt.start),
         "other_start": (WEDNESDAY_10 + timedelta(hours=5)).isoformat(),
         "appointment": appt.id, "client": appt.client_id, "user": user.id,
         "past_appointment": past.appointment.id, "past_start_key": start_key(past.appointment.start),
-        "ticket": held.appointment.deposit.url.rstrip("/").rsplit("/", 1)[1],
+        "ticket": held.appointment.deposit.url.rstrip("/").rsplit("/", 1)[1], "broadcast": notice.id,
     }
 
 

@@ -34,6 +34,8 @@ OWNER = (
     ("owner-audit", "/owner/audit"),
     ("owner-messages", "/owner/messages"),
     ("owner-inbox", "/owner/messages/inbox"),
+    ("owner-broadcasts", "/owner/messages/broadcasts"),
+    ("owner-broadcast", "/owner/messages/broadcasts/{broadcast}"),
     ("owner-waitlist", "/owner/waitlist"),
     ("owner-settings", "/owner/settings"),
     ("owner-settings-salon", "/owner/settings/salon"),

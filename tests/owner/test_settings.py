@@ -131,11 +131,12 @@ AREA = {  # path prefix -> the permission its routes need (None: any signed-in u
     "/owner/users": roles.USERS, "/v1/admin/users": roles.USERS,
     "/owner/audit": roles.AUDIT, "/v1/admin/audit": roles.AUDIT,
     "/owner/messages": roles.MESSAGES, "/v1/admin/messages": roles.MESSAGES, "/v1/admin/inbox": roles.MESSAGES,
+    "/v1/admin/broadcasts": roles.MESSAGES,
     "/owner/waitlist": roles.WAITLIST, "/v1/admin/waitlist": roles.WAITLIST,
     "/v1/admin/me": None,
 }
 DUMMY = {"service_id": "nope", "staff_id": "nope", "user_id": "01JNOPE0000000000000000000", "first_day": "2026-03-24",
-         "entry_id": "01JNOPE0000000000000000000"}
+         "entry_id": "01JNOPE0000000000000000000", "broadcast_id": "01JNOPE0000000000000000000"}
 
 
 def area_routes() -> list[tuple[str, str, str | None]]:

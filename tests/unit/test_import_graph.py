@@ -25,7 +25,8 @@ AREA_ROUTE_MODULES = {
         "chalicelib.api.owner_exports", "chalicelib.api.owner_records", "chalicelib.api.owner_reports"),
     "chalicelib.api.owner_settings": (
         "chalicelib.api.owner_settings_catalog", "chalicelib.api.owner_settings_messages",
-        "chalicelib.api.owner_settings_profile", "chalicelib.api.owner_settings_users"),
+        "chalicelib.api.owner_settings_channels", "chalicelib.api.owner_settings_profile",
+        "chalicelib.api.owner_settings_users"),
 }
 
 
