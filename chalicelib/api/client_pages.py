@@ -36,6 +36,11 @@ class _Refused(Exception):
         self.response = response
 
 
+def _form_expired(ctx: Ctx) -> InvalidRequest:
+    return InvalidRequest(ctx.t.gettext("This form has expired. Go back, reload the page and try again."),
+                          "csrf_failed")
+
+
 def _request():
     return client_pages.current_request
 
@@ -78,8 +83,7 @@ def _signed_in(salon_id: str, ctx: Ctx | None = None):
     if request.method == "POST":
         if not client_auth.form_token_ok(session, _fields().get("csrf")):
             ctx = ctx or Ctx(request)
-            raise _Refused(ctx.page("error.html", 403, True, error=InvalidRequest(
-                ctx.t("my_csrf_failed"), "csrf_failed")))
+            raise _Refused(ctx.page("error.html", 403, True, error=_form_expired(ctx)))
     return session
 
 
@@ -136,7 +140,7 @@ def my_send_code(salon_id):
     data = _fields()
     phone = (data.get("phone") or "").strip()[:forms.MAX_LENGTHS["phone"]]
     if not _nonce_ok(data):
-        return _sign_in_page(ctx, "phone", 403, phone, InvalidRequest(ctx.t("my_csrf_failed"), "csrf_failed"))
+        return _sign_in_page(ctx, "phone", 403, phone, _form_expired(ctx))
     try:
         client_sign_in.request_code(repository(), client_auth.store(), current_sender(), signing_key(), salon,
                                     phone, client_auth.client_address(_request()), now())
@@ -155,7 +159,7 @@ def my_verify(salon_id):
     data = _fields()
     phone = (data.get("phone") or "").strip()[:forms.MAX_LENGTHS["phone"]]
     if not _nonce_ok(data):
-        return _sign_in_page(ctx, "code", 403, phone, InvalidRequest(ctx.t("my_csrf_failed"), "csrf_failed"))
+        return _sign_in_page(ctx, "code", 403, phone, _form_expired(ctx))
     try:
         token, session = client_sign_in.verify_code(repository(), client_auth.store(), signing_key(), salon, phone,
                                                     (data.get("code") or "")[:20],
@@ -257,7 +261,7 @@ def my_move_submit(salon_id, appointment_id):
     data = _fields()
     start = forms.parse_start(data.get("start"))
     if start is None:
-        raise InvalidRequest(ctx.t("err_start"))
+        raise InvalidRequest(ctx.t.field_error("err_start"))
     client_area.move(repository(), session, appointment_id, start, forms.ident(data.get("staff")), now(), ctx.base,
                      guard=_guard())
     return redirect(ctx.my_url(done="moved"))
@@ -311,7 +315,7 @@ def my_book(salon_id):
                      back_url=ctx.my_url("/book", service=service.id, staff=choice))
     chooser = picker_for(ctx, catalog, service, choice, q,
                        lambda **p: ctx.my_url("/book", service=service.id, staff=choice, **p))
-    options = [("any", ctx.t("anyone"))] + [(s.id, s.name) for s in catalog.staff_for(service.id)]
+    options = [("any", ctx.t.gettext("Anyone"))] + [(s.id, s.name) for s in catalog.staff_for(service.id)]
     return _page(ctx, "my_book.html", session, service=service, picker=chooser,
                  options=[(ctx.my_url("/book", service=service.id, staff=i), label, i == choice)
                           for i, label in options])
@@ -326,7 +330,7 @@ def my_book_submit(salon_id):
     data = _fields()
     start, service_id = forms.parse_start(data.get("start")), forms.ident(data.get("service"))
     if start is None or service_id is None:
-        raise InvalidRequest(ctx.t("err_start"))
+        raise InvalidRequest(ctx.t.field_error("err_start"))
     key = forms.BookingForm(key=data.get("key") or "").idempotency_key  # a double tap replays, never books twice
     booked = client_area.book(repository(), session, service_id, forms.ident(data.get("staff")), start, now(), key,
                               ctx.base, (data.get("note") or "")[:forms.MAX_LENGTHS["note"]], guard=_guard())

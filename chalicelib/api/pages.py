@@ -197,7 +197,8 @@ def claim_page(token):
     if appt.status is not Status.HELD:
         return redirect(ctx.manage_url(token))
     if appt.due is None or now() >= appt.due.at:
-        raise IllegalTransition(ctx.t("claim_ended"), "offer_expired")
+        raise IllegalTransition(ctx.t.gettext("This offer has ended. Someone else may have the slot now; you can join "
+                                              "the waitlist again or call the salon."), "offer_expired")
     return ctx.page("claim.html", private=True, b=booking_view(managed, now()), token=token, until=appt.due.at)
 
 
@@ -260,7 +261,7 @@ def reschedule_page(token):
         return _move_form(ctx, managed, token, choice, q.get("start", ""), q.get("slot_staff"))
     chooser = picker_for(ctx, managed.catalog, service, choice, q,
                        lambda **p: ctx.manage_url(token, "/reschedule", staff=choice, **p), moving=appt.id)
-    options = [("any", ctx.t("anyone"))] + [(s.id, s.name) for s in managed.catalog.staff_for(service.id)]
+    options = [("any", ctx.t.gettext("Anyone"))] + [(s.id, s.name) for s in managed.catalog.staff_for(service.id)]
     return ctx.page("reschedule.html", private=True, b=view, token=token, picker=chooser, choice=choice,
                     options=[(ctx.manage_url(token, "/reschedule", staff=i), label, i == choice)
                              for i, label in options])

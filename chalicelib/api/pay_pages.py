@@ -58,7 +58,7 @@ def local_checkout_submit(ticket):
     if forms.fields(pay_pages.current_request.raw_body).get("outcome") != "pay":
         return redirect(checkout.cancel_url)
     if now() >= checkout.expires_at:
-        raise IllegalTransition(ctx.t("checkout_expired"), "checkout_expired")
+        raise IllegalTransition(ctx.t.gettext("This payment page has expired."), "checkout_expired")
     raw, headers = provider.completed_event(checkout, now())
     outcome = payments.handle_webhook(repository(), provider, provider.name, raw, headers, now(), ctx.base)
     log.info("local checkout: %s", outcome)

@@ -1,8 +1,8 @@
 """SMS bodies in six languages, dates and times in the salon's zone.
 
-Texts live in texts/<locale>.json: `str.format` fields, a kind's text or a list of variants from
-the fullest to the most compact, `<kind>_late` for a late cancellation, and the locale's Babel
-date patterns under `_date`, `_date_short` (appointments) and `_day` (a restriction's end). Only
+Texts are gettext entries of the `messages` domain (wording.py: a context per kind and variant,
+`%(field)s` placeholders), a kind's text or variants from the fullest to the most compact,
+`<kind>_late` for a late cancellation; each locale's Babel date patterns are data (wording.py). Only
 the named fields ever reach a text: whatever else a caller passes (notes, allergies) is ignored.
 
 Every text aims at MAX_SEGMENTS. `render` takes the first variant that fits, trying each one
@@ -11,18 +11,17 @@ two segments, in GSM-7 306). A reminder must fit: when no variant does, the salo
 shortened; only a manage URL too long for any wording can still push it over (logged).
 
 A booking confirmation repeats the money terms the salon has (`deposit` paid, `late_fee`,
-`no_show_fee`: amounts as text): `booking_confirmation_terms` holds its wordings with a `{terms}`
+`no_show_fee`: amounts as text): `booking_confirmation_terms` holds its wordings with a `%(terms)s`
 slot, and each `terms_<name>` a full and a compact wording; the candidates run from the fullest
 wording with the full terms to the most compact with the compact ones.
 """
-import json
 import logging
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..web.catalogs import translations
 from .segments import encoding, fold_to_gsm7, sms_segments
+from .wording import COUNTED_BY, DATE_PATTERNS, TEXTS
 
 logger = logging.getLogger(__name__)
 
@@ -51,16 +50,10 @@ MAX_SEGMENTS = 2
 MUST_FIT = frozenset({"reminder"})  # sent to every client for every appointment: cost matters
 MIN_SALON_NAME = 12  # characters a shortened salon name keeps, the ellipsis included
 
-_DIR = Path(__file__).parent / "texts"
 _HAS_LATE = frozenset({"cancellation_confirmation", "reply_cancelled"})
 _TERMS = ("deposit", "late_fee", "no_show_fee")  # a confirmation's money terms, in the order told
 _PLAIN = ("salon_name", "service_name", "salon_phone", "manage_url", "claim_url", "book_url", "code", "amount",
           "pay_url", *_TERMS)
-
-
-@cache
-def _texts(locale: str) -> dict:
-    return json.loads((_DIR / f"{locale}.json").read_text("utf-8"))
 
 
 def supported(locale: str | None) -> str:
@@ -74,12 +67,11 @@ def render(kind: str, locale: str, tz: str, **fields) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown SMS kind {kind!r}")
     locale = supported(locale)
-    texts = _texts(locale)
     key = f"{kind}_late" if kind in _HAS_LATE and fields.get("late") else kind
-    variants = texts[key] if isinstance(texts[key], list) else [texts[key]]
+    variants = _translated(key, locale, fields.get(COUNTED_BY.get(kind, ""), 0))
     if kind == "booking_confirmation" and any(fields.get(name) for name in _TERMS):
-        variants = _with_terms(texts, fields)
-    values = _values(texts, locale, ZoneInfo(tz), fields)
+        variants = _with_terms(locale, fields)
+    values = _values(DATE_PATTERNS[locale], locale, ZoneInfo(tz), fields)
     candidates = [_fill(kind, variant, values) for variant in variants]
     fitting = _first_fitting(candidates)
     if fitting is not None:
@@ -89,15 +81,25 @@ def render(kind: str, locale: str, tz: str, **fields) -> str:
     return min(_options(candidates), key=lambda text: sms_segments(text)[1])  # the fullest of the cheapest
 
 
-def _with_terms(texts: dict, fields: dict) -> list[str]:
+def _translated(key: str, locale: str, count) -> list[str]:
+    """The locale's wording of each variant (the English msgid where a catalog lacks one)."""
+    catalog = translations(locale, "messages")
+    return [catalog.pgettext(context, singular) if plural is None
+            else catalog.npgettext(context, singular, plural, int(count or 0))
+            for context, singular, plural in TEXTS[key]]
+
+
+
+def _with_terms(locale: str, fields: dict) -> list[str]:
     """The confirmation's wordings, each with its terms in full and then compact."""
     named = [name for name in _TERMS if fields.get(name)]
-    levels = min(len(texts[f"terms_{name}"]) for name in named)
-    return [wording.replace("{terms}", " ".join(texts[f"terms_{name}"][level] for name in named))
-            for wording in texts["booking_confirmation_terms"] for level in range(levels)]
+    terms = {name: _translated(f"terms_{name}", locale, 0) for name in named}
+    levels = min(len(wordings) for wordings in terms.values())
+    return [wording.replace("%(terms)s", " ".join(terms[name][level] for name in named))
+            for wording in _translated("booking_confirmation_terms", locale, 0) for level in range(levels)]
 
 
-def _values(texts: dict, locale: str, tz: ZoneInfo, fields: dict) -> dict[str, str]:
+def _values(patterns: dict[str, str], locale: str, tz: ZoneInfo, fields: dict) -> dict[str, str]:
     from babel.dates import format_date, format_time
 
     values = {name: " ".join(str(fields[name]).split()) for name in _PLAIN if fields.get(name) is not None}
@@ -108,15 +110,15 @@ def _values(texts: dict, locale: str, tz: ZoneInfo, fields: dict) -> dict[str, s
         if start.tzinfo is None:
             raise ValueError("start must be an aware datetime")
         local = start.astimezone(tz)
-        values["date"] = _spaces(format_date(local, texts["_date"], locale=locale))
-        values["date_short"] = _spaces(format_date(local, texts["_date_short"], locale=locale))
+        values["date"] = _spaces(format_date(local, patterns["date"], locale=locale))
+        values["date_short"] = _spaces(format_date(local, patterns["date_short"], locale=locale))
         values["time"] = format_time(local, "HH:mm", locale=locale)
     until = fields.get("until")
     if until is not None:
         day = until.astimezone(tz).date() if isinstance(until, datetime) else until
         if not isinstance(day, date):
             raise ValueError("until must be a date")
-        values["until"] = _spaces(format_date(day, texts["_day"], locale=locale))
+        values["until"] = _spaces(format_date(day, patterns["day"], locale=locale))
     return values
 
 
@@ -127,7 +129,7 @@ def _spaces(text: str) -> str:
 
 def _fill(kind: str, template: str, values: dict[str, str]) -> str:
     try:
-        return template.format(**values)
+        return template % values
     except KeyError as exc:
         raise ValueError(f"SMS {kind!r} needs the field {exc.args[0]!r}") from None
 
@@ -166,13 +168,12 @@ def field_values(locale: str, tz: str, **fields) -> dict[str, str]:
     """The named fields as a text shows them in `locale` (dates in the salon's zone `tz`): what
     another channel's wording (an e-mail, a WhatsApp template's parameters) is filled with."""
     locale = supported(locale)
-    return _values(_texts(locale), locale, ZoneInfo(tz), fields)
+    return _values(DATE_PATTERNS[locale], locale, ZoneInfo(tz), fields)
 
 
 def full_text(kind: str, locale: str, tz: str, **fields) -> str:
     """The fullest wording of `kind`, accents kept: an e-mail has no segments to save."""
     locale = supported(locale)
-    texts = _texts(locale)
     key = f"{kind}_late" if kind in _HAS_LATE and fields.get("late") else kind
-    variants = texts[key] if isinstance(texts[key], list) else [texts[key]]
-    return _fill(kind, variants[0], _values(texts, locale, ZoneInfo(tz), fields))
+    fullest = _translated(key, locale, fields.get(COUNTED_BY.get(kind, ""), 0))[0]
+    return _fill(kind, fullest, _values(DATE_PATTERNS[locale], locale, ZoneInfo(tz), fields))

@@ -1,5 +1,5 @@
-"""Per-request page context: texts and formats in the salon's locale and zone, link building,
-and the pages that show a domain error."""
+"""Per-request page context: the translator (gettext, `messages` domain) and formats in the salon's
+locale and zone, link building, and the pages that show a domain error."""
 from urllib.parse import urlencode, urlparse
 
 from ..api.errors import STATUS, retry_headers

@@ -1,15 +1,14 @@
-"""UI texts per locale (JSON files in i18n/, English fallback per key) and locale-aware
-formatting. Babel is imported inside the functions: it is heavy and a cold start rarely needs it."""
-import json
+"""The page's language: which locale a page speaks, its texts through the `messages` gettext catalog
+(web/catalogs.py), and locale-aware formatting. Babel is imported inside the functions: it is heavy
+and a cold start rarely needs it."""
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from .catalogs import Translator
 
 LOCALES = ("en", "it", "pl", "pt", "es", "ru")
 DEFAULT = "en"
-_DIR = Path(__file__).parent / "i18n"
 
 
 def supported(locale: str | None) -> str:
@@ -33,25 +32,50 @@ def from_accept_language(header: str | None) -> str:
     return min(ranked)[2] if ranked else DEFAULT
 
 
-@cache
-def _texts(locale: str) -> dict[str, str]:
-    return json.loads((_DIR / f"{locale}.json").read_text("utf-8"))
+class Texts(Translator):
+    """The page's translator (`t` in templates, `ctx.t` in Python): gettext in the locale we have
+    texts for, plus the texts a page picks by a code (web/wording.py) rather than writes out."""
 
+    def __init__(self, locale: str | None, domain: str = "messages"):
+        super().__init__(supported(locale), domain)
 
-class Texts:
-    """`t("key", name=...)` in templates: the locale's text, else the English one, else the key."""
+    def status(self, status: str) -> str:
+        """An appointment's status as the client reads it."""
+        from .wording import STATUS
 
-    def __init__(self, locale: str | None):
-        self.locale = supported(locale)
-        self._own = _texts(self.locale)
-        self._fallback = _texts(DEFAULT)
+        return self.gettext(STATUS[status]) if status in STATUS else status
 
-    def __call__(self, key: str, **values) -> str:
-        text = self._own.get(key) or self._fallback.get(key) or key
-        return text.format(**values) if values else text
+    def field_error(self, key: str) -> str:
+        """A booking form's problem (web/forms.py's key) as the client reads it."""
+        from .wording import FIELD_ERRORS
 
-    def has(self, key: str) -> bool:
-        return key in self._own or key in self._fallback
+        return self.gettext(FIELD_ERRORS[key])
+
+    def not_found(self, code: str) -> str | None:
+        from .wording import NOT_FOUND
+
+        return self.gettext(NOT_FOUND[code]) if code in NOT_FOUND else None
+
+    def headline(self, code: str) -> str | None:
+        """A refusal's headline, None for a code no text covers."""
+        from .wording import HEADLINES
+
+        return self.gettext(HEADLINES[code]) if code in HEADLINES else None
+
+    def detail(self, problem, salon) -> str | None:
+        """What the client can do about a refusal, with the salon's name and phone: None where the
+        code (and reason) has no such text or no salon is behind the page."""
+        from .wording import DETAILS
+
+        reason = getattr(problem, "reason", None)
+        found = DETAILS.get(f"{problem.code}_{reason}" if reason else problem.code)
+        if found is None or salon is None:
+            return None
+        text, counting = found
+        values = {"salon": salon.name, "phone": salon.phone, **getattr(problem, "values", {})}
+        if counting is None:
+            return self.gettext(text, **values)
+        return self.ngettext(*text, int(values[counting]), **values)
 
 
 class Formatter:
@@ -60,6 +84,8 @@ class Formatter:
     def __init__(self, texts: Texts, tz: ZoneInfo, currency: str = "EUR"):
         self.texts = texts
         self.locale = texts.locale
+        # Its few words ("at", "min") are the client's catalog's, whichever page formats.
+        self._words = texts if texts.domain == "messages" else Translator(texts.locale)
         self.tz = tz
         self.currency = currency
 
@@ -78,7 +104,7 @@ class Formatter:
         return format_date(day, "full", locale=self.locale)
 
     def when(self, instant: datetime) -> str:
-        return self.texts("date_at_time", date=self.date(instant), time=self.time(instant))
+        return self._words.gettext("%(date)s at %(time)s", date=self.date(instant), time=self.time(instant))
 
     def weekday(self, day: date) -> str:
         from babel.dates import format_date
@@ -105,4 +131,4 @@ class Formatter:
         return format_currency(Decimal(format_amount(minor, currency)), currency, locale=self.locale)
 
     def minutes(self, minutes: int) -> str:
-        return self.texts("minutes", minutes=minutes)
+        return self._words.gettext("%(minutes)s min", minutes=minutes)

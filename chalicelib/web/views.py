@@ -16,7 +16,6 @@ class BookingView:
     free_until: datetime
     can_change: bool  # still active and not yet started
     free_now: bool  # a cancellation now is free
-    status_key: str  # i18n key
 
     @property
     def cancelled_by_salon(self) -> bool:
@@ -39,6 +38,4 @@ def booking_view(managed, now: datetime) -> BookingView:
         appointment=appt, salon=salon,
         service=next((s for s in catalog.services if s.id == appt.service_id), None),
         staff=next((s for s in catalog.staff if s.id == appt.staff_id), None),
-        free_until=free_until, can_change=appt.is_active and now < appt.start, free_now=now <= free_until,
-        status_key=f"status_{appt.status.value}",
-    )
+        free_until=free_until, can_change=appt.is_active and now < appt.start, free_now=now <= free_until)

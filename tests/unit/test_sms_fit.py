@@ -21,12 +21,11 @@ FIELDS = {"salon_name": "Studio Demo", "service_name": "Taglio donna", "salon_ph
 
 def fewest_parts(kind: str, locale: str) -> int:
     """The fewest parts any wording of the kind could take, accents folded where that makes it GSM-7."""
-    texts = templates._texts(locale)
-    variants = texts[kind] if isinstance(texts[kind], list) else [texts[kind]]
+    variants = templates._translated(kind, locale, FIELDS["hold_minutes"])
     values = templates.field_values(locale, "Europe/Rome", **FIELDS)
     best = 99
     for variant in variants:
-        text = variant.format(**values)
+        text = variant % values
         folded = fold_to_gsm7(text)
         for option in (text, folded) if encoding(folded) == "GSM-7" else (text,):
             best = min(best, sms_segments(option)[1])
