@@ -29,15 +29,18 @@ from chalice import Response
 from ..api.errors import STATUS, error_response, from_domain
 from ..api.http import base_url
 from ..domain.errors import DomainError, NotFound
+from ..domain.text import N_
 from ..web import forms
+from ..web.catalogs import Translator
 from ..web.i18n import Texts
+from ..web.localize import error_message, localize
 from ..web.render import page, redirect
 from ..wiring import config, now
 from . import accounts, csrf, signing_key
 from .sessions import SESSION_COOKIE, Principal, clear_cookie, read_cookie, resolve
 
 __all__ = ["Guard", "Principal", "principal", "same_salon", "identify", "client_address", "owner_page", "app_root",
-           "safe_next"]
+           "safe_next", "owner_locale", "owner_translator"]
 
 log = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -60,15 +63,17 @@ class Guard:
                 if who is None:
                     return _unauthenticated(request, api)
                 if request.method not in SAFE_METHODS and not _csrf_ok(request, who, api):
-                    return _refuse(request, api, "csrf_failed",
-                                   "This form has expired. Go back, reload the page and try again.")
+                    return _refuse(request, who, api, "csrf_failed",
+                                   N_("This form has expired. Go back, reload the page and try again."))
                 if permission is not None and not who.can(permission):
-                    return _refuse(request, api, "forbidden", "Your role does not allow this.")
+                    return _refuse(request, who, api, "forbidden", N_("Your role does not allow this."))
                 token = _current.set(who)
                 try:
                     return view(*args, **kwargs)
                 except DomainError as error:
-                    return from_domain(error) if api else _error_page(request, error)
+                    if api:  # the code stays English and stable; the message is the reader's
+                        return from_domain(error, error_message(error, owner_translator(who)))
+                    return _error_page(request, error)
                 except Exception:  # noqa: BLE001 - a person is reading: answer in HTML, keep the details in the log
                     if api:
                         raise
@@ -124,6 +129,18 @@ def safe_next(value: str | None) -> str:
     return HOME_PATH
 
 
+def owner_locale(request_or_session) -> str:
+    """The language an owner-side reader reads: of a request (no one signed in yet) or of a signed-in
+    principal. One place, so pages, field problems and /v1/admin errors always agree.
+    English until users carry a language of their own."""
+    return "en"
+
+
+def owner_translator(request_or_session) -> Translator:
+    """The `owner` text domain in the reader's language (owner_locale)."""
+    return Translator(owner_locale(request_or_session), "owner")
+
+
 def owner_page(request, template: str, status: int = 200, **context) -> Response:
     """An owner page: English for now, never cached (private)."""
     return page(template, Texts("en"), status, private=True, root=app_root(request), **context)
@@ -142,8 +159,8 @@ def _unauthenticated(request, api: bool) -> Response:
     stale = read_cookie(request, SESSION_COOKIE) is not None
     headers = {"Set-Cookie": clear_cookie(request, SESSION_COOKIE)} if stale else {}
     if api:
-        return error_response(401, "unauthenticated", "Sign in first, or sign in again: the session has ended.",
-                              headers)
+        message = owner_translator(request).gettext("Sign in first, or sign in again: the session has ended.")
+        return error_response(401, "unauthenticated", message, headers)
     target = app_root(request) + LOGIN_PATH
     if request.method in SAFE_METHODS and _here(request) != HOME_PATH:
         target += "?" + urlencode({"next": _here(request)})
@@ -163,16 +180,19 @@ def _csrf_ok(request, who: Principal, api: bool) -> bool:
     return csrf.valid(signing_key(), f"session:{who.session_id}", presented)
 
 
-def _refuse(request, api: bool, code: str, message: str) -> Response:
+def _refuse(request, who: Principal, api: bool, code: str, message: str) -> Response:
+    tr = owner_translator(who)
     if api:
-        return error_response(403, code, message)
-    return owner_page(request, "owner/error.html", 403, title="Not allowed", message=message)
+        return error_response(403, code, localize(message, tr))
+    return owner_page(request, "owner/error.html", 403, title=tr.gettext("Not allowed"), message=localize(message, tr))
 
 
 def _error_page(request, error: DomainError | None) -> Response:
+    tr = owner_translator(_current.get() or request)
     if error is None:
-        return owner_page(request, "owner/error.html", 500, title="Something went wrong",
-                          message="Something went wrong on our side; nothing was changed. Please try again.")
+        return owner_page(request, "owner/error.html", 500, title=tr.gettext("Something went wrong"),
+                          message=tr.gettext("Something went wrong on our side; nothing was changed. "
+                                             "Please try again."))
     status = next((s for cls, s in STATUS.items() if isinstance(error, cls)), 400)
-    title = "Not found" if isinstance(error, NotFound) else "That did not work"
-    return owner_page(request, "owner/error.html", status, title=title, message=error.message)
+    title = tr.gettext("Not found") if isinstance(error, NotFound) else tr.gettext("That did not work")
+    return owner_page(request, "owner/error.html", status, title=title, message=error_message(error, tr))
