@@ -142,8 +142,9 @@ def owner_translator(request_or_session) -> Translator:
 
 
 def owner_page(request, template: str, status: int = 200, **context) -> Response:
-    """An owner page: English for now, never cached (private)."""
-    return page(template, Texts("en"), status, private=True, root=app_root(request), **context)
+    """An owner page in the reader's language (owner_locale), never cached (private)."""
+    return page(template, Texts(owner_locale(_current.get() or request)), status, private=True,
+                root=app_root(request), **context)
 
 
 def _here(request) -> str:
