@@ -154,7 +154,7 @@ def staff_may(capability: str, api: bool = False):
                 if not me.staff_id or capability not in salon.staff_rights:
                     message = "Your role does not allow this."
                     if api:
-                        return error_response(403, "forbidden", message)
+                        return error_response(403, "forbidden", guard.said(message))
                     return owner_page(owner_agenda.current_request, "owner/error.html", 403, title="Not allowed",
                                       message=message)
             return view(*args, **kwargs)

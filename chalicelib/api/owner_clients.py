@@ -31,7 +31,7 @@ def refusing(api: bool = False):
                 return view(*args, **kwargs)
             except NotAllowed as error:
                 if api:
-                    return error_response(403, error.code, error.message)
+                    return error_response(403, error.code, guard.said(error))
                 return owner_page(owner_clients.current_request, "owner/error.html", 403, title="Not allowed",
                                   message=error.message)
         return wrapped

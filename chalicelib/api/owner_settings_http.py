@@ -61,7 +61,7 @@ def ident(value: str | None) -> str:
     """An id from the path; one that cannot exist is simply not found."""
     checked = forms.ident(value)
     if checked is None:
-        raise NotFound("There is nothing here.", "not_found")
+        raise NotFound(N_("There is nothing here."), "not_found")
     return checked
 
 

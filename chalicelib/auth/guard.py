@@ -88,6 +88,12 @@ class Guard:
     def principal() -> Principal:
         return principal()
 
+    @staticmethod
+    def said(refusal) -> str:
+        """A refusal (a DomainError or an English text) in the signed-in reader's language."""
+        tr = owner_translator(principal())
+        return error_message(refusal, tr) if isinstance(refusal, DomainError) else localize(refusal, tr)
+
 
 def principal() -> Principal:
     """The signed-in user of the request a guarded view is answering."""
@@ -100,7 +106,7 @@ def principal() -> Principal:
 def same_salon(who: Principal, salon_id: str | None) -> None:
     """Raise NotFound unless `salon_id` is the principal's salon."""
     if salon_id != who.salon_id:
-        raise NotFound("There is nothing here.", "not_found")
+        raise NotFound(N_("There is nothing here."), "not_found")
 
 
 def identify(request) -> Principal | None:

@@ -23,6 +23,9 @@ class Text(str):
         self.msgid, self.plural, self.num, self.values = msgid, plural, num, dict(values)
         return self
 
+    def __reduce__(self):  # copy and pickle rebuild it from its parts, not from the English text
+        return Text, (self.msgid, self.values, self.plural, self.num)
+
 
 def N_(message: str, **values) -> str:  # noqa: N802 - gettext's name for "mark now, translate later"
     """A text translated later, where the reader is known: `N_("Use a multiple of %(step)s.", step=5)`."""

@@ -207,6 +207,15 @@ def test_no_english_is_left_on_these_pages(api, owner, repo, salon_id, reads, lo
     assert not found, found
 
 
+def test_refusals_answered_beside_the_guard_speak_the_readers_language(api, salon_id, reads):
+    """A staff login the owner did not let book by phone: the agenda's own refusal, translated too."""
+    staff = signed(api, salon_id, roles.STAFF, staff_id="giulia")
+    reads("pt")
+    refused = staff.json("POST", "/v1/admin/bookings", {})
+    assert refused.status_code == 403
+    assert error_of(refused) == {"code": "forbidden", "message": "Sua função não permite isso."}
+
+
 def _policies(**changed) -> dict[str, str]:
     values = {"send_from": "09:00", "send_until": "20:00", "reminder_time": "18:00", "confirmations": "1",
               "allowed_countries": "", "phone_daily_cap": "3", "salon_daily_cap": "200", "grace_minutes": "15",
