@@ -34,9 +34,10 @@ def error_response(status: int, code: str, message: str, headers: dict | None = 
                     headers={"Content-Type": "application/json", **(headers or {})})
 
 
-def from_domain(error: errors.DomainError) -> Response:
+def from_domain(error: errors.DomainError, message: str | None = None) -> Response:
+    """`message`: the error's message in the reader's language, where the edge knows the reader."""
     status = next((s for cls, s in STATUS.items() if isinstance(error, cls)), 400)
-    return error_response(status, error.code, error.message, retry_headers(error))
+    return error_response(status, error.code, message or error.message, retry_headers(error))
 
 
 def retry_headers(error: errors.DomainError) -> dict:

@@ -163,10 +163,10 @@ def staff_may(capability: str, api: bool = False):
                 if not me.staff_id or capability not in salon.staff_rights:
                     message = "Your role does not allow this."
                     if api:
-                        return error_response(403, "forbidden", message)
+                        return error_response(403, "forbidden", guard.said(message))
                     tr = translator()
                     return owner_page(owner_agenda.current_request, "owner/error.html", 403,
-                                      title=tr.gettext("Not allowed"), message=tr.gettext(message))
+                                      title=tr.gettext("Not allowed"), message=guard.said(message))
             return view(*args, **kwargs)
         return wrapped
     return decorate

@@ -31,10 +31,10 @@ def refusing(api: bool = False):
                 return view(*args, **kwargs)
             except NotAllowed as error:
                 if api:
-                    return error_response(403, error.code, error.message)
+                    return error_response(403, error.code, guard.said(error))
                 tr = translator()
                 return owner_page(owner_clients.current_request, "owner/error.html", 403,
-                                  title=tr.gettext("Not allowed"), message=tr.gettext(error.message))
+                                  title=tr.gettext("Not allowed"), message=guard.said(error))
         return wrapped
     return decorate
 

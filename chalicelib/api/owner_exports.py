@@ -6,13 +6,15 @@ from urllib.parse import quote
 from chalice import Response
 
 from ..auth import accounts, roles
-from ..auth.guard import app_root, owner_page
+from ..auth.guard import app_root, owner_page, owner_translator
 from ..domain.clock import local_today
 from ..domain.errors import DomainError, InvalidRequest, NotFound
+from ..domain.text import N_
 from ..services import exports
 from ..services import owner_clients as service
 from ..services.salons import load_salon
 from ..web import forms
+from ..web.localize import error_message
 from ..web.render import redirect
 from ..wiring import now, repository
 from . import owner_records
@@ -46,7 +48,7 @@ def appointments_csv():
     q = forms.query(owner_clients.current_request)
     first, last = forms.parse_day(q.get("from")), forms.parse_day(q.get("to"))
     if first is None or last is None:
-        raise InvalidRequest("Choose the first and the last day (from and to, like 2026-03-31).")
+        raise InvalidRequest(N_("Choose the first and the last day (from and to, like 2026-03-31)."))
     return _download(exports.appointments_csv(repository(), accounts(), guard.principal(), first, last, now()))
 
 
@@ -79,7 +81,8 @@ def erase_submit(client_id):
         raise
     except DomainError as error:
         status = 400 if isinstance(error, InvalidRequest) else 409
-        return _erase_page(service.open_file(repo, who, client_id), status, error.message)
+        return _erase_page(service.open_file(repo, who, client_id), status,
+                           error_message(error, owner_translator(who)))
     return redirect(f"{app_root(request)}/owner/clients/{quote(client_id, safe='')}?done=erased")
 
 

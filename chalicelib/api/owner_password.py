@@ -68,7 +68,7 @@ def api_password():
         own_password.change(accounts(), guard.principal(), body["current_password"], body["new_password"],
                             body["new_password"], client_address(request), instant)
     except sessions.LoginLocked as error:
-        return error_response(429, error.code, error.message, _retry_after(error, instant))
+        return error_response(429, error.code, guard.said(error), _retry_after(error, instant))
     return _no_content()
 
 

@@ -6,75 +6,88 @@ The routes join the Clients area's blueprint (loaded with the other owner pages 
 from chalice import Response
 
 from ..auth import roles
-from ..auth.guard import owner_page
+from ..auth.guard import owner_page, owner_translator
 from ..domain.reports import MonthFigures
 from ..services import reports as service
 from ..web.charts import bar_chart
+from ..web.owner_wording import Wording
 from ..wiring import now, repository
 from .owner_clients import guard, owner_clients
 
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
+class Figures:
+    """How the reader's language writes the report's numbers, and the titles of its columns and charts."""
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
+    def __init__(self, tr):
+        self.tr = tr
+        self.say = Wording(tr)
 
+    def percent(self, value: float | None) -> str:
+        from babel.numbers import format_percent
 
-def _money(cents: int) -> str:
-    return f"{cents / 100:,.2f}"
+        return "—" if value is None else format_percent(value, locale=self.tr.locale)
 
+    def money(self, cents: int) -> str:
+        from babel.numbers import format_decimal
 
-# (column title, how to show it) for the tables
-COLUMNS = (
-    ("Appointments", lambda m: m.get("appointments")),
-    ("Completed", lambda m: m.get("completed")),
-    ("No-shows", lambda m: m.get("no_shows")),
-    ("No-show rate", lambda m: _percent(m.no_show_rate)),
-    ("Late cancels", lambda m: m.get("late_cancels")),
-    ("Cancels", lambda m: m.get("cancels")),
-    ("Revenue booked", lambda m: _money(m.get("revenue_booked_cents"))),
-    ("Revenue lost", lambda m: _money(m.get("revenue_lost_cents"))),
-    ("Utilisation", lambda m: _percent(m.utilisation)),
-    ("New clients", lambda m: m.get("new_clients")),
-    ("Returning", lambda m: m.get("returning_clients")),
-    ("Messages sent", lambda m: m.get("messages_sent")),
-    ("Message cost (USD, est.)", lambda m: service.usd(m.get("message_cost_musd")) if m.get("message_cost_musd")
-     else "—"),
-    *(("Deposits", lambda m: _money(m.get("deposits_cents"))),
-      ("Fees collected", lambda m: _money(m.get("fees_collected_cents"))),
-      ("Refunds", lambda m: _money(m.get("refunds_cents")))),
-)
+        return format_decimal(cents / 100, "#,##0.00", locale=self.tr.locale)
 
+    def columns(self) -> tuple:
+        """(column title, how to show it) for the tables."""
+        _, percent, money = self.tr.gettext, self.percent, self.money
+        return (
+            (_("Appointments"), lambda m: m.get("appointments")),
+            (_("Completed"), lambda m: m.get("completed")),
+            (_("No-shows"), lambda m: m.get("no_shows")),
+            (_("No-show rate"), lambda m: percent(m.no_show_rate)),
+            (_("Late cancels"), lambda m: m.get("late_cancels")),
+            (_("Cancels"), lambda m: m.get("cancels")),
+            (_("Revenue booked"), lambda m: money(m.get("revenue_booked_cents"))),
+            (_("Revenue lost"), lambda m: money(m.get("revenue_lost_cents"))),
+            (_("Utilisation"), lambda m: percent(m.utilisation)),
+            (_("New clients"), lambda m: m.get("new_clients")),
+            (_("Returning"), lambda m: m.get("returning_clients")),
+            (_("Messages sent"), lambda m: m.get("messages_sent")),
+            (_("Message cost (USD, est.)"),
+             lambda m: service.usd(m.get("message_cost_musd")) if m.get("message_cost_musd") else "—"),
+            (_("Deposits"), lambda m: money(m.get("deposits_cents"))),
+            (_("Fees collected"), lambda m: money(m.get("fees_collected_cents"))),
+            (_("Refunds"), lambda m: money(m.get("refunds_cents"))),
+        )
 
-def _label(m: MonthFigures) -> str:
-    return MONTH_NAMES[int(m.month[5:]) - 1]
+    def label(self, m: MonthFigures) -> str:
+        return self.say.month(m.month)
 
-
-def charts(report: service.Report) -> list:
-    months = report.salon_line.months
-    return [
-        bar_chart("appointments", "Appointments", [(_label(m), m.get("appointments"), str(m.get("appointments")))
-                                                   for m in months]),
-        bar_chart("no-shows", "No-show rate", [(_label(m), m.no_show_rate, _percent(m.no_show_rate))
-                                               for m in months]),
-        bar_chart("revenue", f"Revenue booked ({report.salon.currency})",
-                  [(_label(m), m.get("revenue_booked_cents"), _money(m.get("revenue_booked_cents"))) for m in months]),
-        bar_chart("lost", f"Revenue lost to no-shows and late cancels ({report.salon.currency})",
-                  [(_label(m), m.get("revenue_lost_cents"), _money(m.get("revenue_lost_cents"))) for m in months]),
-        bar_chart("utilisation", "Utilisation", [(_label(m), m.utilisation, _percent(m.utilisation))
-                                                 for m in months]),
-    ]
+    def charts(self, report: service.Report) -> list:
+        months, _, label = report.salon_line.months, self.tr.gettext, self.label
+        currency = report.salon.currency
+        return [
+            bar_chart("appointments", _("Appointments"),
+                      [(label(m), m.get("appointments"), str(m.get("appointments"))) for m in months]),
+            bar_chart("no-shows", _("No-show rate"),
+                      [(label(m), m.no_show_rate, self.percent(m.no_show_rate)) for m in months]),
+            bar_chart("revenue", _("Revenue booked (%(currency)s)", currency=currency),
+                      [(label(m), m.get("revenue_booked_cents"), self.money(m.get("revenue_booked_cents")))
+                       for m in months]),
+            bar_chart("lost", _("Revenue lost to no-shows and late cancels (%(currency)s)", currency=currency),
+                      [(label(m), m.get("revenue_lost_cents"), self.money(m.get("revenue_lost_cents")))
+                       for m in months]),
+            bar_chart("utilisation", _("Utilisation"),
+                      [(label(m), m.utilisation, self.percent(m.utilisation)) for m in months]),
+        ]
 
 
 @owner_clients.route("/owner/reports", methods=["GET"])
 @guard.require(roles.REPORTS)
 def reports_page():
-    report = service.load_report(repository(), guard.principal().salon_id, now())
-    staff_chart = bar_chart("per-staff", "Appointments per specialist (12 months)", [
+    me = guard.principal()
+    report = service.load_report(repository(), me.salon_id, now())
+    figures = Figures(owner_translator(me))
+    staff_chart = bar_chart("per-staff", figures.tr.gettext("Appointments per specialist (12 months)"), [
         (line.name, line.total("appointments"), str(line.total("appointments"))) for line in report.staff_lines])
-    return owner_page(owner_clients.current_request, "owner/reports/reports.html", me=guard.principal(),
-                      salon_name=report.salon.name, report=report, charts=charts(report),
-                      staff_chart=staff_chart if report.staff_lines else None, columns=COLUMNS)
+    return owner_page(owner_clients.current_request, "owner/reports/reports.html", me=me,
+                      salon_name=report.salon.name, report=report, charts=figures.charts(report),
+                      staff_chart=staff_chart if report.staff_lines else None, columns=figures.columns())
 
 
 @owner_clients.route("/owner/reports.csv", methods=["GET"])

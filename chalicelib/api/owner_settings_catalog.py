@@ -3,6 +3,7 @@ from ..auth import accounts, roles
 from ..domain.catalog import Service, Staff
 from ..domain.errors import InvalidRequest
 from ..domain.salon import format_weekly_hours
+from ..domain.text import N_
 from ..services import owner_settings as settings
 from ..services import owner_settings_catalog as catalog_settings
 from ..services.owner_settings_fields import FieldErrors, from_json
@@ -34,7 +35,7 @@ def _loaded():
 def _active_field() -> bool:
     value = http.form_values(bp.current_request).get("active")
     if value not in ("0", "1"):
-        raise InvalidRequest("Choose to activate or to deactivate.")
+        raise InvalidRequest(N_("Choose to activate or to deactivate."))
     return value == "1"
 
 
@@ -165,10 +166,10 @@ def staff_active(staff_id):
 def _split_active(body) -> tuple[dict, bool | None]:
     """`active` is its own action (deactivate / activate); the rest are the form's fields."""
     if not isinstance(body, dict):
-        raise InvalidRequest("The body must be a JSON object.")
+        raise InvalidRequest(N_("The body must be a JSON object."))
     rest, active = {k: v for k, v in body.items() if k != "active"}, body.get("active")
     if active is not None and not isinstance(active, bool):
-        raise InvalidRequest("active must be true or false.")
+        raise InvalidRequest(N_("active must be true or false."))
     return rest, active
 
 

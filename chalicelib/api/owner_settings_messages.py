@@ -4,12 +4,16 @@ from datetime import date, datetime
 from chalice import Response
 
 from ..auth import accounts, roles
+from ..auth.guard import owner_translator
+from ..domain.clock import parse_iso_utc
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.salon import Salon
+from ..domain.text import N_
 from ..services import owner_messages as messages
 from ..services.owner_settings_fields import FieldErrors, from_json
 from ..web import forms
+from ..web.owner_wording import Wording
 from ..wiring import now, repository
 from . import owner_settings_http as http
 from .owner_settings import guard, owner_settings
@@ -20,21 +24,23 @@ WAITLIST = "/owner/waitlist"
 WAITLIST_FIELDS = ("phone", "name", "service_id", "staff_id", "date_from", "date_to")
 
 
-def _local(instant: datetime | None, salon: Salon) -> str:
-    return f"{instant.astimezone(salon.tz):%a %d %b %Y, %H:%M}" if instant else ""
+def message_row(m: OutboxMessage, salon: Salon, me, say: Wording) -> dict:
+    """What the page shows of one message, in the reader's language; `when` says the time that
+    matters for its status."""
+    tr = say.tr
 
+    def local(instant: datetime | None) -> str:
+        return say.moment(instant, salon.tz) if instant else ""
 
-def message_row(m: OutboxMessage, salon: Salon, me) -> dict:
-    """What the page shows of one message; `when` says the time that matters for its status."""
-    when = {MessageStatus.PENDING: f"Sends {_local(m.not_before, salon)}",
-            MessageStatus.SENDING: f"Sending since {_local(m.not_before, salon)}",
-            MessageStatus.SENT: f"Sent {_local(m.sent_at, salon)}"}.get(m.status)
-    when = when or f"Queued {_local(m.created_at, salon)}"
-    return {"id": m.id, "kind": m.kind.replace("_", " ").capitalize(), "phone": m.phone, "status": m.status.value,
-            "reason": (m.reason or "").replace("_", " "), "when": when, "attempts": m.attempts,
-            "body": messages.shown_body(m.body, me), "channel": m.channel,
+    when = {MessageStatus.PENDING: lambda: tr.gettext("Sends %(when)s", when=local(m.not_before)),
+            MessageStatus.SENDING: lambda: tr.gettext("Sending since %(when)s", when=local(m.not_before)),
+            MessageStatus.SENT: lambda: tr.gettext("Sent %(when)s", when=local(m.sent_at))}.get(m.status)
+    return {"id": m.id, "kind": say.kind(m.kind), "phone": m.phone, "status": m.status.value,
+            "status_label": say.status(m.status.value), "reason": say.reason(m.reason),
+            "when": when() if when else tr.gettext("Queued %(when)s", when=local(m.created_at)),
+            "attempts": m.attempts, "body": messages.shown_body(m.body, me), "channel": m.channel,
             "cost": f"{m.cost_usd:.4f}" if m.cost_usd is not None else "",
-            "tries": [f"{channel}: {outcome.replace('_', ' ')}" for channel, outcome in m.attempt_log]}
+            "tries": [f"{channel}: {say.reason(outcome)}" for channel, outcome in m.attempt_log]}
 
 
 def message_json(m: OutboxMessage, salon: Salon, me) -> dict:
@@ -54,7 +60,7 @@ def _day(request) -> date | None:
     raw = http.query_value(request, "day", 20)
     day = forms.parse_day(raw)
     if raw and day is None:
-        raise InvalidRequest("day: use a date like 2026-03-31.")
+        raise InvalidRequest(N_("day: use a date like 2026-03-31."))
     return day
 
 
@@ -66,16 +72,20 @@ def messages_page():
     request, me = bp.current_request, guard.principal()
     status = _status(request)
     salon, found = messages.outbox(repository(), me, status)
+    say = Wording(owner_translator(me))
     return http.page(request, "owner/messages/outbox.html", salon_name=salon.name, chosen=status,
-                     statuses=messages.STATUSES, rows=[message_row(m, salon, me) for m in found],
+                     statuses=messages.STATUSES, rows=[message_row(m, salon, me, say) for m in found],
                      waitlist=me.can(roles.WAITLIST))
 
 
 @bp.route("/owner/messages/inbox", methods=["GET"])
 @guard.require(roles.MESSAGES)
 def inbox_page():
-    salon, found = messages.inbox(repository(), guard.principal())
-    return http.page(bp.current_request, "owner/messages/inbox.html", salon_name=salon.name, rows=found)
+    me = guard.principal()
+    salon, found = messages.inbox(repository(), me)
+    say = Wording(owner_translator(me))
+    rows = [{**m, "received": say.moment(parse_iso_utc(m["received_at"]), salon.tz)} for m in found]
+    return http.page(bp.current_request, "owner/messages/inbox.html", salon_name=salon.name, rows=rows)
 
 
 def _waitlist_page(day: date | None, values=None, errors=None, status: int = 200):
@@ -107,7 +117,7 @@ def waitlist_add():
 def _entry_key(first_day: str, entry_id: str) -> tuple[date, str]:
     day = forms.parse_day(first_day)
     if day is None:
-        raise NotFound("There is no such waitlist entry.", "waitlist_entry_not_found")
+        raise NotFound(N_("There is no such waitlist entry."), "waitlist_entry_not_found")
     return day, http.ident(entry_id)
 
 

@@ -3,6 +3,7 @@ A generated password is shown once, in the answer to the request that made it, a
 from ..auth import accounts, roles
 from ..domain.clock import iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest
+from ..domain.text import N_
 from ..services import owner_settings as settings
 from ..services import owner_users as users
 from ..services.owner_settings_fields import FieldErrors, from_json
@@ -90,7 +91,7 @@ def user_active(user_id):
     me, user_id = guard.principal(), http.ident(user_id)
     value = http.form_values(bp.current_request).get("active")
     if value not in ("0", "1"):
-        raise InvalidRequest("Choose to enable or to disable.")
+        raise InvalidRequest(N_("Choose to enable or to disable."))
     try:
         users.set_active(repository(), accounts(), me, user_id, value == "1", now())
     except IllegalTransition as error:
@@ -145,7 +146,7 @@ def admin_user_patch(user_id):
     body = http.json_in(bp.current_request)
     active = body.pop("active", None) if isinstance(body, dict) else None
     if active is not None and not isinstance(active, bool):
-        raise InvalidRequest("active must be true or false.")
+        raise InvalidRequest(N_("active must be true or false."))
     values = from_json(body, ("role", "staff_id"))
     user = users.find(accounts(), me, user_id)
     if values:

@@ -29,16 +29,18 @@ from chalice import Response
 from ..api.errors import STATUS, error_response, from_domain
 from ..api.http import base_url
 from ..domain.errors import DomainError, NotFound
+from ..domain.text import N_
 from ..web import forms
-from ..web.catalogs import N_, Translator
+from ..web.catalogs import Translator
 from ..web.i18n import Texts, from_accept_language, supported
+from ..web.localize import error_message, localize
 from ..web.render import page, redirect
 from ..wiring import config, now
 from . import accounts, csrf, signing_key
 from .sessions import SESSION_COOKIE, Principal, clear_cookie, read_cookie, resolve
 
 __all__ = ["Guard", "Principal", "principal", "same_salon", "identify", "client_address", "owner_page", "app_root",
-           "safe_next", "owner_locale", "translator", "N_", "locked_message"]
+           "safe_next", "owner_locale", "translator", "owner_translator", "N_", "locked_message"]
 
 log = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -72,7 +74,9 @@ class Guard:
                 try:
                     return view(*args, **kwargs)
                 except DomainError as error:
-                    return from_domain(error) if api else _error_page(request, error)
+                    if api:  # the code stays English and stable; the message is the reader's
+                        return from_domain(error, error_message(error, owner_translator(who)))
+                    return _error_page(request, error)
                 except Exception:  # noqa: BLE001 - a person is reading: answer in HTML, keep the details in the log
                     if api:
                         raise
@@ -87,6 +91,12 @@ class Guard:
     def principal() -> Principal:
         return principal()
 
+    @staticmethod
+    def said(refusal) -> str:
+        """A refusal (a DomainError or an English text) in the signed-in reader's language."""
+        tr = owner_translator(principal())
+        return error_message(refusal, tr) if isinstance(refusal, DomainError) else localize(refusal, tr)
+
 
 def principal() -> Principal:
     """The signed-in user of the request a guarded view is answering."""
@@ -99,7 +109,7 @@ def principal() -> Principal:
 def same_salon(who: Principal, salon_id: str | None) -> None:
     """Raise NotFound unless `salon_id` is the principal's salon."""
     if salon_id != who.salon_id:
-        raise NotFound("There is nothing here.", "not_found")
+        raise NotFound(N_("There is nothing here."), "not_found")
 
 
 def identify(request) -> Principal | None:
@@ -147,6 +157,13 @@ def translator(request=None, who: Principal | None = None) -> Translator:
     return Translator(owner_locale(who or _current.get(), request), "owner")
 
 
+def owner_translator(reader) -> Translator:
+    """translator() for a reader given either as the signed-in principal or as the request."""
+    if isinstance(reader, Principal):
+        return translator(who=reader)
+    return translator(request=reader)
+
+
 def locked_message(tr: Translator, minutes: int) -> str:
     """sessions.LoginLocked's message, in the page's language."""
     return tr.ngettext("Too many failed attempts. Try again in %(num)s minute.",
@@ -174,8 +191,8 @@ def _unauthenticated(request, api: bool) -> Response:
     stale = read_cookie(request, SESSION_COOKIE) is not None
     headers = {"Set-Cookie": clear_cookie(request, SESSION_COOKIE)} if stale else {}
     if api:
-        return error_response(401, "unauthenticated", "Sign in first, or sign in again: the session has ended.",
-                              headers)
+        message = owner_translator(request).gettext("Sign in first, or sign in again: the session has ended.")
+        return error_response(401, "unauthenticated", message, headers)
     target = app_root(request) + LOGIN_PATH
     if request.method in SAFE_METHODS and _here(request) != HOME_PATH:
         target += "?" + urlencode({"next": _here(request)})

@@ -4,6 +4,7 @@ from datetime import time
 from decimal import Decimal
 
 from .money import CardOnFile
+from .text import ngettext
 from .values import frozen
 
 
@@ -88,7 +89,11 @@ def above_ceilings(policy: Policy, ceilings: SmsCeilings) -> dict[str, str]:
     """Field -> problem, for caps set above the platform's ceiling (settings validation)."""
     problems = {}
     if policy.phone_daily_cap > ceilings.phone_daily:
-        problems["phone_daily_cap"] = f"At most {ceilings.phone_daily} texts to one phone a day (the platform's limit)."
+        problems["phone_daily_cap"] = ngettext("At most %(num)s text to one phone a day (the platform's limit).",
+                                               "At most %(num)s texts to one phone a day (the platform's limit).",
+                                               ceilings.phone_daily)
     if policy.salon_daily_cap > ceilings.salon_daily:
-        problems["salon_daily_cap"] = f"At most {ceilings.salon_daily} texts a day per salon (the platform's limit)."
+        problems["salon_daily_cap"] = ngettext("At most %(num)s text a day per salon (the platform's limit).",
+                                               "At most %(num)s texts a day per salon (the platform's limit).",
+                                               ceilings.salon_daily)
     return problems

@@ -16,6 +16,7 @@ from ..domain.errors import IllegalTransition, InvalidRequest
 from ..domain.money import format_amount, owed
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
+from ..domain.text import N_, ngettext
 from ..domain.values import frozen
 from ..storage import keys
 from ..storage.mapping import fold_name
@@ -70,9 +71,10 @@ def clients_csv(repo, audit, who, now: datetime) -> Download:
 def appointments_csv(repo, audit, who, first: date, last: date, now: datetime) -> Download:
     """Appointments starting on the salon's days first..last (inclusive)."""
     if last < first:
-        raise InvalidRequest("The last day must not be before the first.")
+        raise InvalidRequest(N_("The last day must not be before the first."))
     if (last - first).days >= MAX_RANGE_DAYS:
-        raise InvalidRequest(f"Export at most {MAX_RANGE_DAYS} days at a time.")
+        raise InvalidRequest(ngettext("Export at most %(num)s day at a time.", "Export at most %(num)s days at a time.",
+                                      MAX_RANGE_DAYS))
     salon, catalog = load_salon(repo, who.salon_id)
     _require_owner(who, salon)
     begin, end = _midnight(first, salon), _midnight(last + timedelta(days=1), salon)
@@ -133,12 +135,12 @@ def erase(repo, audit, who, client_id: str, confirm: str, now: datetime, photos=
     salon, catalog, rights, client = checked_client(repo, who, client_id)
     _require_owner(who, salon)
     if client.erased:
-        raise IllegalTransition("This client's personal data was already erased.", "client_erased")
+        raise IllegalTransition(N_("This client's personal data was already erased."), "client_erased")
     if not confirm or fold_name(confirm) != fold_name(client.name):
-        raise InvalidRequest("To confirm, type the client's name exactly as it is shown.", "confirmation_mismatch")
+        raise InvalidRequest(N_("To confirm, type the client's name exactly as it is shown."), "confirmation_mismatch")
     upcoming = [a for a in repo.client_appointments(salon.id, client.id, since=now) if a.status in UPCOMING]
     if upcoming:
-        raise IllegalTransition("This client has upcoming appointments. Cancel them first, then erase the client.",
+        raise IllegalTransition(N_("This client has upcoming appointments. Cancel them first, then erase the client."),
                                 "client_has_upcoming")
     if photos is None:
         raise RuntimeError("Erasure needs the photo store: a client's photos must go with them.")
@@ -219,7 +221,7 @@ def _owner_salon(repo, who) -> Salon:
 def _require_owner(who, salon: Salon) -> None:
     """The routes' guard asks for EXPORTS already; checked again so no other caller skips it."""
     if not rights_of(who, salon).data:
-        raise NotAllowed("Only the owner can export or erase client data.")
+        raise NotAllowed(N_("Only the owner can export or erase client data."))
 
 
 def _appointment_row(appt: Appointment, salon: Salon, catalog: Catalog, client: Client | None) -> tuple:

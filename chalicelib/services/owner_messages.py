@@ -14,6 +14,7 @@ from ..domain.clock import local_today
 from ..domain.errors import DomainError, InvalidPhone, InvalidRequest, NotFound
 from ..domain.outbox import MessageStatus, OutboxMessage
 from ..domain.salon import Salon
+from ..domain.text import N_
 from ..domain.values import frozen
 from ..storage.settings_store import WaitlistListing
 from . import waitlist
@@ -38,7 +39,7 @@ def shown_body(body: str, me) -> str:
 def outbox(repo, me, status: str | None) -> tuple[Salon, list[OutboxMessage]]:
     """The newest outbox messages, newest first, optionally of one status."""
     if status and status not in STATUSES:
-        raise InvalidRequest(f"status: use one of {', '.join(STATUSES)}.")
+        raise InvalidRequest(N_("status: use one of %(statuses)s.", statuses=", ".join(STATUSES)))
     salon, _ = load_salon(repo, me.salon_id)
     found = repo.messages_of_salon(me.salon_id, limit=OUTBOX_READ)
     return salon, [m for m in found if not status or m.status.value == status]
@@ -82,7 +83,7 @@ def add_to_waitlist(repo, accounts, me, values: dict[str, str], now: datetime):
     if phone and not name and "phone" not in form.errors:
         try:
             if repo.client_id_for_phone(salon.id, normalize_phone(phone, salon.country)) is None:
-                form.fail("name", "This phone is new to the salon: give the client's name.")
+                form.fail("name", N_("This phone is new to the salon: give the client's name."))
         except DomainError as error:
             form.fail("phone", error.message, error.code)
     form.done()
@@ -101,7 +102,7 @@ def add_to_waitlist(repo, accounts, me, values: dict[str, str], now: datetime):
 
 def remove_from_waitlist(repo, accounts, me, first_day: date, entry_id: str, now: datetime) -> None:
     if not repo.remove_waitlist_entry(me.salon_id, first_day, entry_id):
-        raise NotFound("There is no such waitlist entry.", "waitlist_entry_not_found")
+        raise NotFound(N_("There is no such waitlist entry."), "waitlist_entry_not_found")
     accounts.record_audit(me.salon_id, me.user_id, "waitlist_removed", f"waitlist:{entry_id}",
                           {"first_day": first_day.isoformat()}, now)
 
@@ -109,5 +110,5 @@ def remove_from_waitlist(repo, accounts, me, first_day: date, entry_id: str, now
 def _day(form: Form, name: str) -> date | None:
     days = form.dates(name, most=1)
     if not days and name not in form.errors:
-        form.fail(name, "Enter a date like 2026-03-31.")
+        form.fail(name, N_("Enter a date like 2026-03-31."))
     return days[0] if days else None

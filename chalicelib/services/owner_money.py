@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from ..domain.clock import iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
 from ..domain.money import JobStatus, MovementKind, PaymentJob, format_amount
+from ..domain.text import N_
 from ..domain.values import frozen
 from ..payments.base import CheckoutRequest, ProviderError
 from . import fees, notify
@@ -25,13 +26,13 @@ class Settled:
 def settle(repo, audit, payments, who, client_id: str, appointment_id: str, action: str, now: datetime,
            base_url: str) -> Settled:
     if action not in ACTIONS:
-        raise InvalidRequest(f"'{action}' is not one of {', '.join(ACTIONS)}.")
+        raise InvalidRequest(N_("'%(action)s' is not one of %(actions)s.", action=action, actions=", ".join(ACTIONS)))
     if action == "refund" and who.role != "owner":
-        raise NotAllowed("Only the owner may give money back.")
+        raise NotAllowed(N_("Only the owner may give money back."))
     salon, catalog, _, client = checked_client(repo, who, client_id, edit=True)
     appt = repo.client_appointment(salon.id, client.id, appointment_id)
     if appt is None:
-        raise NotFound("This client has no such appointment.", "appointment_not_found")
+        raise NotFound(N_("This client has no such appointment."), "appointment_not_found")
     if action == "refund":
         job = fees.refund_by_hand(repo, payments, salon, appt, now)
         settled = Settled("refunded" if job.status is JobStatus.DONE else (job.reason or job.status.value),
@@ -56,7 +57,7 @@ def _send_pay_link(repo, payments, salon, catalog, client, appt, job: PaymentJob
                    base_url: str) -> PaymentJob:
     """The provider's checkout for the fee, texted to the client; its webhook settles the job."""
     if client.erased:
-        raise IllegalTransition("This client's contact details were erased: collect at the desk or waive.")
+        raise IllegalTransition(N_("This client's contact details were erased: collect at the desk or waive."))
     names = notify.names(catalog, appt)
     request = CheckoutRequest(
         salon_id=salon.id, appointment_id=appt.id, appointment_start=iso_utc(appt.start), currency=job.currency,
@@ -67,8 +68,8 @@ def _send_pay_link(repo, payments, salon, catalog, client, appt, job: PaymentJob
     try:
         checkout = payments.create_deposit_checkout(request)
     except ProviderError:
-        raise IllegalTransition("The card needs the client's confirmation and the payment provider cannot be "
-                                "reached to send them a link. Try again in a few minutes.", "payment_unavailable") \
+        raise IllegalTransition(N_("The card needs the client's confirmation and the payment provider cannot be "
+                                   "reached to send them a link. Try again in a few minutes."), "payment_unavailable") \
             from None
     amount = f"{format_amount(job.amount, job.currency)} {job.currency}"
     message = notify.message(salon, client, "fee_payment_link", now, amount=amount, pay_url=checkout.url)

@@ -16,6 +16,7 @@ from ..domain.errors import InvalidPhone, InvalidRequest, NotFound
 from ..domain.money import CardOnFile
 from ..domain.policy import DEFAULT_CEILINGS, Ladder, Policy, SmsCeilings, above_ceilings
 from ..domain.salon import SUPPORTED_LOCALES, WEEKDAYS, Salon, TimeRange
+from ..domain.text import N_, ngettext
 from ..domain.values import frozen
 from .owner_settings_fields import Form, changes, from_json
 from .salons import SALON_ID, load_salon
@@ -60,15 +61,17 @@ def read_hours(form: Form) -> dict[int, tuple[TimeRange, ...]]:
         for part in (p.strip() for p in re.split(r"[,;]", form.raw(name)) if p.strip()):
             parsed = _time_range(part)
             if parsed is None:
-                form.fail(name, f"'{part[:30]}' is not an interval like 09:00-13:00 that ends after it starts.")
+                form.fail(name, N_("'%(part)s' is not an interval like 09:00-13:00 that ends after it starts.",
+                                      part=part[:30]))
             else:
                 ranges.append(parsed)
         ranges.sort(key=lambda r: r.start)
         for earlier, later in zip(ranges, ranges[1:]):
             if later.start < earlier.end:
-                form.fail(name, f"{earlier} and {later} overlap.")
+                form.fail(name, N_("%(earlier)s and %(later)s overlap.", earlier=str(earlier), later=str(later)))
         if len(ranges) > MAX_INTERVALS_A_DAY:
-            form.fail(name, f"Use at most {MAX_INTERVALS_A_DAY} intervals a day.")
+            form.fail(name, ngettext("Use at most %(num)s interval a day.", "Use at most %(num)s intervals a day.",
+                                    MAX_INTERVALS_A_DAY))
         if ranges:
             hours[index] = tuple(ranges)
     return hours
@@ -88,7 +91,8 @@ def hours_from_json(body: dict, days_key: str = "hours") -> dict[str, str]:
     """{"hours": {"tue": ["09:00-13:00"]}} -> hours_* fields; days left out are closed."""
     week = body.get(days_key)
     if not isinstance(week, dict) or set(week) - set(WEEKDAYS):
-        raise InvalidRequest(f"{days_key} must be an object with the keys {', '.join(WEEKDAYS)}.")
+        raise InvalidRequest(N_("%(name)s must be an object with the keys %(keys)s.", name=days_key,
+                                keys=", ".join(WEEKDAYS)))
     values = {}
     for day in WEEKDAYS:
         values.update(from_json({f"hours_{day}": week.get(day) or []}, {f"hours_{day}"}))
@@ -117,13 +121,13 @@ def _salon_apply(s: Salon, f: Form) -> Salon:
     name, phone, timezone = f.text("name"), f.text("phone", 32, code=InvalidPhone.code), f.text("timezone", 64)
     address = " ".join(f.text("address", ADDRESS_MAX, required=False).split())  # one line, single spaces
     if timezone and timezone not in time_zones():
-        f.fail("timezone", "Unknown time zone: use an IANA name like Europe/Rome or America/Sao_Paulo.")
+        f.fail("timezone", N_("Unknown time zone: use an IANA name like Europe/Rome or America/Sao_Paulo."))
     locale = f.choice("locale", SUPPORTED_LOCALES)
     currency, country = f.raw("currency").upper(), f.raw("country").upper()
     if currency not in currencies():
-        f.fail("currency", "Use a three-letter ISO 4217 code, like EUR, PLN or BRL.")
+        f.fail("currency", N_("Use a three-letter ISO 4217 code, like EUR, PLN or BRL."))
     if country not in countries():
-        f.fail("country", "Use a two-letter ISO country code, like IT, PL or BR.")
+        f.fail("country", N_("Use a two-letter ISO country code, like IT, PL or BR."))
     elif phone:
         try:
             normalize_phone(phone, country)
@@ -170,14 +174,15 @@ def policy_values(p: Policy) -> dict[str, str]:
 def _policies_apply(s: Salon, f: Form) -> Salon:
     send_from, send_until = f.wall("send_from"), f.wall("send_until")
     if send_from and send_until and send_from >= send_until:
-        f.fail("send_until", "The sending window must end after it starts.")
+        f.fail("send_until", N_("The sending window must end after it starts."))
     warn_at, restrict_at = f.integer("warn_at", 1, 20), f.integer("restrict_at", 1, 20)
     if warn_at and restrict_at and restrict_at < warn_at:
-        f.fail("restrict_at", "Restrict at the warning's no-show or later.")
+        f.fail("restrict_at", N_("Restrict at the warning's no-show or later."))
     allowed = list(dict.fromkeys(w.upper() for w in f.words("allowed_countries")))
     unknown = [code for code in allowed if code not in countries()]
     if unknown:
-        f.fail("allowed_countries", f"Unknown country code {unknown[0][:8]}: use ISO codes like IT, PL, PT.")
+        f.fail("allowed_countries", N_("Unknown country code %(code)s: use ISO codes like IT, PL, PT.",
+                                       code=unknown[0][:8]))
     ladder = Ladder(warn_at=warn_at, restrict_at=restrict_at, window_days=f.integer("window_days", 1, 3 * 365),
                     restrict_days=f.integer("restrict_days", 1, 10 * 365))
     return replace(s, policy=Policy(
@@ -196,18 +201,18 @@ def _policies_apply(s: Salon, f: Form) -> Salon:
 
 
 SECTIONS: dict[str, Section] = {
-    "salon": Section("Salon", ("name", "phone", "address", "timezone", "locale", "currency", "country"),
+    "salon": Section(N_("Salon"), ("name", "phone", "address", "timezone", "locale", "currency", "country"),
                      _salon_values, _salon_apply),
-    "hours": Section("Opening hours", ("hours", "closed_dates"), _hours_values, _hours_apply),
-    "booking": Section("Booking rules", ("slot_minutes", "min_notice_minutes", "horizon_days",
+    "hours": Section(N_("Opening hours"), ("hours", "closed_dates"), _hours_values, _hours_apply),
+    "booking": Section(N_("Booking rules"), ("slot_minutes", "min_notice_minutes", "horizon_days",
                                          "cancellation_cutoff_hours"), _booking_values, _booking_apply),
-    "policies": Section("Messages and policies", ("policy",), lambda s: policy_values(s.policy), _policies_apply),
+    "policies": Section(N_("Messages and policies"), ("policy",), lambda s: policy_values(s.policy), _policies_apply),
 }
 
 
 def section(name: str) -> Section:
     if name not in SECTIONS:
-        raise NotFound("There is no such settings page.", "not_found")
+        raise NotFound(N_("There is no such settings page."), "not_found")
     return SECTIONS[name]
 
 
@@ -238,12 +243,13 @@ def new_salon(repo, salon_id: str, values: dict[str, str]) -> Salon:
     InvalidRequest when the id is taken."""
     form = Form(values)
     if not SALON_ID.match(salon_id):
-        form.fail("salon", "Use 1-63 lowercase letters, digits and dashes, starting with a letter or digit "
-                           "(it is in the booking link: /book/<id>).")
+        form.fail("salon", N_("Use 1-63 lowercase letters, digits and dashes, starting with a letter or digit "
+                              "(it is in the booking link: /book/<id>)."))
     salon = _hours_apply(_salon_apply(Salon(id=salon_id, name="", phone="", timezone="UTC"), form), form)
     form.done()
     if not repo.create_salon(salon):
-        raise InvalidRequest(f"There is already a salon '{salon_id}': pick another id.", "salon_exists")
+        raise InvalidRequest(N_("There is already a salon '%(salon)s': pick another id.", salon=salon_id),
+                             "salon_exists")
     return salon
 
 

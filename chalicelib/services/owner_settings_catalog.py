@@ -13,6 +13,7 @@ from ..domain.errors import InvalidRequest, NotFound
 from ..domain.ids import new_id
 from ..domain.money import DepositKind, DepositRule, format_amount, to_minor
 from ..domain.salon import WEEKDAYS, Salon, TimeRange
+from ..domain.text import N_, ngettext
 from . import owner_agenda_feed
 from .owner_settings import hours_from_json, hours_values, read_hours
 from .owner_settings_fields import Form, changes, from_json, local_datetime
@@ -25,14 +26,14 @@ _UNTIL = re.compile(r"\s+(?:to|–|—|-)\s+")
 def find_service(catalog: Catalog, service_id: str) -> Service:
     found = next((s for s in catalog.services if s.id == service_id), None)
     if found is None:
-        raise NotFound("This salon has no such service.", "service_not_found")
+        raise NotFound(N_("This salon has no such service."), "service_not_found")
     return found
 
 
 def find_staff(catalog: Catalog, staff_id: str) -> Staff:
     found = next((s for s in catalog.staff if s.id == staff_id), None)
     if found is None:
-        raise NotFound("This salon has no such staff member.", "staff_not_found")
+        raise NotFound(N_("This salon has no such staff member."), "staff_not_found")
     return found
 
 
@@ -71,7 +72,7 @@ def _read_deposit(form: Form) -> DepositRule:
     if kind == "fixed":
         amount = form.money("deposit_value")
         if amount is None or amount <= 0:
-            form.fail("deposit_value", "Enter the deposit, e.g. 20.00.")
+            form.fail("deposit_value", N_("Enter the deposit, e.g. 20.00."))
             return DepositRule()
         return DepositRule(DepositKind.FIXED, to_minor(amount, CENTS))
     if kind == "percent":
@@ -83,10 +84,13 @@ def _read_deposit(form: Form) -> DepositRule:
 def _read_service(base: Service, form: Form) -> Service:
     duration, buffer = form.integer("duration_minutes", 5, MAX_SPAN_MINUTES), form.integer("buffer_minutes", 0, 240)
     if duration and buffer is not None and duration + buffer > MAX_SPAN_MINUTES:
-        form.fail("buffer_minutes", f"Duration and buffer together must be at most {MAX_SPAN_MINUTES // 60} hours "
-                                    f"({MAX_SPAN_MINUTES} minutes).")
+        form.fail("buffer_minutes", ngettext("Duration and buffer together must be at most %(num)s hour "
+                                             "(%(minutes)s minutes).",
+                                             "Duration and buffer together must be at most %(num)s hours "
+                                             "(%(minutes)s minutes).", MAX_SPAN_MINUTES // 60,
+                                             minutes=MAX_SPAN_MINUTES))
     if not form.raw("price"):
-        form.fail("price", "Fill this in (0 for free).")
+        form.fail("price", N_("Fill this in (0 for free)."))
     service = replace(base, name=form.text("name"), duration_minutes=duration, buffer_minutes=buffer,
                       price=form.money("price"), recall_days=form.integer("recall_days", 1, 3 * 365, optional=True),
                       deposit=_read_deposit(form))
@@ -141,11 +145,12 @@ def staff_json_values(body) -> dict[str, str]:
     values = from_json({k: v for k, v in body.items() if k in ("name",)}, {"name"})
     unknown = sorted(set(body) - {"name", "service_ids", "hours", "time_off"})
     if unknown:
-        raise InvalidRequest(f"Unknown field {unknown[0][:40]!r}. Allowed: name, service_ids, hours, time_off.")
+        raise InvalidRequest(N_("Unknown field %(field)s. Allowed: %(allowed)s.", field=repr(unknown[0][:40]),
+                                allowed="name, service_ids, hours, time_off"))
     if "service_ids" in body:
         ids = body["service_ids"]
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise InvalidRequest("service_ids must be a list of service ids.")
+            raise InvalidRequest(N_("service_ids must be a list of service ids."))
         values["service_ids"] = ", ".join(ids)
     if "hours" in body:
         values.update(hours_from_json(body) if body["hours"] is not None else {})
@@ -155,7 +160,7 @@ def staff_json_values(body) -> dict[str, str]:
         if not isinstance(periods, list) or not all(
                 isinstance(p, dict) and set(p) == {"start", "end"} and all(isinstance(v, str) for v in p.values())
                 for p in periods):
-            raise InvalidRequest('time_off must be a list of {"start": "2026-08-10T09:00", "end": ...}.')
+            raise InvalidRequest(N_('time_off must be a list of {"start": "2026-08-10T09:00", "end": ...}.'))
         values["time_off"] = "\n".join(f"{p['start'][:16]} to {p['end'][:16]}" for p in periods)
     return values
 
@@ -167,7 +172,7 @@ def _read_staff(base: Staff, form: Form, salon: Salon, catalog: Catalog) -> tupl
         service_ids = list(dict.fromkeys(form.words("service_ids")))
         strangers = [i for i in service_ids if i not in known]
         if strangers:
-            form.fail("service_ids", f"This salon has no service {strangers[0][:40]!r}.")
+            form.fail("service_ids", N_("This salon has no service %(service)s.", service=repr(strangers[0][:40])))
     else:
         service_ids = [i for i in known if form.flag(f"svc_{i}")]
     hours, clipped = None, False
@@ -196,13 +201,13 @@ def _read_time_off(form: Form) -> tuple[TimeOff, ...]:
     periods = []
     lines = [line.strip() for line in form.raw("time_off").splitlines() if line.strip()]
     if len(lines) > MAX_TIME_OFF:
-        form.fail("time_off", f"Give at most {MAX_TIME_OFF} periods.")
+        form.fail("time_off", ngettext("Give at most %(num)s period.", "Give at most %(num)s periods.", MAX_TIME_OFF))
     for line in lines[:MAX_TIME_OFF]:
         parts = _UNTIL.split(line)
         start, end = _moment(parts[0], False), _moment(parts[-1], True)
         if len(parts) > 2 or start is None or end is None or end <= start:
-            form.fail("time_off", f"'{line[:40]}' is not a period like 2026-08-10 to 2026-08-20, "
-                                  "or 2026-08-10 14:00 to 2026-08-10 18:00.")
+            form.fail("time_off", N_("'%(line)s' is not a period like 2026-08-10 to 2026-08-20, "
+                                     "or 2026-08-10 14:00 to 2026-08-10 18:00.", line=line[:40]))
         else:
             periods.append(TimeOff(start, end))
     return tuple(sorted(periods, key=lambda p: p.start))

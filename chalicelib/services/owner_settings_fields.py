@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..domain.clock import FIRST_DAY, LAST_DAY, in_calendar
 from ..domain.errors import InvalidRequest
+from ..domain.text import N_, ngettext
 
 TRUE = {"1", "on", "true", "yes"}
 _WALL = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -18,7 +19,8 @@ _SEPARATORS = re.compile(r"[,;\s]+")
 
 
 class FieldErrors(InvalidRequest):
-    """Some fields are wrong: {field: what to do about it}."""
+    """Some fields are wrong: {field: what to do about it} (English, or a domain.text.Text the edge
+    translates: web/localize.py)."""
 
     def __init__(self, errors: dict[str, str], code: str | None = None):
         self.errors = dict(errors)
@@ -50,11 +52,12 @@ class Form:
     def text(self, name: str, max_length: int = 100, required: bool = True, code: str | None = None) -> str:
         value = self.raw(name)
         if required and not value:
-            self.fail(name, "Fill this in.")
+            self.fail(name, N_("Fill this in."))
         elif len(value) > max_length:
-            self.fail(name, f"Use at most {max_length} characters.", code)
+            self.fail(name, ngettext("Use at most %(num)s character.", "Use at most %(num)s characters.",
+                                      max_length), code)
         elif not value.isprintable():
-            self.fail(name, "Use plain text on one line.", code)
+            self.fail(name, N_("Use plain text on one line."), code)
         return value
 
     def integer(self, name: str, low: int, high: int, step: int = 1, optional: bool = False) -> int | None:
@@ -62,19 +65,19 @@ class Form:
         if optional and not value:
             return None
         if not re.fullmatch(r"-?\d{1,9}", value):
-            self.fail(name, f"Enter a whole number from {low} to {high}.")
+            self.fail(name, N_("Enter a whole number from %(low)s to %(high)s.", low=low, high=high))
             return None
         number = int(value)
         if not low <= number <= high:
-            self.fail(name, f"Enter a whole number from {low} to {high}.")
+            self.fail(name, N_("Enter a whole number from %(low)s to %(high)s.", low=low, high=high))
         elif number % step:
-            self.fail(name, f"Use a multiple of {step}.")
+            self.fail(name, N_("Use a multiple of %(step)s.", step=step))
         return number
 
     def wall(self, name: str) -> time | None:
         match = _WALL.match(self.raw(name))
         if not match:
-            self.fail(name, "Enter a time like 09:30 (24-hour clock).")
+            self.fail(name, N_("Enter a time like 09:30 (24-hour clock)."))
             return None
         return time(int(match.group(1)), int(match.group(2)))
 
@@ -88,12 +91,12 @@ class Form:
         except InvalidOperation:
             amount = None
         if amount is None or not amount.is_finite() or not re.fullmatch(r"-?\d+(\.\d{1,2})?", value):
-            self.fail(name, "Enter an amount like 25 or 25.50.")
+            self.fail(name, N_("Enter an amount like 25 or 25.50."))
             return None
         if amount < 0:
-            self.fail(name, "An amount cannot be negative.")
+            self.fail(name, N_("An amount cannot be negative."))
         elif amount > high:
-            self.fail(name, f"Enter at most {high}.")
+            self.fail(name, N_("Enter at most %(high)s.", high=high))
         return amount
 
     def flag(self, name: str) -> bool:
@@ -102,7 +105,7 @@ class Form:
     def choice(self, name: str, options) -> str:
         value = self.raw(name)
         if value not in options:
-            self.fail(name, "Choose one of: " + ", ".join(options) + ".")
+            self.fail(name, N_("Choose one of: %(options)s.", options=", ".join(options)))
         return value
 
     def words(self, name: str) -> list[str]:
@@ -115,14 +118,15 @@ class Form:
             try:
                 day = date.fromisoformat(word) if len(word) == 10 else _bad()
             except ValueError:
-                self.fail(name, f"'{word[:20]}' is not a date like 2026-12-25.")
+                self.fail(name, N_("'%(word)s' is not a date like 2026-12-25.", word=word[:20]))
                 continue
             if in_calendar(day):
                 found.append(day)
             else:
-                self.fail(name, f"Give dates between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+                self.fail(name, N_("Give dates between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
+                                  last=LAST_DAY.isoformat()))
         if len(found) > most:
-            self.fail(name, f"Give at most {most} dates.")
+            self.fail(name, ngettext("Give at most %(num)s date.", "Give at most %(num)s dates.", most))
         return sorted(set(found))
 
 
@@ -148,10 +152,11 @@ def from_json(body, allowed) -> dict[str, str]:
     """A JSON object of scalars and lists of scalars -> form strings. Unknown or nested fields are
     refused with 400 (the message names the field)."""
     if not isinstance(body, dict):
-        raise InvalidRequest("The body must be a JSON object.")
+        raise InvalidRequest(N_("The body must be a JSON object."))
     unknown = sorted(set(body) - set(allowed))
     if unknown:
-        raise InvalidRequest(f"Unknown field {unknown[0][:40]!r}. Allowed: {', '.join(sorted(allowed))}.")
+        raise InvalidRequest(N_("Unknown field %(field)s. Allowed: %(allowed)s.", field=repr(unknown[0][:40]),
+                                allowed=", ".join(sorted(allowed))))
     return {name: scalar(value, name) for name, value in body.items()}
 
 
@@ -164,7 +169,8 @@ def scalar(value, name: str) -> str:
         return str(value)
     if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
         return ", ".join(str(v) for v in value)
-    raise InvalidRequest(f"{name[:40]}: expected a string, a number, a boolean or a list of strings.")
+    raise InvalidRequest(N_("%(name)s: expected a string, a number, a boolean or a list of strings.",
+                               name=name[:40]))
 
 
 # --- what changed, for the audit log --------------------------------------------------------------

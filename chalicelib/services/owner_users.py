@@ -11,6 +11,7 @@ from datetime import datetime
 from ..auth import create_user, passwords, roles
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition, InvalidRequest, NotFound
+from ..domain.text import N_
 from ..domain.values import frozen
 from ..storage.accounts import AuditEntry, EmailTaken, User
 from ..storage.errors import OwnerChanged
@@ -20,7 +21,7 @@ from .salons import load_salon
 
 _CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)_([0-9A-Z]{26})$")
 AUDIT_PAGE = 30
-LAST_OWNER = "The salon needs an active owner: make someone else an owner first."
+LAST_OWNER = N_("The salon needs an active owner: make someone else an owner first.")
 
 
 def users(accounts, me) -> list[User]:
@@ -36,7 +37,7 @@ def _find_in(accounts, me, user_id: str, listed: list[User]) -> User:
     entry = next((u for u in listed if u.id == user_id), None)
     user = accounts.get_user(entry.email) if entry else None
     if user is None or user.id != user_id or user.salon_id != me.salon_id:
-        raise NotFound("There is no such user.", "user_not_found")
+        raise NotFound(N_("There is no such user."), "user_not_found")
     return user
 
 
@@ -52,7 +53,7 @@ def invite(repo, accounts, me, values: dict[str, str], now: datetime) -> tuple[U
         user = create_user(accounts, me.salon_id, email, password, role, now, name=name, staff_id=staff_id,
                            actor_user_id=me.user_id)
     except EmailTaken:
-        raise FieldErrors({"email": "This email already has a Chairtime account. Use another one."}) from None
+        raise FieldErrors({"email": N_("This email already has a Chairtime account. Use another one.")}) from None
     except InvalidRequest as error:
         raise FieldErrors({"email": error.message}) from None
     return user, password
@@ -69,7 +70,7 @@ def change_role(repo, accounts, me, user_id: str, values: dict[str, str], now: d
         return user
     keep = _another_owner(listed, user) if user.role == roles.OWNER and role != roles.OWNER else None
     if not _update(repo, me, user, role=role, staff_id=staff_id, keep_owner=keep):
-        raise NotFound("There is no such user.", "user_not_found")
+        raise NotFound(N_("There is no such user."), "user_not_found")
     before, after = _role_values(user.role, user.staff_id), _role_values(role, staff_id)
     accounts.record_audit(me.salon_id, me.user_id, "user_role_changed", f"user:{user.id}",
                           {"email": user.email, "changes": changes(before, after)}, now)
@@ -85,7 +86,7 @@ def set_active(repo, accounts, me, user_id: str, active: bool, now: datetime) ->
         return user
     keep = _another_owner(listed, user) if not active and user.role == roles.OWNER else None
     if not _update(repo, me, user, active=active, end_sessions=not active, keep_owner=keep):
-        raise NotFound("There is no such user.", "user_not_found")
+        raise NotFound(N_("There is no such user."), "user_not_found")
     if not active and user.role == roles.STAFF and user.staff_id:
         # The calendar URL of their agenda is in their hands too: it stops with the login.
         owner_agenda_feed.end(repo, accounts, me.salon_id, user.staff_id, me.user_id, "user_disabled", now)
@@ -117,7 +118,7 @@ def _staff_of(repo, me, form: Form, role: str) -> str | None:
     staff_id = form.raw("staff_id")
     _, catalog = load_salon(repo, me.salon_id)
     if catalog.staff_member(staff_id) is None:
-        form.fail("staff_id", "Choose the staff member this login belongs to.")
+        form.fail("staff_id", N_("Choose the staff member this login belongs to."))
     return staff_id
 
 
@@ -149,7 +150,7 @@ def audit_page(accounts, me, before: str | None, limit: int = AUDIT_PAGE) -> Aud
     if before:
         match = _CURSOR.match(before)
         if not match:
-            raise InvalidRequest("before: not a cursor from the previous page.")
+            raise InvalidRequest(N_("before: not a cursor from the previous page."))
         cursor = AuditEntry(match.group(2), me.salon_id, parse_iso_utc(match.group(1)), "", "", "", {})
     entries = accounts.audit_entries(me.salon_id, limit=limit + 1, before=cursor)
     more = len(entries) > limit

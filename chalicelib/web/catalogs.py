@@ -17,6 +17,8 @@ import gettext as _gettext
 from functools import cache
 from pathlib import Path
 
+from ..domain.text import N_  # noqa: F401 - marks a text translated when shown; imported from here too
+
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LOCALES = ("en", "it", "pl", "pt", "es", "ru")
 DOMAINS = ("messages", "owner")
@@ -93,7 +95,3 @@ def domain_of_template(template: str) -> str:
     return "owner" if template.startswith("owner/") else "messages"
 
 
-def N_(message: str) -> str:
-    """Marks a text for extraction (`make messages` looks for N_ too) where it is translated later,
-    when shown: labels kept in dicts, English messages of errors that an owner page translates."""
-    return message

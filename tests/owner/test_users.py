@@ -229,7 +229,7 @@ def test_the_audit_log_is_newest_first_and_pages_back(api, owner, salon_id):
     assert len(seen) == len(set(seen)) == len(audit(salon_id))  # nothing twice, nothing lost
     assert second["next_before"] is None
     page = owner.get("/owner/audit")
-    assert "slot minutes" in text(page) and "34 → 35" in text(page) and "Older entries" in text(page)
+    assert "Start times every (minutes)" in text(page) and "34 → 35" in text(page) and "Older entries" in text(page)
     older = owner.get("/owner/audit?before=" + first["next_before"])
     assert "0 → 1" in text(older) and "34 → 35" not in text(older)
     bad = owner.json("GET", "/v1/admin/audit?before=yesterday")
