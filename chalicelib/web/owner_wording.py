@@ -115,6 +115,12 @@ class Wording:
 
         return format_date(day, "EEE d MMM y", locale=self.locale)
 
+    def money(self, amount, currency: str) -> str:
+        """28.00 EUR as the reader's language writes it ('28,00 €', '€28.00')."""
+        from babel.numbers import format_currency
+
+        return format_currency(amount, currency, locale=self.locale)
+
     def month(self, month: str) -> str:
         """'2026-03' -> 'Mar' (the reader's short month name, standalone)."""
         from babel.dates import get_month_names

@@ -18,8 +18,10 @@ import pytest
 
 from chalicelib import auth, wiring
 from chalicelib.auth import roles
+from chalicelib.domain.broadcast import Segment, SegmentKind
+from chalicelib.domain.ids import new_id
 from chalicelib.domain.staff_rights import OWN_HOURS
-from chalicelib.services import attendance, booking
+from chalicelib.services import attendance, booking, broadcasts
 from chalicelib.web.catalogs import translations
 from chalicelib.web.owner_agenda import first_weekday, start_key
 from tests.audit import pages
@@ -42,7 +44,7 @@ NERI = ("Ilaria Neri",)
 COUNTS = (1, 2, 5, 21)
 # Seeded data and names that are the same in every language.
 SEEDED = ("Studio Demo", "Taglio donna", "Trattamento viso", "Manicure", "Colore", "Giulia", "Marco", "Chairtime",
-          "Owner Person", "Staff Person", "Zoe Taken", *ROSSI, *VERDI, *NERI)
+          "Owner Person", "Staff Person", "Zoe Taken", "Domani apriamo alle 11.", *ROSSI, *VERDI, *NERI)
 EXTRA_PAGES = (
     ("owner-agenda-one", "/owner/agenda?day={thursday}"),
     ("owner-agenda-two", "/owner/agenda?day={wednesday}"),
@@ -144,6 +146,9 @@ def seeded(api, salon_id, clock, repo):
         clients[f"client_{count}"] = appt.client_id
     repo.update_salon_fields(replace(salon, staff_rights=frozenset({OWN_HOURS})), ("staff_rights",))
     owner = make_user(salon_id, roles.OWNER)
+    notice, _ = broadcasts.send(repo, salon, owner.id, new_id(), "Domani apriamo alle 11.",
+                                Segment(SegmentKind.DATE, day=TUESDAY.date()), clock["now"])
+    broadcasts.enqueue(repo, notice, clock["now"])
     staff = make_user(salon_id, roles.STAFF, staff_id="giulia")
     appt = booked[0]
     return {
@@ -155,6 +160,7 @@ def seeded(api, salon_id, clock, repo):
             "start_key": start_key(appt.start), "appointment": appt.id, "client": appt.client_id,
             "user": owner.id, "past_start_key": start_key(past.start), "past_appointment": past.id,
             "free_start": (TUESDAY + timedelta(hours=6)).astimezone(salon.tz).isoformat(), **clients,
+            "broadcast": notice.id,
         },
     }
 
