@@ -12,7 +12,8 @@ from chalicelib.domain.appointment import Appointment, Status
 from chalicelib.domain.client import Client
 from chalicelib.domain.ids import new_id
 from chalicelib.messaging.local import LocalSender
-from chalicelib.services import client_area, client_sign_in
+from chalicelib.services.client_area import area as client_area
+from chalicelib.services.client_area import sign_in as client_sign_in
 from chalicelib.storage.client_area_store import ClientAreaStore
 from chalicelib.storage.mapping import appointment_to_item
 from chalicelib.storage.models import AppointmentItem

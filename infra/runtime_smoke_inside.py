@@ -78,7 +78,7 @@ def import_seconds(statement: str) -> float:
 def seed():
     from chalicelib import auth, wiring
     from chalicelib.domain.catalog import Service, Staff
-    from chalicelib.services import owner_settings
+    from chalicelib.services.owner import settings as owner_settings
 
     repo = wiring.repository()
     owner_settings.new_salon(repo, SALON, {

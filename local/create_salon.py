@@ -61,8 +61,8 @@ def main(argv=None) -> int:
 
     from chalicelib import wiring
     from chalicelib.domain.errors import InvalidRequest
-    from chalicelib.services import owner_settings
-    from chalicelib.services.owner_settings_fields import FieldErrors
+    from chalicelib.services.owner import settings as owner_settings
+    from chalicelib.services.owner.settings_fields import FieldErrors
 
     try:
         salon = owner_settings.new_salon(wiring.repository(), args.salon, values)

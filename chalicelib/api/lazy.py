@@ -25,12 +25,12 @@ AREAS = (
     ("docs", "chalicelib.api.openapi", "docs"),
     ("pages", "chalicelib.api.pages", "pages"),
     ("pay_pages", "chalicelib.api.pay_pages", "pay_pages"),
-    ("owner_auth", "chalicelib.api.owner_auth", "owner_auth"),
-    ("owner_agenda", "chalicelib.api.owner_agenda", "owner_agenda"),
-    ("owner_clients", "chalicelib.api.owner_clients", "owner_clients"),
-    ("owner_settings", "chalicelib.api.owner_settings", "owner_settings"),
-    ("client_pages", "chalicelib.api.client_pages", "client_pages"),
-    ("client_api", "chalicelib.api.client_api", "client_api"),
+    ("owner_auth", "chalicelib.api.owner.auth", "owner_auth"),
+    ("owner_agenda", "chalicelib.api.owner.agenda", "owner_agenda"),
+    ("owner_clients", "chalicelib.api.owner.clients", "owner_clients"),
+    ("owner_settings", "chalicelib.api.owner.settings", "owner_settings"),
+    ("client_pages", "chalicelib.api.client_area.pages", "client_pages"),
+    ("client_api", "chalicelib.api.client_area.api", "client_api"),
 )
 
 

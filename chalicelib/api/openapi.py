@@ -125,15 +125,13 @@ COMPONENTS = {
 
 def _admin() -> tuple[dict, dict]:
     """The owner side's /v1/admin paths, declared next to their routes."""
-    from . import (
-        client_api,
-        owner_agenda,
-        owner_client_channels,
-        owner_clients,
-        owner_language,
-        owner_password,
-        owner_settings,
-    )
+    from .client_area import api as client_api
+    from .owner import agenda as owner_agenda
+    from .owner import client_channels as owner_client_channels
+    from .owner import clients as owner_clients
+    from .owner import language as owner_language
+    from .owner import password as owner_password
+    from .owner import settings as owner_settings
 
     paths, schemas = {}, {}
     for module in (owner_agenda, owner_clients, owner_client_channels, owner_settings, owner_password, owner_language,

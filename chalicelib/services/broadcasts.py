@@ -36,7 +36,7 @@ from ..domain.sending_window import next_send_time
 from ..domain.values import frozen
 from . import notify
 from .dispatch import reachability
-from .owner_settings_fields import Form
+from .owner.settings_fields import Form
 from .salons import load_salon
 
 log = logging.getLogger(__name__)

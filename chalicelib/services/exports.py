@@ -21,7 +21,7 @@ from ..domain.values import frozen
 from ..storage import keys
 from ..storage.mapping import fold_name
 from . import records
-from .owner_clients import Changed, NotAllowed, checked_client, rights_of
+from .owner.clients import Changed, NotAllowed, checked_client, rights_of
 from .salons import load_salon
 
 MAX_RANGE_DAYS = 366  # a year of appointments stays far below Lambda's 6 MB answer

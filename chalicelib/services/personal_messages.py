@@ -12,7 +12,7 @@ from ..domain.outbox import OutboxMessage
 from ..domain.sending_window import next_send_time
 from ..domain.values import frozen
 from . import notify
-from .owner_clients import checked_client
+from .owner.clients import checked_client
 
 KIND = "personal"
 MAX_LENGTH = 640  # four SMS parts of GSM-7, two and a half of UCS-2: a message, not a newsletter

@@ -29,8 +29,8 @@ from ..domain.values import frozen
 from ..photos import PhotoStore, UploadForm
 from ..storage import keys
 from ..web.catalogs import N_  # marks the messages owner pages translate (make messages)
-from .owner_agenda import Viewer, find
-from .owner_clients import NotAllowed
+from .owner.agenda import Viewer, find
+from .owner.clients import NotAllowed
 from .salons import load_salon
 
 FILE_RECORDS = 50  # the client file shows this many, newest first

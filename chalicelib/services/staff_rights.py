@@ -10,7 +10,7 @@ from ..domain.errors import InvalidRequest, NotFound
 from ..domain.salon import WEEKDAYS, Salon, parse_weekly_hours
 from ..domain.staff_rights import CAPABILITIES, OWN_HOURS
 from ..web.catalogs import N_  # marks the messages owner pages translate (make messages)
-from .owner_clients import NotAllowed
+from .owner.clients import NotAllowed
 from .salons import load_salon
 
 MAX_TIME_OFF = 30  # periods kept on a staff member

@@ -65,7 +65,7 @@ class SettingsStore:
     def create_staff(self, salon_id: str, staff: Staff) -> bool:
         return _create(mapping.staff_to_item(salon_id, staff), StaffItem)
 
-    # --- users (the accounts' own item; the rules live in services/owner_users.py) ----------
+    # --- users (the accounts' own item; the rules live in services/owner/users.py) ----------
     def update_user(self, salon_id: str, email: str, *, role: str | None = None, staff_id: str | None = None,
                     active: bool | None = None, end_sessions: bool = False, keep_owner: str | None = None) -> bool:
         """Change a user of `salon_id`; False when there is no such user there. `role` given: `staff_id`

@@ -1,5 +1,5 @@
 """The writes of a request for a sign-in code (a Repository mixin), shaped so that a known and an
-unknown phone cost the same DynamoDB requests (services/client_sign_in.py):
+unknown phone cost the same DynamoDB requests (services/client_area/sign_in.py):
 
 1. one transaction issues the code item (over the previous one exactly as it was read) and, for a
    text that will leave, counts it against the daily caps;

@@ -17,7 +17,7 @@ from chalicelib.domain.ids import new_id
 from chalicelib.domain.staff_rights import OWN_HOURS
 from chalicelib.messaging.providers import LocalSender
 from chalicelib.services import attendance, booking, broadcasts, dispatch, manage, sweeps, waitlist
-from chalicelib.web.owner_agenda import start_key
+from chalicelib.web.owner.agenda import start_key
 from local import env as local_env
 from local.demo import seed
 from tests.audit import pages

@@ -19,8 +19,9 @@ from chalicelib.domain.appointment import CancelledBy, Status
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.money import MovementKind, owed, paid_in
 from chalicelib.payments.local import LocalProvider
-from chalicelib.services import attendance, booking, deposits, fees, manage, owner_agenda, payments
+from chalicelib.services import attendance, booking, deposits, fees, manage, payments
 from chalicelib.services import reports as report_service
+from chalicelib.services.owner import agenda as owner_agenda
 from chalicelib.services.salons import load_salon
 from tests.conftest import MONDAY_MORNING
 

@@ -211,8 +211,8 @@ def test_the_code_reading_finds_the_calls_that_matter():
     assert ("chalicelib.storage.settings_store", "SettingsStore") in reached
     # The API reaches a sender only through the sign-in code routes: without them, no text.
     sender = ("chalicelib.wiring", "current_sender")
-    sign_in_routes = {("chalicelib.api.client_pages", "my_send_code"),
-                      ("chalicelib.api.client_api", "request_sign_in_code")}
+    sign_in_routes = {("chalicelib.api.client_area.pages", "my_send_code"),
+                      ("chalicelib.api.client_area.api", "request_sign_in_code")}
     assert {key for key in reached if sender in code.nodes[key].refs} == sign_in_routes
     without, todo = set(), list(entries)
     while todo:

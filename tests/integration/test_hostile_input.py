@@ -17,7 +17,7 @@ from chalicelib.domain.clock import iso_utc
 from chalicelib.payments.base import CheckoutRequest
 from chalicelib.payments.local import LocalProvider
 from chalicelib.services import booking
-from chalicelib.web.owner_agenda import start_key
+from chalicelib.web.owner.agenda import start_key
 from tests.conftest import MONDAY_MORNING
 from tests.owner import test_auth
 from tests.owner.test_auth import Browser, hidden, make_user

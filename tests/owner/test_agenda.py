@@ -20,7 +20,7 @@ from chalicelib.domain.client import Access
 from chalicelib.messaging.providers import LocalSender
 from chalicelib.services import booking, dispatch
 from chalicelib.storage import keys
-from chalicelib.web.owner_agenda import start_key
+from chalicelib.web.owner.agenda import start_key
 from local.demo import seed
 from local.env import dynamodb_client
 from tests.conftest import TEST_TABLE
@@ -469,7 +469,7 @@ def test_move_through_the_api_keeps_the_salons_rules(api, salon_id, day):
 @pytest.fixture
 def restricted(salon_id, day, clock):
     """Anna may not book online until June."""
-    from chalicelib.services import client_access
+    from chalicelib.services.owner import client_access
 
     repo = wiring.repository()
     salon, _ = repo.load_salon(salon_id)

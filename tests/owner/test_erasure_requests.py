@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib import auth, wiring
 from chalicelib.auth import roles
-from chalicelib.services import client_area
+from chalicelib.services.client_area import area as client_area
 from chalicelib.storage.client_area_store import ClientAreaStore, ClientSession
 from tests.owner.test_auth import client_address, text  # noqa: F401 - a fixture
 from tests.owner.test_clients import TUESDAY_10, book, call, client_of, form, sign_in

@@ -9,7 +9,7 @@ import pytest
 from chalicelib.auth import roles
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.outbox import MessageStatus, OutboxMessage
-from chalicelib.services import owner_messages
+from chalicelib.services.owner import messages as owner_messages
 from chalicelib.storage import keys
 from tests.owner.test_auth import text
 from tests.owner.test_settings import (  # noqa: F401 - autouse fixtures

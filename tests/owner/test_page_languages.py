@@ -23,7 +23,7 @@ from chalicelib.domain.ids import new_id
 from chalicelib.domain.staff_rights import OWN_HOURS
 from chalicelib.services import attendance, booking, broadcasts
 from chalicelib.web.catalogs import translations
-from chalicelib.web.owner_agenda import first_weekday, start_key
+from chalicelib.web.owner.agenda import first_weekday, start_key
 from tests.audit import pages
 from tests.owner.test_auth import Browser, hidden, make_user, text
 

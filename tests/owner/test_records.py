@@ -17,7 +17,7 @@ from chalicelib import wiring
 from chalicelib.auth import accounts, roles
 from chalicelib.photos import s3 as s3_photos
 from chalicelib.storage import keys
-from chalicelib.web.owner_agenda import start_key
+from chalicelib.web.owner.agenda import start_key
 from tests.owner import test_auth
 from tests.owner.test_agenda import (
     TUESDAY,

@@ -13,7 +13,7 @@ from chalicelib import wiring
 from chalicelib.auth import accounts, roles
 from chalicelib.domain.appointment import CancelledBy, Status
 from chalicelib.domain.staff_rights import BOOK, CAPABILITIES, FEED, MOVE_CANCEL, OWN_HOURS
-from chalicelib.web.owner_agenda import start_key
+from chalicelib.web.owner.agenda import start_key
 from tests.owner import test_auth
 from tests.owner.test_agenda import (
     BRUNO,

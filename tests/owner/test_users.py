@@ -141,7 +141,7 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(repo, salon_id):
     from types import SimpleNamespace
 
     from chalicelib.domain.errors import IllegalTransition
-    from chalicelib.services import owner_users
+    from chalicelib.services.owner import users as owner_users
 
     anna, bea = (make_user(salon_id, roles.OWNER) for _ in range(2))
     both_read = threading.Barrier(2, timeout=30)

@@ -221,7 +221,7 @@ def test_service_and_lapsed_segments_use_the_appointments_and_need_consent(repo,
 
 
 def test_a_request_with_a_bad_segment_says_which_fields_to_fix(repo, salon_id):
-    from chalicelib.services.owner_settings_fields import FieldErrors
+    from chalicelib.services.owner.settings_fields import FieldErrors
 
     salon, catalog = load_salon(repo, salon_id)
     with pytest.raises(FieldErrors) as error:

@@ -7,7 +7,8 @@ import pytest
 
 from chalicelib.domain.client import Access
 from chalicelib.domain.errors import BookingRestricted, InvalidRequest
-from chalicelib.services import client_access, manage
+from chalicelib.services import manage
+from chalicelib.services.owner import client_access
 from tests.sweeps.conftest import MONDAY, REMINDER_TIME, WEDNESDAY_10, book, messages
 
 

@@ -16,17 +16,17 @@ ROOT = Path(__file__).resolve().parents[2]
 # edges (area module -> its route modules) are left out of the search; any other circle fails.
 # A new route module of an area joins its area's tuple here.
 AREA_ROUTE_MODULES = {
-    "chalicelib.api.owner_agenda": (
-        "chalicelib.api.owner_agenda_feeds", "chalicelib.api.owner_agenda_json", "chalicelib.api.owner_agenda_moves",
-        "chalicelib.api.owner_agenda_pages", "chalicelib.api.owner_agenda_self"),
-    "chalicelib.api.owner_auth": ("chalicelib.api.owner_language", "chalicelib.api.owner_password"),
-    "chalicelib.api.owner_clients": (
-        "chalicelib.api.local_photos", "chalicelib.api.owner_client_api", "chalicelib.api.owner_client_pages",
-        "chalicelib.api.owner_exports", "chalicelib.api.owner_records", "chalicelib.api.owner_reports"),
-    "chalicelib.api.owner_settings": (
-        "chalicelib.api.owner_settings_catalog", "chalicelib.api.owner_settings_messages",
-        "chalicelib.api.owner_broadcasts", "chalicelib.api.owner_settings_channels",
-        "chalicelib.api.owner_settings_profile", "chalicelib.api.owner_settings_users"),
+    "chalicelib.api.owner.agenda": (
+        "chalicelib.api.owner.agenda_feeds", "chalicelib.api.owner.agenda_json", "chalicelib.api.owner.agenda_moves",
+        "chalicelib.api.owner.agenda_pages", "chalicelib.api.owner.agenda_self"),
+    "chalicelib.api.owner.auth": ("chalicelib.api.owner.language", "chalicelib.api.owner.password"),
+    "chalicelib.api.owner.clients": (
+        "chalicelib.api.owner.local_photos", "chalicelib.api.owner.client_api", "chalicelib.api.owner.client_pages",
+        "chalicelib.api.owner.exports", "chalicelib.api.owner.records", "chalicelib.api.owner.reports"),
+    "chalicelib.api.owner.settings": (
+        "chalicelib.api.owner.settings_catalog", "chalicelib.api.owner.settings_messages",
+        "chalicelib.api.owner.broadcasts", "chalicelib.api.owner.settings_channels",
+        "chalicelib.api.owner.settings_profile", "chalicelib.api.owner.settings_users"),
 }
 
 

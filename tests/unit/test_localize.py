@@ -5,10 +5,10 @@ import copy
 import pytest
 
 from chalicelib.domain.text import N_, Text, ngettext
-from chalicelib.services.owner_settings_fields import FieldErrors, Form
+from chalicelib.services.owner.settings_fields import FieldErrors, Form
 from chalicelib.web.catalogs import Translator
 from chalicelib.web.localize import error_message, localize, localize_fields
-from chalicelib.web.owner_wording import Wording
+from chalicelib.web.owner.wording import Wording
 
 PERIODS = ("Give at most %(num)s period.", "Give at most %(num)s periods.")
 

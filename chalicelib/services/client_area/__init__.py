@@ -1,0 +1,1 @@
+"""The client's area: sign-in, their own appointments, calendar files."""

@@ -1,0 +1,1 @@
+"""The owner side's use cases: agenda, clients, settings, users, messages, money."""

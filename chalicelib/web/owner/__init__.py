@@ -1,0 +1,1 @@
+"""What the owner's pages need besides templates."""
