@@ -213,11 +213,11 @@ def _csrf_ok(request, who: Principal, api: bool) -> bool:
 
 
 def _refuse(request, api: bool, code: str, message: str, who: Principal | None = None) -> Response:
-    if api:
-        return error_response(403, code, message)
     tr = translator(request, who)
+    if api:
+        return error_response(403, code, localize(message, tr))
     return owner_page(request, "owner/error.html", 403, reader=who, title=tr.gettext(N_("Not allowed")),
-                      message=tr.gettext(message))
+                      message=localize(message, tr))
 
 
 def _error_page(request, error: DomainError | None) -> Response:
@@ -228,5 +228,5 @@ def _error_page(request, error: DomainError | None) -> Response:
                                                 "Please try again.")))
     status = next((s for cls, s in STATUS.items() if isinstance(error, cls)), 400)
     title = N_("Not found") if isinstance(error, NotFound) else N_("That did not work")
-    # A domain error's message is English; the owner catalog holds those the owner side shows.
-    return owner_page(request, "owner/error.html", status, title=tr.gettext(title), message=tr.gettext(error.message))
+    # A domain error's message is English; the owner catalog holds its pattern (web/localize.py).
+    return owner_page(request, "owner/error.html", status, title=tr.gettext(title), message=error_message(error, tr))

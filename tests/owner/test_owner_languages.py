@@ -25,7 +25,7 @@ UNKNOWN_USER = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 def reads(monkeypatch):
     """The signed-in reader reads `locale` (what a user's language setting decides)."""
     def choose(locale: str):
-        monkeypatch.setattr(guard, "owner_locale", lambda request_or_session: locale)
+        monkeypatch.setattr(guard, "owner_locale", lambda who=None, request=None: locale)
     return choose
 
 
@@ -213,7 +213,7 @@ def test_refusals_answered_beside_the_guard_speak_the_readers_language(api, salo
     reads("pt")
     refused = staff.json("POST", "/v1/admin/bookings", {})
     assert refused.status_code == 403
-    assert error_of(refused) == {"code": "forbidden", "message": "Sua função não permite isso."}
+    assert error_of(refused) == {"code": "forbidden", "message": "Seu perfil não permite isso."}
 
 
 def _policies(**changed) -> dict[str, str]:
