@@ -20,6 +20,7 @@ from ...auth.guard import (
 )
 from ...domain.errors import InvalidRequest
 from ...web import forms
+from ...web.owner.wording import Wording
 from ...web.render import redirect
 from ...wiring import now, repository
 
@@ -34,7 +35,6 @@ SECTIONS = ((N_("Agenda"), "/owner/agenda", roles.AGENDA_OWN),
             (N_("Clients"), "/owner/clients", roles.CLIENTS_OWN),
             (N_("Messages"), "/owner/messages", roles.MESSAGES), (N_("Reports"), "/owner/reports", roles.REPORTS),
             (N_("Settings"), "/owner/settings", roles.SETTINGS))
-ROLE_LABELS = {roles.OWNER: N_("Owner"), roles.FRONT_DESK: N_("Front desk"), roles.STAFF: N_("Staff")}
 
 
 @owner_auth.route("/owner/login", methods=["GET"])
@@ -102,7 +102,7 @@ def home():
         budget_reached = repository().budget_reached_on(me.salon_id, now().astimezone(loaded[0].tz).strftime("%Y-%m"))
     return owner_page(owner_auth.current_request, "owner/home.html", me=me,
                       salon_name=loaded[0].name if loaded else me.salon_id,
-                      role_label=tr.gettext(ROLE_LABELS[me.role]) if me.role in ROLE_LABELS else me.role,
+                      role_label=Wording(tr).role(me.role),
                       sections=sections, language_name=LANGUAGE_NAMES[owner_locale(me)],
                       budget_reached=budget_reached)
 

@@ -12,6 +12,7 @@ from ...services.client_area import channels as client_channels
 from ...services.owner import clients as service
 from ...web import forms
 from ...web.owner.agenda import flash, formatter, labels, start_key
+from ...web.owner.wording import Wording
 from ...web.render import redirect
 from ...wiring import now, repository
 from . import client_channels as owner_client_channels
@@ -41,18 +42,6 @@ ACCESS_LABELS = {"ok": N_("Can book online"), "restricted": N_("Restricted: phon
                  "banned": N_("Banned from online booking")}
 MOVEMENT_LABELS = {"deposit": N_("Deposit"), "fee": N_("Fee"), "charge": N_("Charged to the card"),
                    "refund": N_("Refund"), "cash": N_("Paid at the desk"), "waived": N_("Waived")}
-MESSAGE_STATUS_LABELS = {"pending": N_("pending"), "sending": N_("sending"), "sent": N_("sent"),
-                         "failed": N_("failed"), "cancelled": N_("cancelled")}
-MESSAGE_KIND_LABELS = {  # messaging/templates.py KINDS
-    "booking_confirmation": N_("Booking confirmation"), "cancellation_confirmation": N_("Cancellation confirmation"),
-    "reminder": N_("Reminder"), "noshow_policy": N_("No-show policy"), "noshow_warning": N_("No-show warning"),
-    "booking_restricted": N_("Online booking restricted"), "ban_notice": N_("Online booking ban"),
-    "waitlist_offer": N_("Waitlist offer"), "recall": N_("Recall nudge"), "reply_confirmed": N_("Reply: confirmed"),
-    "reply_cancelled": N_("Reply: cancelled"), "reply_unknown": N_("Reply: not understood"),
-    "payment_too_late": N_("Payment too late"), "deposit_refunded": N_("Deposit refunded"),
-    "fee_payment_link": N_("Fee payment link"), "reply_ambiguous": N_("Reply: which appointment?"),
-    "sign_in_code": N_("Sign-in code"),
-}
 
 
 @owner_clients.route("/owner/clients", methods=["GET"])
@@ -196,8 +185,7 @@ def _file_page(file: service.ClientFile, status: int = 200, **context):
                           salon_name=salon.name, file=file, client=file.client, rights=file.rights, when=when,
                           catalog=file.catalog, currency=salon.currency, status_labels=labels(tr, STATUS_LABELS),
                           money=_money(file, fmt), access_labels=labels(tr, ACCESS_LABELS), languages=LANGUAGES,
-                          movement_labels=labels(tr, MOVEMENT_LABELS), kind_labels=labels(tr, MESSAGE_KIND_LABELS),
-                          message_status_labels=labels(tr, MESSAGE_STATUS_LABELS), fmt=fmt,
+                          movement_labels=labels(tr, MOVEMENT_LABELS), say=Wording(tr), fmt=fmt,
                           tomorrow=tomorrow.isoformat(), phone=_readable, records=treatment, record_key=start_key,
                           upcoming_count=len(upcoming),
                           **owner_client_channels.file_context(file, context),
