@@ -18,8 +18,9 @@
 4. Items read by the scheduled sweeps (bench/sweep_reads.py) with 1k, 10k and 100k appointments.
 6. Message cost per appointment (bench/message_cost.py): the real dispatcher over a month of an
    Italian salon's messages on the local providers, published prices, SMS only against a client
-   mix of 50% WhatsApp, 30% e-mail, 20% SMS only (`message_cost.per_appointment_usd.mixed` and
-   `.sms_only` in BENCH_JSON; goal: mixed <= $0.05).
+   mix of 50% WhatsApp, 30% e-mail, 20% SMS only, and that mix with online actions texted too
+   (`message_cost.per_appointment_usd.mixed`, `.sms_only` and `.mixed_receipts_texted` in
+   BENCH_JSON; goal: mixed <= $0.05).
 
 Nothing here asserts: the figures are for people (and CI dashboards) to read.
 """

@@ -36,3 +36,12 @@ def at(day: date, hh_mm: str, tz: str = "Europe/Rome") -> datetime:
 
 def local_times(slots, tz: str = "Europe/Rome") -> list[str]:
     return [s.start.astimezone(ZoneInfo(tz)).strftime("%H:%M") for s in slots]
+
+
+def text_receipts(repo, salon_id: str) -> None:
+    """The salon texts the confirmation of what clients do online themselves too (Policy.text_receipts):
+    for tests about the link such a text carries."""
+    from dataclasses import replace as replaced
+
+    salon_, _ = repo.load_salon(salon_id)
+    repo.save_salon(replaced(salon_, policy=replaced(salon_.policy, text_receipts=True)))

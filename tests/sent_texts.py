@@ -8,7 +8,7 @@ from chalicelib.domain.outbox import LINK_PLACEHOLDER, OutboxMessage
 def sent_text(sender, message: OutboxMessage) -> str | None:
     """The text that left for `message` (its body with a token in place of the placeholder), or
     None when it did not leave."""
-    pattern = re.escape(message.body).replace(re.escape(LINK_PLACEHOLDER), "[A-Za-z0-9_-]{43}")
+    pattern = re.escape(message.body).replace(re.escape(LINK_PLACEHOLDER), "[A-Za-z0-9_-]{22}")
     return next((m["body"] for m in sender.sent if m["phone"] == message.phone and re.fullmatch(pattern, m["body"])),
                 None)
 

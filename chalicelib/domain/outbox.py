@@ -19,9 +19,9 @@ from .values import frozen
 MAX_ATTEMPTS = 5
 # Where a link's token goes in a stored body. The token itself is made by the dispatcher just
 # before sending and is never written anywhere: the table, its backups and exports hold only this.
-# As long as a token (43 URL-safe characters, all GSM-7) so the text is rendered to the length,
-# encoding and segment count it will have when it leaves.
-LINK_PLACEHOLDER = "LINK-ADDED-WHEN-SENT".ljust(43, "-")
+# As long as a link token (22 URL-safe characters, all GSM-7: domain/ids.py new_link_token) so the
+# text is rendered to the length, encoding and segment count it will have when it leaves.
+LINK_PLACEHOLDER = "LINK-ADDED-WHEN-SENT".ljust(22, "-")
 # A token in a link of a body written before links were made at sending (/m/, /manage/, /claim/).
 _STORED_TOKEN = re.compile(r"(/(?:m|manage|claim)/)[A-Za-z0-9_-]{32,}")
 

@@ -25,6 +25,9 @@ class Policy:
     reminder_time: time = time(18, 0)  # on the day before the appointment
     grace_minutes: int = 15  # after the end, before an unmarked appointment counts as missed
     confirmations: bool = True  # booking and cancellation confirmations by SMS
+    # What clients did online themselves (book, move, cancel) their page already confirmed: its
+    # confirmation goes by e-mail, and by SMS or WhatsApp only when the salon wants that too.
+    text_receipts: bool = False
     ladder: Ladder = field(default_factory=Ladder)
     late_cancel_fee: Decimal | None = None
     no_show_fee: Decimal | None = None

@@ -15,7 +15,7 @@ from ..domain.outbox import LINK_PLACEHOLDER
 from ..domain.values import frozen
 
 MARKETING_KINDS = frozenset({"recall", "broadcast"})  # an unsubscribe path on every channel
-FREE_TEXT_KINDS = frozenset({"personal", "broadcast"})  # the owner's own words (params["text"])
+FREE_TEXT_KINDS = frozenset({"personal", "broadcast", "notice"})  # the owner's own words (params["text"])
 # Meta's language codes for the approved templates, per text locale.
 WHATSAPP_LANGUAGES = {"en": "en", "it": "it", "pl": "pl", "pt": "pt_BR", "es": "es", "ru": "ru"}
 # Each kind's template body parameters, in order ({{1}}, {{2}}, ...). docs/whatsapp-templates.md
@@ -40,6 +40,7 @@ WHATSAPP_PARAMETERS: dict[str, tuple[str, ...]] = {
     "fee_payment_link": ("salon_name", "amount", "pay_url"),
     "personal": ("salon_name", "text"),
     "broadcast": ("salon_name", "text"),
+    "notice": ("salon_name", "text"),
 }
 _LATE_TEMPLATES = frozenset({"cancellation_confirmation", "reply_cancelled"})
 _INSTANTS = ("start",)

@@ -5,10 +5,12 @@ Texts are gettext entries of the `messages` domain (wording.py: a context per ki
 `<kind>_late` for a late cancellation; each locale's Babel date patterns are data (wording.py). Only
 the named fields ever reach a text: whatever else a caller passes (notes, allergies) is ignored.
 
-Every text aims at MAX_SEGMENTS. `render` takes the first variant that fits, trying each one
-also without the accents GSM-7 lacks (a Polish or Portuguese text in UCS-2 holds 134 characters in
-two segments, in GSM-7 306). A reminder must fit: when no variant does, the salon's name is
-shortened; only a manage URL too long for any wording can still push it over (logged).
+Every part is paid for, so `render` takes the fullest variant that fits ONE segment, else the
+fullest that fits MAX_SEGMENTS, trying each one also without the accents GSM-7 lacks (a Polish or
+Portuguese text in UCS-2 holds 134 characters in two segments, in GSM-7 306). A reminder, sent for
+every appointment, must fit one segment where it can: when no variant does, the salon's name is
+shortened before a second part is accepted; only a link too long for any wording, or a script
+GSM-7 lacks (Russian: 70 characters a part), still takes more (docs/channels.md has the table).
 
 A booking confirmation repeats the money terms the salon has (`deposit` paid, `late_fee`,
 `no_show_fee`: amounts as text): `booking_confirmation_terms` holds its wordings with a `%(terms)s`
@@ -73,11 +75,17 @@ def render(kind: str, locale: str, tz: str, **fields) -> str:
         variants = _with_terms(locale, fields)
     values = _values(DATE_PATTERNS[locale], locale, ZoneInfo(tz), fields)
     candidates = [_fill(kind, variant, values) for variant in variants]
-    fitting = _first_fitting(candidates)
-    if fitting is not None:
-        return fitting
+    for segments in range(1, MAX_SEGMENTS + 1):
+        fitting = _first_fitting(candidates, segments)
+        if fitting is None and kind in MUST_FIT:
+            fitting = _shortened(kind, variants[-1], values, segments)
+        if fitting is not None:
+            return fitting
     if kind in MUST_FIT:
-        return _shortened(kind, locale, variants[-1], values)
+        text = _fill(kind, variants[-1], values)
+        logger.warning("SMS %s (%s) takes %d segments: a %d-character link leaves no room",
+                       kind, locale, sms_segments(text)[1], len(values.get("manage_url", "")))
+        return text
     return min(_options(candidates), key=lambda text: sms_segments(text)[1])  # the fullest of the cheapest
 
 
@@ -143,25 +151,20 @@ def _options(candidates: list[str]):
             yield folded
 
 
-def _first_fitting(candidates: list[str]) -> str | None:
-    return next((text for text in _options(candidates) if sms_segments(text)[1] <= MAX_SEGMENTS), None)
+def _first_fitting(candidates: list[str], segments: int = MAX_SEGMENTS) -> str | None:
+    return next((text for text in _options(candidates) if sms_segments(text)[1] <= segments), None)
 
 
-def _shortened(kind: str, locale: str, template: str, values: dict[str, str]) -> str:
-    """The most compact wording with the salon's name cut until the text fits. When no cut is
-    enough, the name stays whole: the text costs the same, and the client knows who wrote."""
+def _shortened(kind: str, template: str, values: dict[str, str], segments: int) -> str | None:
+    """The most compact wording with the salon's name cut (to MIN_SALON_NAME at the least) until
+    the text fits `segments`; None when no cut is enough."""
     name = values.get("salon_name", "")
     for keep in range(len(name) - 1, MIN_SALON_NAME - 1, -1):
         short = name[: keep - 1].rstrip() + "…"
-        fitting = _first_fitting([_fill(kind, template, {**values, "salon_name": short})])
+        fitting = _first_fitting([_fill(kind, template, {**values, "salon_name": short})], segments)
         if fitting is not None:
             return fitting
-    text = _fill(kind, template, values)
-    logger.warning(
-        "SMS %s (%s) takes %d segments: a %d-character link leaves no room",
-        kind, locale, sms_segments(text)[1], len(values.get("manage_url", "")),
-    )
-    return text
+    return None
 
 
 def field_values(locale: str, tz: str, **fields) -> dict[str, str]:

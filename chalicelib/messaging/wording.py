@@ -22,9 +22,12 @@ def npgettext(context: str, singular: str, plural: str) -> tuple[str, str, str]:
 
 TEXTS = {
     "booking_confirmation": (
-        pgettext("sms booking_confirmation",
+        pgettext("sms booking_confirmation 1",
                  "%(salon_name)s: your %(service_name)s is booked for %(date)s at %(time)s. See, move or "
                  "cancel it here: %(manage_url)s"),
+        pgettext("sms booking_confirmation 2",
+                 "%(salon_name)s: %(service_name)s booked for %(date_short)s at %(time)s. Move or cancel: "
+                 "%(manage_url)s"),
     ),
     # A confirmation that repeats the salon's money terms: %(terms)s takes the terms_* wordings below
     # (templates._with_terms), full ones first, then compact.
@@ -70,16 +73,22 @@ TEXTS = {
                  "%(salon_name)s %(date_short)s %(time)s. Reply 1 to confirm, 2 to cancel %(manage_url)s"),
     ),
     "noshow_policy": (
-        pgettext("sms noshow_policy",
+        pgettext("sms noshow_policy 1",
                  "%(salon_name)s: we missed you at your appointment on %(date)s at %(time)s. We hope all "
                  "is well. If you cannot come, please cancel ahead so we can offer the time to someone "
                  "else. Questions: %(salon_phone)s"),
+        pgettext("sms noshow_policy 2",
+                 "%(salon_name)s: we missed you on %(date_short)s at %(time)s. Next time, please cancel "
+                 "ahead if you cannot come. %(salon_phone)s"),
     ),
     "noshow_warning": (
-        pgettext("sms noshow_warning",
+        pgettext("sms noshow_warning 1",
                  "%(salon_name)s: we missed you at another appointment. Is everything all right? Please "
                  "let us know on %(salon_phone)s. After one more missed appointment, online booking will "
                  "be restricted and you will need to book by phone."),
+        pgettext("sms noshow_warning 2",
+                 "%(salon_name)s: we missed you again. After one more missed appointment you will need to "
+                 "book by phone: %(salon_phone)s"),
     ),
     "booking_restricted": (
         pgettext("sms booking_restricted",
@@ -92,11 +101,16 @@ TEXTS = {
                  "the salon on %(salon_phone)s. Thank you."),
     ),
     "waitlist_offer": (
-        npgettext("sms waitlist_offer",
+        npgettext("sms waitlist_offer 1",
                   "%(salon_name)s: a slot for %(service_name)s is free on %(date)s at %(time)s. It is yours "
                   "if you claim it within %(hold_minutes)s minute: %(claim_url)s",
                   "%(salon_name)s: a slot for %(service_name)s is free on %(date)s at %(time)s. It is yours "
                   "if you claim it within %(hold_minutes)s minutes: %(claim_url)s"),
+        npgettext("sms waitlist_offer 2",
+                  "%(salon_name)s: %(service_name)s free %(date_short)s at %(time)s. Claim it within "
+                  "%(hold_minutes)s min: %(claim_url)s",
+                  "%(salon_name)s: %(service_name)s free %(date_short)s at %(time)s. Claim it within "
+                  "%(hold_minutes)s min: %(claim_url)s"),
     ),
     "recall": (
         pgettext("sms recall",
@@ -138,9 +152,12 @@ TEXTS = {
                  "it."),
     ),
     "payment_too_late": (
-        pgettext("sms payment_too_late",
+        pgettext("sms payment_too_late 1",
                  "%(salon_name)s: your payment of %(amount)s arrived after the time held for you (%(date)s "
                  "at %(time)s) was taken. It has been refunded. Book another time: %(book_url)s"),
+        pgettext("sms payment_too_late 2",
+                 "%(salon_name)s: your %(amount)s came after %(date_short)s %(time)s was taken, and is "
+                 "refunded. Book again: %(book_url)s"),
     ),
     "deposit_refunded": (
         pgettext("sms deposit_refunded",

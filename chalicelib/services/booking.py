@@ -99,7 +99,7 @@ def book(repo, request: BookingRequest, now: datetime, idempotency_key: str | No
             appt = replace(appt, status=Status.AWAITING_PAYMENT, due=expiry, deposit=deposit)
             messages = ()
         else:
-            messages = notify.booking_confirmation(salon, catalog, client, appt, base_url, now)
+            messages = notify.booking_confirmation(salon, catalog, client, appt, base_url, now, receipt=not by_salon)
         charges = tuple(guard.charges(salon.id, phone=client.phone)) if guard else ()
         try:
             repo.create_booking(appt, token_hash(token), client, is_new, today, now,

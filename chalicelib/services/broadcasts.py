@@ -40,7 +40,8 @@ from .owner.settings_fields import Form
 from .salons import load_salon
 
 log = logging.getLogger(__name__)
-KIND = "broadcast"
+KIND = "broadcast"  # an offer to a marketing segment: consent, an unsubscribe path, Meta's MARKETING
+NOTICE_KIND = "notice"  # news for everyone booked on a date ("closed tomorrow"): about their appointment
 PAGE = 99  # messages per transaction: with the broadcast item, DynamoDB's 100
 ENQUEUE_PER_RUN = 20000  # clients looked at per broadcast per run: a run stays well inside its timeout
 
@@ -258,10 +259,18 @@ def _message(salon: Salon, broadcast: Broadcast, client: Client, start: datetime
     locale = client.locale or salon.locale
     when = spread(start, index, salon.tz, policy.send_from, policy.send_until)
     return OutboxMessage(
-        id=broadcast.message_id(client.id), salon_id=salon.id, kind=KIND, phone=client.phone, locale=locale,
+        id=broadcast.message_id(client.id), salon_id=salon.id, kind=kind_of(broadcast.segment), phone=client.phone,
+        locale=locale,
         body=sms_body(salon, broadcast.text, locale, broadcast.segment.marketing), not_before=when, created_at=now,
         client_id=client.id, params={"salon_name": salon.name, "text": broadcast.text,
                                      "marketing": "1" if broadcast.segment.marketing else "0"})
+
+
+def kind_of(segment: Segment) -> str:
+    """A marketing segment's message is a `broadcast` (List-Unsubscribe, STOP line, WhatsApp's
+    MARKETING template); the booked-on-a-date segment's is a `notice`: it concerns appointments the
+    clients made, so it is a utility message, with no unsubscribe path it would not honour."""
+    return KIND if segment.marketing else NOTICE_KIND
 
 
 # --- progress ---------------------------------------------------------------------------------

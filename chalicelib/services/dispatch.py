@@ -23,7 +23,7 @@ from ..domain.appointment import Status
 from ..domain.channels import Reachability, route
 from ..domain.clock import days
 from ..domain.errors import DomainError
-from ..domain.ids import new_id, new_manage_token, token_hash
+from ..domain.ids import new_id, new_link_token, token_hash
 from ..domain.outbox import OutboxMessage
 from ..domain.policy import DEFAULT_CEILINGS, SmsCeilings, daily_caps
 from ..domain.replies import QUESTION_KINDS
@@ -246,7 +246,15 @@ def _channels(salon, message: OutboxMessage, client) -> tuple[str, ...]:
         ranked = route(reachability(client), enabled, salon.channel_order)
     if not notify.country_allowed(salon, message.phone):
         ranked = tuple(c for c in ranked if c != "sms")  # the salon does not text that country
+    if _receipt_by_email_only(salon, message):
+        ranked = tuple(c for c in ranked if c == "email")
     return ranked
+
+
+def _receipt_by_email_only(salon, message: OutboxMessage) -> bool:
+    """A receipt (notify.RECEIPT: the confirmation of what the client did online themselves) leaves
+    by SMS or WhatsApp only when the salon asks for that (Policy.text_receipts)."""
+    return notify.is_receipt(message) and not salon.policy.text_receipts
 
 
 def _unreachable(salon, message: OutboxMessage, client) -> str:
@@ -254,6 +262,8 @@ def _unreachable(salon, message: OutboxMessage, client) -> str:
     nothing else the salon has enabled can reach them."""
     if client is not None and client.sms_opt_out:
         return "opted_out"
+    if _receipt_by_email_only(salon, message):
+        return "shown_online"  # no e-mail to send it to, and the page already showed the client
     return "no_channel" if notify.country_allowed(salon, message.phone) else "country_not_allowed"
 
 
@@ -281,7 +291,7 @@ def _make_link(repo, message: OutboxMessage, appt) -> str:
     read); the token itself lives only in the text that leaves. A claim link ends with its hold,
     a manage link 30 days after the appointment. A retry makes another link: the unused one
     leads to the same appointment and expires the same way."""
-    token = new_manage_token()
+    token = new_link_token()
     digest = token_hash(token)
     expires = appt.due.at if message.kind == "waitlist_offer" else None
     repo.add_link(appt, replace(appt, links=(*appt.links, digest)), digest, expires_at=expires)

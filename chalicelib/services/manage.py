@@ -75,7 +75,8 @@ def cancel_appointment(repo, salon, catalog, appt: Appointment, by: CancelledBy,
     if cancelled.late and salon.policy.late_cancel_fee and client is not None:
         fee = client.fees_owed + salon.policy.late_cancel_fee
     holding = appt.status is Status.AWAITING_PAYMENT  # never confirmed: no text, nothing paid, no fee
-    messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now) \
+    online = by is CancelledBy.CLIENT and not by_reply  # on the manage page or in the client's area
+    messages = notify.cancellation_confirmation(salon, catalog, client, cancelled, now, receipt=online) \
         if client and not holding else ()
     if by_reply and client is not None and not messages:  # with confirmations off, the reply still gets an answer
         messages = (notify.message(salon, client, "reply_cancelled", now, start=appt.start, late=cancelled.late),)
@@ -129,7 +130,8 @@ def move_appointment(repo, salon, catalog, appt: Appointment, start: datetime, s
     if moved == appt:
         return appt
     client = repo.get_client(salon.id, appt.client_id)
-    messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now) if client else ()
+    messages = notify.booking_confirmation(salon, catalog, client, moved, base_url, now, receipt=True) \
+        if client else ()
     try:
         repo.reschedule(appt, moved, token_digest, messages, rate_charges=tuple(charges_for(client)))
     except RateLimited as refusal:

@@ -75,7 +75,8 @@ def claim(repo, token: str, now: datetime, base_url: str = "", guard=None) -> Ap
     salon, catalog = load_salon(repo, held.salon_id)
     booked = replace(held.claim(), due=schedule.first_due(salon, held.start, held.end, now))
     client = repo.get_client(salon.id, held.client_id)
-    messages = notify.booking_confirmation(salon, catalog, client, booked, base_url, now) if client else ()
+    messages = notify.booking_confirmation(salon, catalog, client, booked, base_url, now, receipt=True) \
+        if client else ()
     repo.add_link(held, booked, digest, messages)  # the claim link rewritten with a manage link's life
     repo.set_waitlist_status(salon.id, held.waitlist_entry, "booked")
     observability.count("WaitlistFills", salon=salon.id)

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from chalicelib.domain.outbox import LINK_PLACEHOLDER
 from chalicelib.services import dispatch
 from local.demo import seed
+from tests.builders import text_receipts
 from tests.client_area.conftest import (
     ANNA,
     BRUNO,
@@ -140,6 +141,7 @@ def test_cancel_from_the_area(anna, repo, salon_id, world):
 
 
 def test_move_from_the_area_texts_a_working_manage_link(anna, api, repo, salon_id, world, sms, clock):
+    text_receipts(repo, salon_id)
     appt = world["upcoming"].appointment
     new_start = tuesday(15, weeks=1)
     confirm = anna.get(f"/my/{salon_id}/appointments/{appt.id}/move?start={new_start.isoformat().replace('+', '%2B')}"
@@ -320,6 +322,7 @@ def test_erasure_by_the_owner_signs_the_client_out_everywhere(anna, repo, salon_
 
 def test_moving_to_another_specialist_at_the_same_time_texts_a_working_link(api, repo, salon_id, world, sms,
                                                                            clock):
+    text_receipts(repo, salon_id)
     headers = bearer(api, salon_id, ANNA, sms)
     appt = world["upcoming"].appointment
     dispatch.dispatch(repo, sms, clock["now"])  # the bookings' own confirmations leave first

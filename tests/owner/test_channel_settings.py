@@ -110,3 +110,15 @@ def test_the_messages_page_shows_each_messages_channel_cost_and_tries(owner, rep
     assert shown["channel"] == SMS and shown["parts"] == 2 and shown["cost_usd"] == "0.1800"
     assert shown["attempt_log"] == [{"channel": EMAIL, "outcome": "MessageRejected"},
                                     {"channel": SMS, "outcome": "sent"}]
+
+
+def test_the_owner_chooses_whether_online_actions_are_confirmed_by_text_too(owner, repo, salon_id):
+    assert repo.load_salon(salon_id)[0].policy.text_receipts is False  # by default: the page and e-mail do
+    page = text(owner.get("/owner/settings/policies"))
+    assert "Also by text when clients book, move or cancel online themselves" in page
+    patched = owner.json("PATCH", "/v1/admin/settings/policies", {"text_receipts": True})
+    assert patched.status_code == 200 and patched.json_body["text_receipts"] is True
+    assert repo.load_salon(salon_id)[0].policy.text_receipts is True
+    assert owner.json("GET", "/v1/admin/settings").json_body["policies"]["text_receipts"] is True
+    refused = owner.json("PATCH", "/v1/admin/settings/policies", {"text_receipts": "sometimes"})
+    assert refused.status_code == 400 and repo.load_salon(salon_id)[0].policy.text_receipts is True

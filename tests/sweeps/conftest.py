@@ -33,9 +33,12 @@ def salon(repo, salon_id):
 
 
 def book(repo, salon_id, start=WEDNESDAY_10, phone="+39 333 123 4567", now=MONDAY, service="color",
-         staff="giulia", name="Anna Rossi"):
+         staff="giulia", name="Anna Rossi", by_salon=False):
+    """Booked online by the client, or by the salon for them (`by_salon`: its confirmation is texted;
+    an online booker's only where the salon asks for it, Policy.text_receipts)."""
     return booking.book(repo, booking.BookingRequest(salon_id=salon_id, service_id=service, start=start,
-                                                     name=name, phone=phone, staff_id=staff), now, base_url=BASE)
+                                                     name=name, phone=phone, staff_id=staff), now, base_url=BASE,
+                        by_salon=by_salon)
 
 
 def messages(repo, salon_id, kind=None):

@@ -200,6 +200,14 @@ def test_a_date_segment_reaches_everyone_booked_that_day_without_consent_but_not
     [message] = broadcast_messages(repo, salon_id, broadcast)
     assert message.client_id == anna.appointment.client_id and message.client_id != later.appointment.client_id
     assert "STOP" not in message.body  # a notice about their appointment, not marketing
+    assert message.kind == "notice" and message.params["marketing"] == "0"
+    from chalicelib.messaging import channel_texts
+
+    unsubscribe = f"https://book.example/my/{salon_id}/settings"
+    email = channel_texts.email(message.kind, "it", salon.timezone, message.params, None, unsubscribe)
+    assert email.unsubscribe_url is None and "We are closed tomorrow." in email.text
+    template = channel_texts.whatsapp(message.kind, "it", salon.timezone, message.params)
+    assert template.name == "chairtime_notice" and template.parameters == (salon.name, message.params["text"])
 
 
 def test_service_and_lapsed_segments_use_the_appointments_and_need_consent(repo, salon_id):

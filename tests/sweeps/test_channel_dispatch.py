@@ -11,9 +11,9 @@ from chalicelib.domain.channels import EMAIL, SMS, WHATSAPP, Reachability
 from chalicelib.domain.outbox import MessageStatus
 from chalicelib.messaging.local import LocalEmailSender, LocalWhatsAppSender
 from chalicelib.messaging.providers import LocalSender, SendError, Senders
-from chalicelib.services import dispatch, notify, sweeps
+from chalicelib.services import dispatch, manage, notify, sweeps
 from chalicelib.services.salons import load_salon
-from tests.sweeps.conftest import BASE, MONDAY, REMINDER_TIME, book, messages
+from tests.sweeps.conftest import BASE, MONDAY, REMINDER_TIME, WEDNESDAY_10, book, messages
 
 EMAIL_ADDRESS = "anna@example.com"
 PHONE = "+393331234567"
@@ -132,7 +132,7 @@ def test_past_the_monthly_budget_only_reminders_leave_and_the_owner_is_told_once
     auth.create_user(accounts, salon_id, f"desk-{salon_id}@example.com", "a long enough password 2", "front_desk",
                      MONDAY)
     salon = use_channels(repo, salon_id, channels_enabled=(SMS,), monthly_budget_usd=Decimal("0.05"))
-    booked = book(repo, salon_id)  # its confirmation ($0.09 a part) uses up the budget
+    booked = book(repo, salon_id, by_salon=True)  # its confirmation ($0.09 a part) uses up the budget
     dispatch.dispatch(repo, senders, MONDAY + timedelta(minutes=1))
     [confirmation] = messages(repo, salon_id, "booking_confirmation")
     assert repo.get_message(salon_id, confirmation.id).status is MessageStatus.SENT
@@ -178,3 +178,38 @@ def test_the_reports_show_the_months_messages_and_their_estimated_cost(repo, sal
     [april] = [m for m in reports.as_json(report)["whole_salon"] if m["month"] == "2026-04"]
     assert april["messages_sent"] == 2 and april["message_cost"] == "0.0002"
     assert "2026-04,salon,," in reports.as_csv(report) and ",2,0.0002" in reports.as_csv(report)
+
+
+def test_what_a_client_did_online_is_confirmed_by_e_mail_and_not_texted_again(repo, salon_id, senders):
+    """Booked online: the page confirmed it. The confirmation goes by e-mail where the client gave
+    an address; by SMS not at all (reason shown_online), unless the salon asks (text_receipts)."""
+    use_channels(repo, salon_id, channels_enabled=(EMAIL, SMS))
+    with_email = book(repo, salon_id)
+    give_email(repo, salon_id, with_email)
+    sms_only = book(repo, salon_id, phone="+39 333 765 4321", start=WEDNESDAY_10 + timedelta(hours=2), name="Bea")
+    dispatch.dispatch(repo, senders, MONDAY + timedelta(minutes=1), base_url=BASE)
+    by_id = {m.appointment_id: m for m in messages(repo, salon_id, "booking_confirmation")}
+    emailed = repo.get_message(salon_id, by_id[with_email.appointment.id].id)
+    assert emailed.status is MessageStatus.SENT and emailed.channel == EMAIL
+    assert [m["to"] for m in senders.email.sent] == [EMAIL_ADDRESS]
+    not_texted = repo.get_message(salon_id, by_id[sms_only.appointment.id].id)
+    assert not_texted.status is MessageStatus.CANCELLED and not_texted.reason == "shown_online"
+    assert senders.sms.sent == []
+    manage.cancel(repo, sms_only.manage_token, MONDAY + timedelta(minutes=2), BASE)  # on the manage page
+    dispatch.dispatch(repo, senders, MONDAY + timedelta(minutes=3), base_url=BASE)
+    [cancellation] = messages(repo, salon_id, "cancellation_confirmation")
+    assert repo.get_message(salon_id, cancellation.id).reason == "shown_online" and senders.sms.sent == []
+
+
+def test_what_the_salon_booked_is_texted_and_so_is_an_online_booking_when_the_salon_asks(repo, salon_id, senders):
+    salon = use_channels(repo, salon_id, channels_enabled=(SMS,))
+    by_phone = book(repo, salon_id, by_salon=True)  # the client called: nothing on a screen told them
+    dispatch.dispatch(repo, senders, MONDAY + timedelta(minutes=1), base_url=BASE)
+    assert [t["phone"] for t in senders.sms.sent] == [PHONE]
+    assert repo.get_message(salon_id, messages(repo, salon_id, "booking_confirmation")[0].id).channel == SMS
+    repo.save_salon(replace(salon, policy=replace(salon.policy, text_receipts=True)))
+    online = book(repo, salon_id, phone="+39 333 765 4321", start=WEDNESDAY_10 + timedelta(hours=2), name="Bea")
+    dispatch.dispatch(repo, senders, MONDAY + timedelta(minutes=2), base_url=BASE)
+    assert [t["phone"] for t in senders.sms.sent] == [PHONE, "+393337654321"]
+    stored = {m.appointment_id: m.status for m in messages(repo, salon_id, "booking_confirmation")}
+    assert stored == {by_phone.appointment.id: MessageStatus.SENT, online.appointment.id: MessageStatus.SENT}

@@ -29,7 +29,7 @@ def test_no_token_is_stored_and_every_sent_link_works(repo, salon_id, sender, ap
     # A booking with an Idempotency-Key (the record seals the token), its confirmation and reminder.
     booked = booking.book(repo, booking.BookingRequest(
         salon_id=salon_id, service_id="color", start=WEDNESDAY_10, name="Anna", phone=CLIENT, staff_id="giulia"),
-        MONDAY, idempotency_key="key-1", base_url=BASE)
+        MONDAY, idempotency_key="key-1", base_url=BASE, by_salon=True)  # by the salon: the confirmation is texted
     dispatch.dispatch(repo, sender, MONDAY)
     sweeps.sweep_appointments(repo, REMINDER_TIME, BASE)
     dispatch.dispatch(repo, sender, REMINDER_TIME + timedelta(minutes=1))
@@ -83,7 +83,7 @@ def test_a_body_stored_with_a_token_is_read_and_backed_up_without_it(repo, salon
     from chalicelib.storage import keys
     from chalicelib.storage.models import MessageItem
 
-    booked = book(repo, salon_id, phone=CLIENT)
+    booked = book(repo, salon_id, phone=CLIENT, by_salon=True)
     [confirmation] = messages(repo, salon_id, "booking_confirmation")
     old_body = confirmation.body.replace(LINK_PLACEHOLDER, booked.manage_token)
     MessageItem(keys.salon_pk(salon_id), keys.message_sk(confirmation.id)).update(

@@ -162,7 +162,8 @@ def test_a_reply_acts_for_the_salon_whose_question_it_answers_not_the_last_to_wr
     salon's confirmation is the last text, yet the client's 2 answers the reminder."""
     mine = reminded(repo, salon_id, sender, phone)
     other = second_salon(repo, salon_id)
-    strangers = book(repo, other, phone=phone, start=WEDNESDAY_10, now=REMINDER_TIME + timedelta(minutes=10))
+    strangers = book(repo, other, phone=phone, start=WEDNESDAY_10, now=REMINDER_TIME + timedelta(minutes=10),
+                     by_salon=True)  # booked by phone: that salon texts its confirmation
     dispatch.dispatch(repo, sender, REMINDER_TIME + timedelta(minutes=11))
     [confirmation] = messages(repo, other, "booking_confirmation")
     [reminder] = messages(repo, salon_id, "reminder")
@@ -198,7 +199,7 @@ def test_two_salons_asking_the_same_number_act_on_neither(repo, salon_id, sender
 def test_stop_reaches_every_salon_that_wrote_to_the_number(repo, salon_id, sender, phone):
     reminded(repo, salon_id, sender, phone)
     other = second_salon(repo, salon_id)
-    book(repo, other, phone=phone, start=WEDNESDAY_10, now=REMINDER_TIME + timedelta(minutes=10))
+    book(repo, other, phone=phone, start=WEDNESDAY_10, now=REMINDER_TIME + timedelta(minutes=10), by_salon=True)
     dispatch.dispatch(repo, sender, REMINDER_TIME + timedelta(minutes=11))
     assert inbound.handle_reply(repo, phone, "STOP", EVENING, BASE).action == "stop"
     for salon in (salon_id, other):

@@ -9,6 +9,7 @@ import pytest
 from chalicelib.domain.appointment import Status
 from chalicelib.domain.errors import RateLimited, SlotNotOffered
 from chalicelib.messaging import templates
+from chalicelib.messaging.segments import sms_segments
 from chalicelib.messaging.wording import TEXTS
 from chalicelib.web.i18n import LOCALES, Texts
 from chalicelib.web.wording import HEADLINES, NOT_FOUND, STATUS
@@ -83,6 +84,7 @@ def test_a_compact_variant_is_sent_when_the_fullest_does_not_fit():
     text = templates.render("reply_ambiguous", "ru", "Europe/Moscow", **fields)
     assert "24.03 12:00 не изменена" in text
     english = templates.render("reply_ambiguous", "en", "Europe/Moscow", **{**fields, "salon_name": "Studio Elena"})
-    assert "use the link in our reminder" in english  # GSM-7 English still fits the fullest wording
+    assert english.endswith("so 24 Mar 12:00 is unchanged. Call +7 495 123-45-67.")  # one part, not the fullest's two
+    assert sms_segments(english) == ("GSM-7", 1)
     cyrillic_name = templates.render("reply_ambiguous", "en", "Europe/Moscow", **fields)
     assert cyrillic_name.endswith("so 24 Mar 12:00 is unchanged. Call +7 495 123-45-67.")  # UCS-2: compact

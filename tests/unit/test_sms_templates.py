@@ -77,8 +77,8 @@ def test_dates_are_short_and_natural():
     rome = {locale: templates.render("reply_confirmed", locale, "Europe/Rome", **FIELDS) for locale in LOCALES}
     assert "Tue 24 Mar at 10:00" in rome["en"]
     assert "martedì 24/3 alle 10:00" in rome["it"]
-    assert "wizytę: wtorek, 24 marca, godz. 10:00" in rome["pl"]
-    assert "terça-feira, 24/03 às 10:00" in rome["pt"]
+    assert "wtorek, 24 marca, godz. 10:00" in rome["pl"]
+    assert "feira, 24/03 às 10:00" in rome["pt"]  # "terca-feira": the cedilla folded saves a part
     assert "martes 24/3 a las 10:00" in rome["es"]
     assert "24 марта (вт) в 10:00" in rome["ru"]
     # Late evening in UTC is already the next day in Rome.
@@ -161,16 +161,18 @@ def test_optional_words_go_before_the_text_exceeds():
     assert sms_segments(long_link)[1] == 2
 
 
-def test_accents_go_before_words_when_that_saves_a_segment():
+def test_accents_then_words_then_the_salon_name_go_before_a_reminder_takes_a_second_part():
     salon, service = WORST_NAMES["pl"]
     text = templates.render(
         "reminder", "pl", "Europe/Rome", salon_name=salon, service_name=service, start=TUESDAY_9_UTC,
         manage_url=url(URL_BUDGET),
     )
-    assert text.startswith("Salon Urody Lucja Zoltowska Lo przypomina: Manicure hybrydowy")
-    assert "potwierdzic" in text and sms_segments(text) == ("GSM-7", 2)
+    assert sms_segments(text) == ("GSM-7", 1), text
+    assert text.startswith("Salon Urody L...") and "odwoluje" in text and text.endswith(url(URL_BUDGET))
+    roomy = templates.render("reminder", "pl", "Europe/Rome", **FIELDS)
+    assert roomy.startswith(f"{FIELDS['salon_name']}: ") and sms_segments(roomy) == ("GSM-7", 1)  # the name whole
     short = templates.render("reply_confirmed", "pl", "Europe/Rome", **FIELDS)
-    assert "dziękujemy" in short  # fits as written: accents stay
+    assert "dziekujemy" in short and sms_segments(short) == ("GSM-7", 1)  # "ę" alone would make it two UCS-2 parts
 
 
 def test_unknown_locale_falls_back_to_english():
@@ -239,8 +241,12 @@ def test_the_confirmation_with_its_terms_keeps_to_the_segment_budget(locale):
 
 
 def test_the_terms_shrink_before_the_confirmation_loses_its_wording():
-    roomy = templates.render("booking_confirmation", "en", "Europe/Rome", **{**FIELDS, **TERMS})
-    assert "refunded if you cancel in time" in roomy and "See, move or cancel it here" in roomy
+    one_term = templates.render("booking_confirmation", "en", "Europe/Rome", **{**FIELDS, "late_fee": "30.00 EUR"})
+    assert "Late-cancel fee 30.00 EUR. See, move or cancel it here" in one_term
+    assert sms_segments(one_term) == ("GSM-7", 1)
+    every_term = templates.render("booking_confirmation", "en", "Europe/Rome", **{**FIELDS, **TERMS})
+    assert "Deposit 20.00 EUR paid. Late cancel 30.00 EUR. No-show 40.00 EUR." in every_term
+    assert sms_segments(every_term) == ("GSM-7", 1)  # the compact wording: one part, not two
     tight = templates.render("booking_confirmation", "en", "Europe/Rome",
                              **{**FIELDS, **TERMS, "manage_url": url(URL_BUDGET), "salon_name": WORST_NAMES["en"][0],
                                 "service_name": WORST_NAMES["en"][1]})

@@ -73,8 +73,8 @@ _PERIOD = obj({"start": string(example="2026-08-10T00:00"), "end": string(exampl
     "end"))
 _POLICIES = {
     "send_from": _HHMM, "send_until": _HHMM, "reminder_time": _HHMM, "grace_minutes": integer(), "confirmations":
-    {"type": "boolean"}, "warn_at": integer(), "restrict_at": integer(), "window_days": integer(),
-        "restrict_days": integer(),
+    {"type": "boolean"}, "text_receipts": {"type": "boolean"}, "warn_at": integer(), "restrict_at": integer(),
+    "window_days": integer(), "restrict_days": integer(),
     "late_cancel_fee": string(nullable=True, example="10.00"), "no_show_fee": string(nullable=True, example="20.00"),
     "allowed_countries": {"type": "array", "items": string(example="IT")}, "phone_daily_cap": integer(),
     "salon_daily_cap": integer(), "waitlist_hold_minutes": integer(), "staff_see_notes": {"type": "boolean"},

@@ -102,6 +102,7 @@ def section_json(name: str, salon: Salon) -> dict:
         ints = ("grace_minutes", "warn_at", "restrict_at", "window_days", "restrict_days", "phone_daily_cap",
                 "salon_daily_cap", "waitlist_hold_minutes", "deposit_expiry_minutes")
         return {**values, **{k: int(values[k]) for k in ints}, "confirmations": p.confirmations,
+                "text_receipts": p.text_receipts,
                 "staff_see_notes": p.staff_see_notes, "allowed_countries": list(p.allowed_countries),
                 "late_cancel_fee": values["late_cancel_fee"] or None, "no_show_fee": values["no_show_fee"] or None}
     return settings.section(name).values(salon)

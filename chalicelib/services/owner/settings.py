@@ -23,7 +23,7 @@ from .settings_fields import Form, changes, from_json
 
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$")
 MAX_INTERVALS_A_DAY = 6
-FLAGS = ("confirmations", "staff_see_notes")  # checkboxes: audited as yes / no
+FLAGS = ("confirmations", "text_receipts", "staff_see_notes")  # checkboxes: audited as yes / no
 
 
 @cache
@@ -162,7 +162,8 @@ def policy_values(p: Policy) -> dict[str, str]:
              for name, value in (("late_cancel_fee", p.late_cancel_fee), ("no_show_fee", p.no_show_fee))}
     return {"send_from": f"{p.send_from:%H:%M}", "send_until": f"{p.send_until:%H:%M}",
             "reminder_time": f"{p.reminder_time:%H:%M}", "grace_minutes": str(p.grace_minutes),
-            "confirmations": "1" if p.confirmations else "", "warn_at": str(p.ladder.warn_at),
+            "confirmations": "1" if p.confirmations else "", "text_receipts": "1" if p.text_receipts else "",
+            "warn_at": str(p.ladder.warn_at),
             "restrict_at": str(p.ladder.restrict_at), "window_days": str(p.ladder.window_days),
             "restrict_days": str(p.ladder.restrict_days), **money,
             "allowed_countries": ", ".join(p.allowed_countries), "phone_daily_cap": str(p.phone_daily_cap),
@@ -187,7 +188,8 @@ def _policies_apply(s: Salon, f: Form) -> Salon:
                     restrict_days=f.integer("restrict_days", 1, 10 * 365))
     return replace(s, policy=Policy(
         send_from=send_from, send_until=send_until, reminder_time=f.wall("reminder_time"),
-        grace_minutes=f.integer("grace_minutes", 0, 240), confirmations=f.flag("confirmations"), ladder=ladder,
+        grace_minutes=f.integer("grace_minutes", 0, 240), confirmations=f.flag("confirmations"),
+        text_receipts=f.flag("text_receipts"), ladder=ladder,
         late_cancel_fee=f.money("late_cancel_fee"), no_show_fee=f.money("no_show_fee"),
         allowed_countries=tuple(allowed), phone_daily_cap=f.integer("phone_daily_cap", 1, 100),
         salon_daily_cap=f.integer("salon_daily_cap", 1, 100_000),

@@ -14,6 +14,7 @@ from ...domain.errors import InvalidRequest
 from ...domain.text import N_, ngettext
 
 TRUE = {"1", "on", "true", "yes"}
+FALSE = {"", "0", "off", "false", "no"}  # an unticked checkbox sends nothing: ""
 _WALL = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _SEPARATORS = re.compile(r"[,;\s]+")
 
@@ -100,7 +101,10 @@ class Form:
         return amount
 
     def flag(self, name: str) -> bool:
-        return self.raw(name).lower() in TRUE
+        value = self.raw(name).lower()
+        if value not in TRUE | FALSE:  # a JSON "sometimes" must not quietly turn a setting off
+            self.fail(name, N_("Choose yes or no (true or false)."))
+        return value in TRUE
 
     def choice(self, name: str, options) -> str:
         value = self.raw(name)

@@ -14,7 +14,8 @@ MESSAGE_KINDS = {
     "reply_cancelled": N_("Reply: cancelled"), "reply_unknown": N_("Reply: not understood"),
     "payment_too_late": N_("Payment too late"), "deposit_refunded": N_("Deposit refunded"),
     "fee_payment_link": N_("Fee payment link"), "reply_ambiguous": N_("Reply: which appointment?"),
-    "sign_in_code": N_("Sign-in code"),
+    "sign_in_code": N_("Sign-in code"), "personal": N_("Personal message"), "broadcast": N_("Broadcast"),
+    "notice": N_("Notice to booked clients"),
 }
 MESSAGE_STATUSES = {"pending": N_("Pending"), "sending": N_("Sending"), "sent": N_("Sent"), "failed": N_("Failed"),
                     "cancelled": N_("Cancelled")}
@@ -22,7 +23,9 @@ REASONS = {
     "appointment_changed": N_("the appointment changed"), "no_longer_true": N_("no longer true"),
     "country_not_allowed": N_("texts to this country are off"), "daily_cap_reached": N_("daily cap reached"),
     "opted_out": N_("opted out"), "opted_out_carrier": N_("opted out at the carrier"),
-    "lost_claim": N_("sent by another worker"),
+    "lost_claim": N_("sent by another worker"), "budget_reached": N_("monthly budget reached"),
+    "no_channel": N_("no channel reaches them"), "no_consent": N_("no consent to offers"),
+    "shown_online": N_("not needed: they did it online and have no e-mail"),
 }
 WAITLIST_STATUSES = {"waiting": N_("Waiting"), "offered": N_("Offered"), "booked": N_("Booked"),
                      "closed": N_("Closed")}
@@ -67,6 +70,7 @@ AUDIT_FIELDS = {
     "send_from": N_("Send from"), "send_until": N_("Send until"),
     "reminder_time": N_("Reminder time, the day before"),
     "confirmations": N_("Confirm bookings and cancellations by text"),
+    "text_receipts": N_("Also by text when clients book, move or cancel online themselves"),
     "allowed_countries": N_("Countries texts may go to"), "phone_daily_cap": N_("Texts to one phone per day, at most"),
     "salon_daily_cap": N_("Texts per day for the salon, at most"),
     "grace_minutes": N_("Grace after the end (minutes)"), "warn_at": N_("Warn at the no-show number"),
