@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from .errors import InvalidRequest
+from .text import N_
 from .values import frozen
 
 # ISO 4217 exponents that are not 2 (the salons' currencies are all 2: EUR, PLN, BRL, RUB, GBP...).
@@ -24,15 +25,16 @@ def to_minor(amount: Decimal | str, currency: str) -> int:
     try:
         value = Decimal(str(amount).strip())
     except InvalidOperation as exc:
-        raise InvalidRequest(f"'{amount}' is not an amount like 20.00.") from exc
+        raise InvalidRequest(N_("'%(amount)s' is not an amount like 20.00.", amount=amount)) from exc
     if not value.is_finite() or value < 0:
-        raise InvalidRequest(f"'{amount}' is not an amount like 20.00.")
+        raise InvalidRequest(N_("'%(amount)s' is not an amount like 20.00.", amount=amount))
     scaled = value.scaleb(exponent(currency))
     if scaled != scaled.to_integral_value():
-        raise InvalidRequest(f"{currency} amounts have at most {exponent(currency)} decimals ('{amount}').")
+        raise InvalidRequest(N_("%(currency)s amounts have at most %(decimals)s decimals ('%(amount)s').",
+                                currency=currency, decimals=exponent(currency), amount=amount))
     minor = int(scaled)
     if minor > MAX_AMOUNT_MINOR:
-        raise InvalidRequest(f"'{amount}' is more than any deposit or fee this app takes.")
+        raise InvalidRequest(N_("'%(amount)s' is more than any deposit or fee this app takes.", amount=amount))
     return minor
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from ..domain.errors import InvalidRequest, NotFound
+from ..domain.text import N_
 from .base import DEFAULT_TYPE, MAX_BYTES, UPLOAD_SECONDS, VIEW_SECONDS, StoredPhoto, UploadForm
 
 UPLOAD_PATH = "/local-photos"
@@ -70,7 +71,8 @@ class LocalPhotoStore:
         if not fields.get("Content-Type", "").startswith("image/"):
             raise InvalidRequest("Only images can be uploaded.", "wrong_type")
         if not 0 < len(content) <= terms["max"]:
-            raise InvalidRequest(f"A photo must be 1 byte to {terms['max'] // (1024 * 1024)} MB.", "wrong_size")
+            raise InvalidRequest(N_("A photo must be 1 byte to %(most)s MB.", most=terms["max"] // (1024 * 1024)),
+                                 "wrong_size")
         path = self._path(terms["key"])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)

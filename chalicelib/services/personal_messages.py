@@ -10,6 +10,7 @@ from ..domain.errors import IllegalTransition, InvalidRequest
 from ..domain.ids import new_id
 from ..domain.outbox import OutboxMessage
 from ..domain.sending_window import next_send_time
+from ..domain.text import N_
 from ..domain.values import frozen
 from . import notify
 from .owner.clients import checked_client
@@ -56,7 +57,8 @@ def send(repo, audit, who, client_id: str, text: str, now: datetime) -> Queued:
     if not body:
         raise InvalidRequest("Write the message first.")
     if len(body) > MAX_LENGTH:
-        raise InvalidRequest(f"The message is too long: {len(body)} characters, at most {MAX_LENGTH}.")
+        raise InvalidRequest(N_("The message is too long: %(length)s characters, at most %(most)s.",
+                                length=len(body), most=MAX_LENGTH))
     if client.erased:
         raise IllegalTransition("This client's personal data was erased: they cannot be written to.", "client_erased")
     guess = estimate(salon, client, body, now)

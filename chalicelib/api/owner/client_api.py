@@ -6,6 +6,7 @@ from chalice import Response
 from ...auth import accounts, roles
 from ...domain.clock import iso_utc
 from ...domain.errors import InvalidRequest
+from ...domain.text import N_
 from ...services import exports, personal_messages, records
 from ...services.client_area import channels as client_channels
 from ...services.owner import clients as service
@@ -127,9 +128,9 @@ def _body(schema: dict) -> dict:
     flags = {name for name, spec in schema["properties"].items() if spec["type"] == "boolean"}
     for name in flags & set(body):
         if not isinstance(body[name], bool):
-            raise InvalidRequest(f"{name} must be true or false.")
+            raise InvalidRequest(N_("%(name)s must be true or false.", name=name))
     for name in flags & set(schema.get("required", ())) - set(body):
-        raise InvalidRequest(f"{name} is required (true or false).")
+        raise InvalidRequest(N_("%(name)s is required (true or false).", name=name))
     others = {"properties": {k: v for k, v in schema["properties"].items() if k not in flags},
               "required": [name for name in schema.get("required", ()) if name not in flags]}
     checked = validate({k: v for k, v in body.items() if k not in flags}, {**schema, **others})
