@@ -24,7 +24,7 @@ def parse_json(raw: bytes | str | None, empty=None, max_bytes: int = MAX_BODY_BY
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
-        raise InvalidRequest("The request body is not valid JSON (it must be UTF-8).") from None
+        raise InvalidRequest(N_("The request body is not valid JSON (it must be UTF-8).")) from None
     if not text.strip():
         return empty
     brackets = _NESTING.findall(_JSON_STRING.sub("", text))  # brackets inside strings do not nest
@@ -34,13 +34,13 @@ def parse_json(raw: bytes | str | None, empty=None, max_bytes: int = MAX_BODY_BY
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
-        raise InvalidRequest("The request body is not valid JSON.") from None
+        raise InvalidRequest(N_("The request body is not valid JSON.")) from None
 
 
 def json_body(request, schema: dict) -> dict:
     body = parse_json(request.raw_body)
     if body is None:
-        raise InvalidRequest("The request body is empty; send a JSON object.")
+        raise InvalidRequest(N_("The request body is empty; send a JSON object."))
     return validate(body, schema)
 
 
@@ -60,7 +60,7 @@ def idempotency_key(request) -> str | None:
     if key is None:
         return None
     if not 1 <= len(key) <= 200 or not key.isascii() or not key.isprintable():
-        raise InvalidRequest("Idempotency-Key must be 1-200 printable ASCII characters (a UUID is ideal).")
+        raise InvalidRequest(N_("Idempotency-Key must be 1-200 printable ASCII characters (a UUID is ideal)."))
     return key
 
 

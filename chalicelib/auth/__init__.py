@@ -65,7 +65,7 @@ def create_user(accounts: AccountsRepository, salon_id: str, email: str, passwor
     """A new account, audited. Raises InvalidRequest (email, role, weak password) or EmailTaken."""
     email = normalize_email(email)
     if len(email) > 254 or not _EMAIL.match(email):
-        raise InvalidRequest("That is not an email address.")
+        raise InvalidRequest(N_("That is not an email address."))
     if not roles.is_role(role):
         raise InvalidRequest(N_("Unknown role '%(role)s': use one of %(roles)s.", role=role,
                                 roles=", ".join(roles.ROLES)))

@@ -72,7 +72,7 @@ HOLDS_SLOT = frozenset({Status.HELD, Status.AWAITING_PAYMENT, Status.BOOKED, Sta
 
 
 def _started() -> IllegalTransition:
-    return IllegalTransition("This appointment has already started; please call the salon.", "appointment_started")
+    return IllegalTransition(N_("This appointment has already started; please call the salon."), "appointment_started")
 
 
 @frozen
@@ -139,9 +139,9 @@ class Appointment:
         """The provider says the deposit is paid: the appointment is booked, with its sweep times
         (`due`) and the deposit recorded as a movement."""
         if self.deposit is None:
-            raise IllegalTransition("This appointment asks no deposit.")
+            raise IllegalTransition(N_("This appointment asks no deposit."))
         if self.deposit.paid:
-            raise IllegalTransition("This deposit is already paid.", "already_paid")
+            raise IllegalTransition(N_("This deposit is already paid."), "already_paid")
         paid = self.deposit.settled(payment_ref, now)
         if not paid.amount:  # a card left on file: nothing was paid
             return self._move(Status.BOOKED, deposit=paid, due=due)

@@ -122,8 +122,8 @@ def check_channel_choice(channel: str | None, enabled: tuple[str, ...], email: s
         raise InvalidRequest(N_("'%(channel)s' is not a channel this salon uses. Choose one of: %(enabled)s.",
                                 channel=channel, enabled=", ".join(enabled)), code="invalid_channel")
     if channel == EMAIL and not email:
-        raise InvalidRequest("To be reached by e-mail, give an e-mail address.", code="invalid_channel")
+        raise InvalidRequest(N_("To be reached by e-mail, give an e-mail address."), code="invalid_channel")
     if channel == WHATSAPP and not whatsapp_consent:
-        raise InvalidRequest("To be reached on WhatsApp, tick the box that agrees to WhatsApp messages.",
+        raise InvalidRequest(N_("To be reached on WhatsApp, tick the box that agrees to WhatsApp messages."),
                              code="invalid_channel")
     return channel

@@ -59,9 +59,9 @@ class DepositRule:
 
     def __post_init__(self):
         if self.kind is DepositKind.PERCENT and not 1 <= self.value <= 100:
-            raise InvalidRequest("A deposit percentage is between 1 and 100.")
+            raise InvalidRequest(N_("A deposit percentage is between 1 and 100."))
         if self.kind is DepositKind.FIXED and not 1 <= self.value <= MAX_AMOUNT_MINOR:
-            raise InvalidRequest("A fixed deposit is more than zero.")
+            raise InvalidRequest(N_("A fixed deposit is more than zero."))
 
     def amount(self, price: Decimal, currency: str) -> int:
         """The deposit in minor units; 0 when the service asks none. Percent rounds half up to a cent."""
@@ -106,7 +106,7 @@ class Movement:
 
     def __post_init__(self):
         if self.amount <= 0:
-            raise InvalidRequest("A money movement has a positive amount.")
+            raise InvalidRequest(N_("A money movement has a positive amount."))
 
 
 def owed(movements: tuple[Movement, ...]) -> int:

@@ -43,9 +43,9 @@ def join(repo, request: WaitlistRequest, now: datetime, guard: RateGuard | None 
         require_staff_for(catalog, request.staff_id, service)
     today = local_today(now, salon.tz)
     if request.last_day < request.first_day:
-        raise InvalidRequest("date_to must not be before date_from.")
+        raise InvalidRequest(N_("date_to must not be before date_from."))
     if request.last_day < today:
-        raise InvalidRequest("Those days are in the past. Pick days from today on.")
+        raise InvalidRequest(N_("Those days are in the past. Pick days from today on."))
     if request.last_day > today + timedelta(days=salon.horizon_days):
         raise InvalidRequest(ngettext("The waitlist covers at most %(num)s day ahead.",
                                       "The waitlist covers at most %(num)s days ahead.", salon.horizon_days))

@@ -128,6 +128,36 @@ def f(x, form, error):
         "6", "7", "8", "9", "10", "11", "12", "13", "14"]
 
 
+def owner_sources() -> set[Path]:
+    """The Python files that feed the `owner` catalog (babel-owner.cfg's python sections)."""
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with open(ROOT / "babel-owner.cfg", encoding="utf-8") as cfg:
+        method_map, _ = parse_mapping_cfg(cfg)
+    return {path for pattern, method in method_map if method == "python" for path in ROOT.glob(pattern)}
+
+
+def unmarked(trees: dict[Path, ast.Module]) -> list[str]:
+    """Refusals with a fixed English text that Babel cannot see: a bare string, not N_("...")."""
+    refusals = domain_errors(_classes(_sources().values()))
+    found = []
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _name(node.func) in refusals:
+                for message in _message_args(node):
+                    if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} {message.value[:60]!r}")
+    return found
+
+
+def test_a_fixed_refusal_in_a_file_the_owner_catalog_reads_is_marked_for_extraction():
+    """Babel extracts N_("...") only: a bare English refusal in these files never reaches the catalog."""
+    trees = {path: tree for path, tree in _sources().items() if path in owner_sources()}
+    assert len(trees) > 20, "babel-owner.cfg names the owner side's Python files"
+    found = unmarked(trees)
+    assert not found, "Mark each with N_(...) and run `make messages`:\n" + "\n".join(found)
+
+
 def test_no_refusal_in_chalicelib_is_built_with_an_fstring_percent_or_format():
     found = offenders(_sources())
     waived = {line for line in found if (line.split(":")[0], line.split()[1].split("(")[0]) in NOT_YET}

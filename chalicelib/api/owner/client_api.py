@@ -60,7 +60,7 @@ def api_file(client_id):
 def api_update(client_id):
     changes = _body(CLIENT_PATCH)
     if not changes:
-        raise InvalidRequest("Send at least one field to change.")
+        raise InvalidRequest(N_("Send at least one field to change."))
     return _changed(service.update(repository(), accounts(), guard.principal(), client_id, changes, now()))
 
 
@@ -124,7 +124,7 @@ def _body(schema: dict) -> dict:
     knows objects, strings and integers)."""
     body = parse_json(owner_clients.current_request.raw_body)
     if not isinstance(body, dict):
-        raise InvalidRequest("Send a JSON object.")
+        raise InvalidRequest(N_("Send a JSON object."))
     flags = {name for name, spec in schema["properties"].items() if spec["type"] == "boolean"}
     for name in flags & set(body):
         if not isinstance(body[name], bool):

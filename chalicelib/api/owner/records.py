@@ -178,12 +178,12 @@ def api_record(start, appointment_id):
 def api_record_save(start, appointment_id):
     parsed = parse_json(owner_clients.current_request.raw_body)  # size and nesting checked first
     if not isinstance(parsed, dict):
-        raise InvalidRequest("Send a JSON object: {\"text\", \"fields\"}.")
+        raise InvalidRequest(N_("Send a JSON object: {\"text\", \"fields\"}."))
     values = parsed.pop("fields", None) or {}
     body = validate(parsed, _RECORD_TEXT)  # the shared validator knows flat objects; fields are checked here
     if not isinstance(values, dict) or not all(isinstance(v, str | int | float) and not isinstance(v, bool)
                                                for v in values.values()):
-        raise InvalidRequest("fields must map field ids to text or numbers.")
+        raise InvalidRequest(N_("fields must map field ids to text or numbers."))
     repo, store, who = repository(), photos(), guard.principal()
     service.save(repo, accounts(), who, parse_start_key(start), appointment_id, body.get("text", ""),
                  {k: str(v) for k, v in values.items()}, now())

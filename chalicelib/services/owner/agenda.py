@@ -100,7 +100,7 @@ class Found:
 def period(day: date, view: str, first_weekday: int = 0) -> tuple[date, date]:
     """A day, or the week around it starting on `first_weekday` (0 Monday ... 6 Sunday: the reader's)."""
     if view not in VIEWS:
-        raise InvalidRequest("view must be day or week.")
+        raise InvalidRequest(N_("view must be day or week."))
     first = day - timedelta(days=(day.weekday() - first_weekday) % 7) if view == "week" else day
     return first, first + timedelta(days=VIEWS[view] - 1)
 

@@ -165,7 +165,7 @@ def change_access(repo, audit, who, client_id: str, access: str, until: date | N
     try:
         wanted = Access(access)
     except ValueError:
-        raise InvalidRequest("Choose ok, restricted or banned.") from None
+        raise InvalidRequest(N_("Choose ok, restricted or banned.")) from None
     updated = client_access.set_access(repo, salon, client.id, wanted, now, until)
     details = {"access": wanted.value, "until": until.isoformat() if wanted is Access.RESTRICTED else None}
     audit.record_audit(salon.id, who.user_id, "client_access_changed", f"client:{client.id}", details, now)
@@ -251,7 +251,7 @@ def _parsed(changes: dict, salon: Salon) -> dict:
     for name, value in changes.items():
         if name == "recall_consent":
             if not isinstance(value, bool):
-                raise InvalidRequest("recall_consent must be true or false.")
+                raise InvalidRequest(N_("recall_consent must be true or false."))
             clean[name] = value
             continue
         if name not in (*CONTACT, *PRIVATE) or not isinstance(value, str):
