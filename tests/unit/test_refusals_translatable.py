@@ -5,7 +5,9 @@ own msgid, a `Text` by its pattern and values). A message built with an f-string
 has no msgid: it reaches an Italian owner in English. This scan of chalicelib's source finds such a
 message wherever a refusal is made: a DomainError (or subclass) built, `raise something(...)` of a
 callable the scan cannot prove is not a refusal, a field's problem (`FieldErrors({...})`,
-`form.fail(name, ...)`) and a page's `problem=`.
+`form.fail(name, ...)`) and a page's `problem=`. And a refusal with a fixed text, in a file that feeds the
+owner catalog (babel-owner.cfg), is marked `N_("...")`: Babel extracts nothing else, so a bare string
+there would never be translated.
 """
 import ast
 import builtins
