@@ -4,6 +4,7 @@ import re
 from itertools import accumulate
 
 from ..domain.errors import InvalidRequest
+from ..domain.text import N_
 from .schema import validate
 
 MAX_BODY_BYTES = 16 * 1024
@@ -19,26 +20,27 @@ def parse_json(raw: bytes | str | None, empty=None, max_bytes: int = MAX_BODY_BY
     another service writes (a payment provider's signed event)."""
     raw = raw or b""
     if len(raw) > max_bytes:
-        raise InvalidRequest(f"The request body is too large (at most {max_bytes} bytes).")
+        raise InvalidRequest(N_("The request body is too large (at most %(most)s bytes).", most=max_bytes))
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
-        raise InvalidRequest("The request body is not valid JSON (it must be UTF-8).") from None
+        raise InvalidRequest(N_("The request body is not valid JSON (it must be UTF-8).")) from None
     if not text.strip():
         return empty
     brackets = _NESTING.findall(_JSON_STRING.sub("", text))  # brackets inside strings do not nest
     if max(accumulate(1 if b in "[{" else -1 for b in brackets), default=0) > MAX_JSON_DEPTH:
-        raise InvalidRequest(f"The request body is nested too deeply (at most {MAX_JSON_DEPTH} levels).")
+        raise InvalidRequest(N_("The request body is nested too deeply (at most %(most)s levels).",
+                                most=MAX_JSON_DEPTH))
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
-        raise InvalidRequest("The request body is not valid JSON.") from None
+        raise InvalidRequest(N_("The request body is not valid JSON.")) from None
 
 
 def json_body(request, schema: dict) -> dict:
     body = parse_json(request.raw_body)
     if body is None:
-        raise InvalidRequest("The request body is empty; send a JSON object.")
+        raise InvalidRequest(N_("The request body is empty; send a JSON object."))
     return validate(body, schema)
 
 
@@ -48,7 +50,7 @@ def query(request, schema: dict) -> dict:
     for name in raw:
         values = raw.getlist(name)
         if len(values) > 1:
-            raise InvalidRequest(f"Give {name} only once.")
+            raise InvalidRequest(N_("Give %(name)s only once.", name=name))
         params[name] = values[0]
     return validate(params, schema, "")
 
@@ -58,7 +60,7 @@ def idempotency_key(request) -> str | None:
     if key is None:
         return None
     if not 1 <= len(key) <= 200 or not key.isascii() or not key.isprintable():
-        raise InvalidRequest("Idempotency-Key must be 1-200 printable ASCII characters (a UUID is ideal).")
+        raise InvalidRequest(N_("Idempotency-Key must be 1-200 printable ASCII characters (a UUID is ideal)."))
     return key
 
 

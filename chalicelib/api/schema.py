@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from ..domain.clock import check_calendar
 from ..domain.errors import InvalidPhone, InvalidRequest
+from ..domain.text import N_, Text
 
 NAME = {"type": "string", "minLength": 1, "maxLength": 100}
 # Any problem with a phone (too short, too long, not text) answers `invalid_phone`, as the contract says.
@@ -57,6 +58,8 @@ AVAILABILITY_QUERY = {
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TYPES = {"object": dict, "string": str, "integer": int, "boolean": bool}
+_EXPECTED = {"object": N_("%(field)s: expected an object."), "string": N_("%(field)s: expected a string."),
+             "integer": N_("%(field)s: expected an integer."), "boolean": N_("%(field)s: expected a boolean.")}
 
 
 def validate(value, schema: dict, path: str = ""):
@@ -66,8 +69,8 @@ def validate(value, schema: dict, path: str = ""):
         try:
             return _validate(value, schema, path)
         except InvalidRequest:
-            raise InvalidPhone(f"{path or 'phone'}: not a phone number. Give the full number with its country "
-                               "code, like +39 333 123 4567.") from None
+            raise InvalidPhone(N_("%(field)s: not a phone number. Give the full number with its country "
+                                  "code, like +39 333 123 4567.", field=path or "phone")) from None
     return _validate(value, schema, path)
 
 
@@ -75,7 +78,7 @@ def _validate(value, schema: dict, path: str):
     label = path or "body"
     expected = _TYPES[schema["type"]]
     if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
-        raise InvalidRequest(f"{label}: expected {'an' if schema['type'] == 'object' else 'a'} {schema['type']}.")
+        raise InvalidRequest(Text(_EXPECTED[schema["type"]], {"field": label}))
     if schema["type"] == "object":
         return _validate_object(value, schema, path)
     if schema["type"] == "string":
@@ -87,43 +90,48 @@ def _validate_object(value: dict, schema: dict, path: str) -> dict:
     properties = schema.get("properties", {})
     unknown = sorted(set(value) - set(properties))
     if unknown and schema.get("additionalProperties") is False:
-        raise InvalidRequest(f"Unknown field {_join(path, unknown[0])}. Allowed: {', '.join(properties)}.")
+        raise InvalidRequest(N_("Unknown field %(field)s. Allowed: %(allowed)s.", field=_join(path, unknown[0]),
+                                allowed=", ".join(properties)))
     for name in schema.get("required", []):
         if value.get(name) is None:
-            raise InvalidRequest(f"{_join(path, name)} is required.")
+            raise InvalidRequest(N_("%(field)s is required.", field=_join(path, name)))
     return {name: validate(item, properties[name], _join(path, name))
             for name, item in value.items() if item is not None}
 
 
 def _validate_string(value: str, schema: dict, label: str):
     if len(value) < schema.get("minLength", 0):
-        raise InvalidRequest(f"{label} must not be empty." if schema.get("minLength") == 1
-                             else f"{label} is too short.")
+        raise InvalidRequest(N_("%(field)s must not be empty.", field=label) if schema.get("minLength") == 1
+                             else N_("%(field)s is too short.", field=label))
     if len(value) > schema.get("maxLength", 10_000):
-        raise InvalidRequest(f"{label} is too long (at most {schema['maxLength']} characters).")
+        raise InvalidRequest(N_("%(field)s is too long (at most %(most)s characters).", field=label,
+                                most=schema["maxLength"]))
     if "enum" in schema and value not in schema["enum"]:
-        raise InvalidRequest(f"{label} must be one of: {', '.join(schema['enum'])}.",
+        raise InvalidRequest(N_("%(field)s must be one of: %(choices)s.", field=label,
+                                choices=", ".join(schema["enum"])),
                              schema.get("x-error-code"))
     if "pattern" in schema and not re.search(schema["pattern"], value):
-        raise InvalidRequest(f"{label} may contain only letters, digits, '-' and '_'.")
+        raise InvalidRequest(N_("%(field)s may contain only letters, digits, '-' and '_'.", field=label))
     fmt = schema.get("format")
     if fmt == "date":
         try:
             parsed = date.fromisoformat(value) if len(value) == 10 else _bad()
         except ValueError:
-            raise InvalidRequest(f"{label}: '{value}' is not a date like 2026-03-31.") from None
+            raise InvalidRequest(N_("%(field)s: '%(value)s' is not a date like 2026-03-31.", field=label,
+                                    value=value)) from None
         return check_calendar(parsed, label)
     if fmt == "date-time":
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise InvalidRequest(f"{label}: '{value}' is not a date and time like 2026-03-31T10:00:00+02:00.") from None
+            raise InvalidRequest(N_("%(field)s: '%(value)s' is not a date and time like 2026-03-31T10:00:00+02:00.",
+                                    field=label, value=value)) from None
         if parsed.tzinfo is None:
-            raise InvalidRequest(f"{label}: include the UTC offset, like 2026-03-31T10:00:00+02:00.")
+            raise InvalidRequest(N_("%(field)s: include the UTC offset, like 2026-03-31T10:00:00+02:00.", field=label))
         return check_calendar(parsed, label)
     if fmt == "email" and not _EMAIL.match(value):
-        raise InvalidRequest(f"{label}: '{value}' is not an e-mail address. Check it, e.g. name@example.com.",
-                             "invalid_email")
+        raise InvalidRequest(N_("%(field)s: '%(value)s' is not an e-mail address. Check it, e.g. name@example.com.",
+                                field=label, value=value), "invalid_email")
     return value
 
 

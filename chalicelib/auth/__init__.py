@@ -16,6 +16,7 @@ from datetime import datetime
 
 from ..domain.errors import InvalidRequest
 from ..domain.ids import new_id
+from ..domain.text import N_
 from ..storage.accounts import AccountsRepository, User, normalize_email
 from ..wiring import config, repository
 from . import passwords, roles
@@ -64,9 +65,10 @@ def create_user(accounts: AccountsRepository, salon_id: str, email: str, passwor
     """A new account, audited. Raises InvalidRequest (email, role, weak password) or EmailTaken."""
     email = normalize_email(email)
     if len(email) > 254 or not _EMAIL.match(email):
-        raise InvalidRequest("That is not an email address.")
+        raise InvalidRequest(N_("That is not an email address."))
     if not roles.is_role(role):
-        raise InvalidRequest(f"Unknown role {role!r}: use one of {', '.join(roles.ROLES)}.")
+        raise InvalidRequest(N_("Unknown role '%(role)s': use one of %(roles)s.", role=role,
+                                roles=", ".join(roles.ROLES)))
     if (problem := passwords.problem(password)) is not None:
         raise InvalidRequest(problem)
     user = User(id=new_id(int(now.timestamp() * 1000)), email=email, salon_id=salon_id, role=role, name=name,

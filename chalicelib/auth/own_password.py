@@ -28,7 +28,7 @@ def change(accounts: AccountsRepository, me: sessions.Principal, current: str, n
     if new != repeated:
         raise InvalidRequest(N_("The two new passwords are not the same. Type the new password twice."))
     if (problem := passwords.problem(new)) is not None:
-        raise InvalidRequest(f"The new password is not usable: {problem}")
+        raise InvalidRequest(N_("The new password is not usable: %(problem)s", problem=problem))
     user = accounts.get_user(me.email)
     if user is None or user.id != me.user_id or not user.active:
         raise IllegalTransition(N_("Your account changed a moment ago. Sign in again."), "account_changed")

@@ -7,6 +7,8 @@ and the response time does not tell which emails have an account.
 import secrets
 from functools import cache
 
+from ..domain.text import ngettext
+
 MIN_LENGTH = 10
 MAX_LENGTH = 256  # Argon2 accepts more; a bound keeps a huge body from being hashed
 _ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: read aloud or copied by hand
@@ -27,9 +29,9 @@ def _dummy_hash() -> str:
 def problem(password: str) -> str | None:
     """Why a new password is refused, or None."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return ngettext("Use at least %(num)s character.", "Use at least %(num)s characters.", MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return ngettext("Use at most %(num)s character.", "Use at most %(num)s characters.", MAX_LENGTH)
     return None
 
 

@@ -23,6 +23,7 @@ from enum import StrEnum
 from .errors import IllegalTransition
 from .money import Deposit, Movement, MovementKind
 from .schedule import Due
+from .text import N_, Text
 from .values import frozen
 
 
@@ -36,6 +37,15 @@ class Status(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     NO_SHOW = "no_show"
+
+
+# A status as a word inside a refusal ("An appointment that is cancelled cannot be moved."): a Text, so the
+# edge translates the word along with the sentence around it.
+STATUS_WORDS = {status: Text(word, {}) for status, word in {
+    Status.HELD: N_("held"), Status.AWAITING_PAYMENT: N_("awaiting payment"), Status.EXPIRED: N_("expired"),
+    Status.BOOKED: N_("booked"), Status.CONFIRMED: N_("confirmed"), Status.ARRIVED: N_("arrived"),
+    Status.COMPLETED: N_("completed"), Status.CANCELLED: N_("cancelled"), Status.NO_SHOW: N_("a no-show"),
+}.items()}
 
 
 class CancelledBy(StrEnum):
@@ -62,7 +72,7 @@ HOLDS_SLOT = frozenset({Status.HELD, Status.AWAITING_PAYMENT, Status.BOOKED, Sta
 
 
 def _started() -> IllegalTransition:
-    return IllegalTransition("This appointment has already started; please call the salon.", "appointment_started")
+    return IllegalTransition(N_("This appointment has already started; please call the salon."), "appointment_started")
 
 
 @frozen
@@ -98,7 +108,8 @@ class Appointment:
 
     def _move(self, to: Status, **changes) -> "Appointment":
         if to not in TRANSITIONS[self.status]:
-            raise IllegalTransition(f"An appointment that is {self.status.value} cannot become {to.value}.")
+            raise IllegalTransition(N_("An appointment that is %(status)s cannot become %(wanted)s.",
+                                        status=STATUS_WORDS[self.status], wanted=STATUS_WORDS[to]))
         return replace(self, status=to, **changes)
 
     def confirm(self) -> "Appointment":
@@ -116,7 +127,8 @@ class Appointment:
     def revert_no_show(self) -> "Appointment":
         """The owner's correction: the client did come."""
         if self.status is not Status.NO_SHOW:
-            raise IllegalTransition(f"An appointment that is {self.status.value} is not a no-show.")
+            raise IllegalTransition(N_("An appointment that is %(status)s is not a no-show.",
+                                        status=STATUS_WORDS[self.status]))
         return self._move(Status.ARRIVED)
 
     def claim(self) -> "Appointment":
@@ -127,9 +139,9 @@ class Appointment:
         """The provider says the deposit is paid: the appointment is booked, with its sweep times
         (`due`) and the deposit recorded as a movement."""
         if self.deposit is None:
-            raise IllegalTransition("This appointment asks no deposit.")
+            raise IllegalTransition(N_("This appointment asks no deposit."))
         if self.deposit.paid:
-            raise IllegalTransition("This deposit is already paid.", "already_paid")
+            raise IllegalTransition(N_("This deposit is already paid."), "already_paid")
         paid = self.deposit.settled(payment_ref, now)
         if not paid.amount:  # a card left on file: nothing was paid
             return self._move(Status.BOOKED, deposit=paid, due=due)
@@ -153,7 +165,8 @@ class Appointment:
 
     def moved_to(self, start: datetime, end: datetime, staff_id: str, now: datetime) -> "Appointment":
         if not self.is_active:
-            raise IllegalTransition(f"An appointment that is {self.status.value} cannot be moved.")
+            raise IllegalTransition(N_("An appointment that is %(status)s cannot be moved.",
+                                        status=STATUS_WORDS[self.status]))
         if now >= self.start:
             raise _started()
         return replace(self, start=start, end=end, staff_id=staff_id)

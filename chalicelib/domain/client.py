@@ -7,6 +7,7 @@ from enum import StrEnum
 from .channels import CHANNELS, EMAIL, SMS, WHATSAPP, Reachability
 from .errors import InvalidPhone, InvalidRequest
 from .money import SavedCard
+from .text import N_
 from .values import frozen
 
 
@@ -71,9 +72,10 @@ def normalize_phone(raw: str, default_region: str) -> str:
     try:
         parsed = phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(f"'{raw}' is not a phone number. Use the full number, e.g. +39 333 123 4567.") from exc
+        raise InvalidPhone(N_("'%(raw)s' is not a phone number. Use the full number, e.g. +39 333 123 4567.",
+                                raw=raw)) from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise InvalidPhone(f"'{raw}' is not a valid phone number. Check the digits and the country code.")
+        raise InvalidPhone(N_("'%(raw)s' is not a valid phone number. Check the digits and the country code.", raw=raw))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -95,8 +97,8 @@ def normalize_email(raw: str | None) -> str | None:
     if not text:
         return None
     if len(text) > MAX_EMAIL or not _EMAIL.match(text) or ".." in text:
-        raise InvalidRequest(f"'{text[:60]}' is not an e-mail address. Check it, e.g. name@example.com, "
-                             "or leave the field empty.", code="invalid_email")
+        raise InvalidRequest(N_("'%(text)s' is not an e-mail address. Check it, e.g. name@example.com, "
+                                "or leave the field empty.", text=text[:60]), code="invalid_email")
     local, domain = text.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 
@@ -117,11 +119,11 @@ def check_channel_choice(channel: str | None, enabled: tuple[str, ...], email: s
     if not channel:
         return None
     if channel not in CHANNELS or channel not in enabled:
-        raise InvalidRequest(f"'{channel}' is not a channel this salon uses. Choose one of: {', '.join(enabled)}.",
-                             code="invalid_channel")
+        raise InvalidRequest(N_("'%(channel)s' is not a channel this salon uses. Choose one of: %(enabled)s.",
+                                channel=channel, enabled=", ".join(enabled)), code="invalid_channel")
     if channel == EMAIL and not email:
-        raise InvalidRequest("To be reached by e-mail, give an e-mail address.", code="invalid_channel")
+        raise InvalidRequest(N_("To be reached by e-mail, give an e-mail address."), code="invalid_channel")
     if channel == WHATSAPP and not whatsapp_consent:
-        raise InvalidRequest("To be reached on WhatsApp, tick the box that agrees to WhatsApp messages.",
+        raise InvalidRequest(N_("To be reached on WhatsApp, tick the box that agrees to WhatsApp messages."),
                              code="invalid_channel")
     return channel

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidRequest
+from .text import N_
 
 UTC = UTC
 
@@ -22,7 +23,8 @@ def in_calendar(day: date | datetime) -> bool:
 def check_calendar(value: date | datetime, label: str = "The date"):
     """`value` itself, or InvalidRequest naming the days that are accepted."""
     if not in_calendar(value):
-        raise InvalidRequest(f"{label} must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+        raise InvalidRequest(N_("%(label)s must be between %(first)s and %(last)s.", label=label,
+                                first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
     return value
 
 

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from .errors import InvalidRequest
+from .text import N_
 from .values import frozen
 
 # ISO 4217 exponents that are not 2 (the salons' currencies are all 2: EUR, PLN, BRL, RUB, GBP...).
@@ -24,15 +25,16 @@ def to_minor(amount: Decimal | str, currency: str) -> int:
     try:
         value = Decimal(str(amount).strip())
     except InvalidOperation as exc:
-        raise InvalidRequest(f"'{amount}' is not an amount like 20.00.") from exc
+        raise InvalidRequest(N_("'%(amount)s' is not an amount like 20.00.", amount=amount)) from exc
     if not value.is_finite() or value < 0:
-        raise InvalidRequest(f"'{amount}' is not an amount like 20.00.")
+        raise InvalidRequest(N_("'%(amount)s' is not an amount like 20.00.", amount=amount))
     scaled = value.scaleb(exponent(currency))
     if scaled != scaled.to_integral_value():
-        raise InvalidRequest(f"{currency} amounts have at most {exponent(currency)} decimals ('{amount}').")
+        raise InvalidRequest(N_("%(currency)s amounts have at most %(decimals)s decimals ('%(amount)s').",
+                                currency=currency, decimals=exponent(currency), amount=amount))
     minor = int(scaled)
     if minor > MAX_AMOUNT_MINOR:
-        raise InvalidRequest(f"'{amount}' is more than any deposit or fee this app takes.")
+        raise InvalidRequest(N_("'%(amount)s' is more than any deposit or fee this app takes.", amount=amount))
     return minor
 
 
@@ -57,9 +59,9 @@ class DepositRule:
 
     def __post_init__(self):
         if self.kind is DepositKind.PERCENT and not 1 <= self.value <= 100:
-            raise InvalidRequest("A deposit percentage is between 1 and 100.")
+            raise InvalidRequest(N_("A deposit percentage is between 1 and 100."))
         if self.kind is DepositKind.FIXED and not 1 <= self.value <= MAX_AMOUNT_MINOR:
-            raise InvalidRequest("A fixed deposit is more than zero.")
+            raise InvalidRequest(N_("A fixed deposit is more than zero."))
 
     def amount(self, price: Decimal, currency: str) -> int:
         """The deposit in minor units; 0 when the service asks none. Percent rounds half up to a cent."""
@@ -104,7 +106,7 @@ class Movement:
 
     def __post_init__(self):
         if self.amount <= 0:
-            raise InvalidRequest("A money movement has a positive amount.")
+            raise InvalidRequest(N_("A money movement has a positive amount."))
 
 
 def owed(movements: tuple[Movement, ...]) -> int:

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from .appointment import Appointment, Status
 from .errors import IllegalTransition, InvalidRequest
+from .text import N_, ngettext
 from .values import frozen
 
 KINDS = ("text", "number", "choice")
@@ -78,22 +79,25 @@ def parse_fields_spec(text: str) -> tuple[RecordField, ...]:
         parts = [p.strip() for p in line.split("|")]
         label, kind = parts[0], (parts[1].casefold() if len(parts) > 1 and parts[1] else "text")
         if not label or len(label) > MAX_LABEL:
-            raise InvalidRequest(f"Line {number}: a field needs a name of 1 to {MAX_LABEL} characters.")
+            raise InvalidRequest(N_("Line %(number)s: a field needs a name of 1 to %(most)s characters.",
+                                    number=number, most=MAX_LABEL))
         if kind not in KINDS:
-            raise InvalidRequest(f"Line {number}: the kind must be text, number or choice, not '{kind[:20]}'.")
+            raise InvalidRequest(N_("Line %(number)s: the kind must be text, number or choice, not '%(kind)s'.",
+                                    number=number, kind=kind[:20]))
         choices: tuple[str, ...] = ()
         if kind == "choice":
             choices = tuple(dict.fromkeys(c.strip() for c in (parts[2] if len(parts) > 2 else "").split(",")
                                           if c.strip()))
             if not choices or len(choices) > MAX_CHOICES or any(len(c) > MAX_LABEL for c in choices):
-                raise InvalidRequest(f"Line {number}: list 1 to {MAX_CHOICES} choices after a second '|', "
-                                     "separated by commas.")
+                raise InvalidRequest(N_("Line %(number)s: list 1 to %(most)s choices after a second '|', "
+                                        "separated by commas.", number=number, most=MAX_CHOICES))
         fields.append(RecordField(field_id(label), label, kind, choices))
     ids = [f.id for f in fields]
     if len(set(ids)) != len(ids):
-        raise InvalidRequest("Two fields have the same name. Give each field its own name.")
+        raise InvalidRequest(N_("Two fields have the same name. Give each field its own name."))
     if len(fields) > MAX_FIELDS:
-        raise InvalidRequest(f"A service can ask for at most {MAX_FIELDS} fields.")
+        raise InvalidRequest(ngettext("A service can ask for at most %(num)s field.",
+                                      "A service can ask for at most %(num)s fields.", MAX_FIELDS))
     return tuple(fields)
 
 
@@ -111,24 +115,26 @@ def checked_values(fields: tuple[RecordField, ...], typed: dict[str, str]) -> di
     known = {f.id: f for f in fields}
     unknown = set(typed) - set(known)
     if unknown:
-        raise InvalidRequest(f"This service's records have no field '{sorted(unknown)[0][:40]}'.")
+        raise InvalidRequest(N_("This service's records have no field '%(field)s'.", field=sorted(unknown)[0][:40]))
     clean: dict[str, str] = {}
     for f in fields:
         value = " ".join(str(typed.get(f.id) or "").split())
         if not value:
             continue
         if len(value) > MAX_VALUE:
-            raise InvalidRequest(f"{f.label}: at most {MAX_VALUE} characters.")
+            raise InvalidRequest(ngettext("%(label)s: at most %(num)s character.",
+                                          "%(label)s: at most %(num)s characters.", MAX_VALUE, label=f.label))
         if f.kind == "number":
             try:
                 number = Decimal(value.replace(",", "."))
             except InvalidOperation:
-                raise InvalidRequest(f"{f.label}: type a number, like 20 or 1.5.") from None
+                raise InvalidRequest(N_("%(label)s: type a number, like 20 or 1.5.", label=f.label)) from None
             if not number.is_finite():
-                raise InvalidRequest(f"{f.label}: type a number, like 20 or 1.5.")
+                raise InvalidRequest(N_("%(label)s: type a number, like 20 or 1.5.", label=f.label))
             value = format(number.normalize(), "f") if number == number.to_integral() else str(number)
         if f.kind == "choice" and value not in f.choices:
-            raise InvalidRequest(f"{f.label}: choose one of {', '.join(f.choices)}.")
+            raise InvalidRequest(N_("%(label)s: choose one of %(choices)s.", label=f.label,
+                                    choices=", ".join(f.choices)))
         clean[f.id] = value
     return clean
 
@@ -136,15 +142,15 @@ def checked_values(fields: tuple[RecordField, ...], typed: dict[str, str]) -> di
 def checked_text(text: str) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_TEXT:
-        raise InvalidRequest(f"The record is too long (at most {MAX_TEXT} characters).")
+        raise InvalidRequest(N_("The record is too long (at most %(most)s characters).", most=MAX_TEXT))
     return text
 
 
 def require_started(appt: Appointment) -> None:
     """A record describes work done: the client must have arrived."""
     if appt.status not in STARTED:
-        raise IllegalTransition("A treatment record can be written once the client has arrived "
-                                "(mark the appointment as arrived first).", "appointment_not_started")
+        raise IllegalTransition(N_("A treatment record can be written once the client has arrived "
+                                   "(mark the appointment as arrived first)."), "appointment_not_started")
 
 
 def photo_slot(value) -> int:
@@ -153,5 +159,5 @@ def photo_slot(value) -> int:
     except ValueError:
         slot = 0
     if slot not in PHOTO_SLOTS:
-        raise InvalidRequest(f"A record has photo places 1 to {MAX_PHOTOS}.")
+        raise InvalidRequest(N_("A record has photo places 1 to %(most)s.", most=MAX_PHOTOS))
     return slot

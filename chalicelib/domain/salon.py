@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from .channels import DEFAULT_ORDER, PriceTable
 from .errors import InvalidRequest
 from .policy import Policy
+from .text import N_
 from .values import frozen
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -23,7 +24,8 @@ class TimeRange:
 
     def __post_init__(self):
         if self.start >= self.end:
-            raise InvalidRequest(f"An interval must end after it starts ({self.start:%H:%M}-{self.end:%H:%M}).")
+            raise InvalidRequest(N_("An interval must end after it starts (%(interval)s).",
+                                    interval=f"{self.start:%H:%M}-{self.end:%H:%M}"))
 
     @classmethod
     def parse(cls, text: str) -> "TimeRange":
@@ -32,7 +34,7 @@ class TimeRange:
             start, end = text.split("-")
             return cls(time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
         except ValueError as exc:
-            raise InvalidRequest(f"'{text}' is not an interval like 09:00-13:00.") from exc
+            raise InvalidRequest(N_("'%(text)s' is not an interval like 09:00-13:00.", text=text)) from exc
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
@@ -43,11 +45,13 @@ def parse_weekly_hours(spec: dict[str, list[str]]) -> dict[int, tuple[TimeRange,
     hours: dict[int, tuple[TimeRange, ...]] = {}
     for day_name, ranges in spec.items():
         if day_name not in WEEKDAYS:
-            raise InvalidRequest(f"'{day_name}' is not a weekday (use {', '.join(WEEKDAYS)}).")
+            raise InvalidRequest(N_("'%(day)s' is not a weekday (use %(weekdays)s).", day=day_name,
+                                    weekdays=", ".join(WEEKDAYS)))
         parsed = sorted((TimeRange.parse(r) for r in ranges), key=lambda r: r.start)
         for earlier, later in zip(parsed, parsed[1:]):
             if later.start < earlier.end:
-                raise InvalidRequest(f"Intervals {earlier} and {later} on {day_name} overlap.")
+                raise InvalidRequest(N_("Intervals %(earlier)s and %(later)s on %(day)s overlap.",
+                                        earlier=str(earlier), later=str(later), day=day_name))
         if parsed:
             hours[WEEKDAYS.index(day_name)] = tuple(parsed)
     return hours

@@ -1,6 +1,7 @@
 """Stripe-shaped webhook events (the local provider sends the same shape) -> PaymentEvent."""
 from ..api.http import parse_json
 from ..domain.errors import InvalidRequest
+from ..domain.text import N_
 from .base import InvalidSignature, PaymentEvent
 
 MAX_BODY_BYTES = 256 * 1024  # Stripe's events are a few kilobytes
@@ -13,7 +14,7 @@ def parse_event(raw_body: bytes) -> PaymentEvent:
     try:
         event = parse_json(raw_body, max_bytes=MAX_BODY_BYTES)
     except InvalidRequest as error:
-        raise InvalidSignature(f"The webhook body is not an event: {error.message}") from None
+        raise InvalidSignature(N_("The webhook body is not an event: %(problem)s", problem=error.message)) from None
     try:
         obj = event["data"]["object"]
         event_id, kind = str(event["id"]), str(event["type"])

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from ..domain.errors import InvalidRequest, NotFound
+from ..domain.text import N_
 from .base import DEFAULT_TYPE, MAX_BYTES, UPLOAD_SECONDS, VIEW_SECONDS, StoredPhoto, UploadForm
 
 UPLOAD_PATH = "/local-photos"
@@ -61,16 +62,17 @@ class LocalPhotoStore:
         to redirect. InvalidRequest for anything S3 would refuse."""
         policy = fields.get("policy", "")
         if not hmac.compare_digest(self._sign(policy), fields.get("signature", "")):
-            raise InvalidRequest("The upload form's signature does not match.", "signature_mismatch")
+            raise InvalidRequest(N_("The upload form's signature does not match."), "signature_mismatch")
         terms = json.loads(base64.urlsafe_b64decode(policy.encode()))
         if time.time() > terms["expires"]:
-            raise InvalidRequest("The upload form has expired. Reload the page and try again.", "form_expired")
+            raise InvalidRequest(N_("The upload form has expired. Reload the page and try again."), "form_expired")
         if fields.get("key") != terms["key"] or fields.get("success_action_redirect") != terms["redirect"]:
-            raise InvalidRequest("The upload form was changed.", "policy_mismatch")
+            raise InvalidRequest(N_("The upload form was changed."), "policy_mismatch")
         if not fields.get("Content-Type", "").startswith("image/"):
-            raise InvalidRequest("Only images can be uploaded.", "wrong_type")
+            raise InvalidRequest(N_("Only images can be uploaded."), "wrong_type")
         if not 0 < len(content) <= terms["max"]:
-            raise InvalidRequest(f"A photo must be 1 byte to {terms['max'] // (1024 * 1024)} MB.", "wrong_size")
+            raise InvalidRequest(N_("A photo must be 1 byte to %(most)s MB.", most=terms["max"] // (1024 * 1024)),
+                                 "wrong_size")
         path = self._path(terms["key"])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -81,10 +83,10 @@ class LocalPhotoStore:
         """A photo behind a view link: (bytes, content type). NotFound when the link is wrong or old."""
         fresh = expires.isdigit() and time.time() <= int(expires)
         if not (fresh and hmac.compare_digest(self._sign(f"{key}\n{expires}"), signature)):
-            raise NotFound("This photo link has expired. Reload the record.", "photo_not_found")
+            raise NotFound(N_("This photo link has expired. Reload the record."), "photo_not_found")
         path = self._path(key)
         if not path.is_file():
-            raise NotFound("This photo no longer exists.", "photo_not_found")
+            raise NotFound(N_("This photo no longer exists."), "photo_not_found")
         kind = self._path(key + _TYPE_SUFFIX)
         return path.read_bytes(), kind.read_text() if kind.is_file() else DEFAULT_TYPE
 
@@ -95,7 +97,7 @@ class LocalPhotoStore:
     def _path(self, key: str) -> Path:
         parts = key.split("/")
         if not key or any(p in ("", ".", "..") for p in parts):
-            raise InvalidRequest("Not a photo key.")
+            raise InvalidRequest(N_("Not a photo key."))
         return self._root.joinpath(*parts)
 
 

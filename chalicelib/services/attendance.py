@@ -11,6 +11,7 @@ from ..domain.clock import local_to_utc, local_today
 from ..domain.errors import IllegalTransition, NotFound
 from ..domain.salon import Salon
 from ..domain.schedule import next_opening
+from ..domain.text import N_
 from . import fees, notify
 
 RECALL_TIME = time(10, 0)
@@ -23,11 +24,11 @@ def mark_no_show(repo, salon: Salon, catalog, appt: Appointment, now: datetime, 
     from .waitlist_offers import offer_freed_slot
 
     if early and now < appt.start:
-        raise IllegalTransition("An appointment can be marked as a no-show only once it has started.",
+        raise IllegalTransition(N_("An appointment can be marked as a no-show only once it has started."),
                                 "not_started")
     client = repo.get_client(salon.id, appt.client_id)
     if client is None:
-        raise NotFound("The client of this appointment no longer exists.", "client_not_found")
+        raise NotFound(N_("The client of this appointment no longer exists."), "client_not_found")
     missed = fees.money_of_no_show(salon, appt.mark_no_show(), now)
     day = appt.start.astimezone(salon.tz).date()
     step = ladder.step_for([*client.no_show_days, day], local_today(now, salon.tz), salon.policy.ladder)
@@ -53,7 +54,7 @@ def revert_no_show(repo, salon: Salon, appt: Appointment, now: datetime) -> Appo
     """The owner's correction: the client came. The counter goes back, the restriction the
     ladder set is undone, and its message is cancelled if it has not left yet."""
     if appt.status is not Status.NO_SHOW:
-        raise IllegalTransition("Only a no-show can be reverted.")
+        raise IllegalTransition(N_("Only a no-show can be reverted."))
     client = repo.get_client(salon.id, appt.client_id)
     undo = repo.no_show_undo(appt) or {}
     if undo.get("message_id"):

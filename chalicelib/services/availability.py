@@ -6,6 +6,7 @@ from ..domain.appointment import HOLDS_SLOT
 from ..domain.catalog import Catalog, Service
 from ..domain.errors import InvalidRequest
 from ..domain.salon import Salon
+from ..domain.text import N_, ngettext
 from .salons import load_salon, require_service, require_staff_for
 
 MAX_RANGE_DAYS = 31
@@ -26,9 +27,10 @@ def slots_for(repo, salon: Salon, catalog: Catalog, service: Service, first_day:
     """Free slots of an already loaded salon. `moving`: the id of an appointment being
     rescheduled, whose own time counts as free (it is released by the same transaction)."""
     if last_day < first_day:
-        raise InvalidRequest("date_to must not be before date_from.")
+        raise InvalidRequest(N_("date_to must not be before date_from."))
     if (last_day - first_day).days + 1 > MAX_RANGE_DAYS:
-        raise InvalidRequest(f"Ask for at most {MAX_RANGE_DAYS} days at a time.")
+        raise InvalidRequest(ngettext("Ask for at most %(num)s day at a time.",
+                                      "Ask for at most %(num)s days at a time.", MAX_RANGE_DAYS))
     first = datetime.combine(first_day, time.min, salon.tz)
     last = datetime.combine(last_day + timedelta(days=1), time.min, salon.tz)
     appointments = repo.appointments_overlapping(salon.id, first, last)

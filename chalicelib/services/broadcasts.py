@@ -33,6 +33,7 @@ from ..domain.errors import NotFound
 from ..domain.outbox import OutboxMessage
 from ..domain.salon import Salon
 from ..domain.sending_window import next_send_time
+from ..domain.text import N_, ngettext
 from ..domain.values import frozen
 from . import notify
 from .dispatch import reachability
@@ -53,11 +54,11 @@ def read_request(values: dict, catalog: Catalog, salon: Salon, now: datetime) ->
     form = Form({k: v for k, v in values.items() if k != "text"})
     text = (values.get("text") or "").strip().replace("\r\n", "\n")
     if not text:
-        form.fail("text", "Write the message.")
+        form.fail("text", N_("Write the message."))
     elif len(text) > MAX_TEXT:
-        form.fail("text", f"Use at most {MAX_TEXT} characters.")
+        form.fail("text", ngettext("Use at most %(num)s character.", "Use at most %(num)s characters.", MAX_TEXT))
     elif not all(c.isprintable() or c == "\n" for c in text):
-        form.fail("text", "Use plain text.")
+        form.fail("text", N_("Use plain text."))
     kind = form.choice("segment", [k.value for k in SegmentKind])
     segment = None
     if kind == SegmentKind.MARKETING:
@@ -76,9 +77,9 @@ def read_request(values: dict, catalog: Catalog, salon: Salon, now: datetime) ->
             day = None
         today = now.astimezone(salon.tz).date()
         if day is None:
-            form.fail("day", "Use a date like 2026-03-31.")
+            form.fail("day", N_("Use a date like 2026-03-31."))
         elif not today <= day <= today + timedelta(days=MAX_DAYS):
-            form.fail("day", "Choose today or a later day.")
+            form.fail("day", N_("Choose today or a later day."))
         segment = Segment(SegmentKind.DATE, day=day)
     form.done()
     return text, segment
@@ -193,7 +194,7 @@ def send(repo, salon: Salon, user_id: str, broadcast_id: str, text: str, segment
         return broadcast, True
     existing = repo.get_broadcast(salon.id, broadcast_id)
     if existing is None:
-        raise NotFound("There is no such broadcast.", "broadcast_not_found")
+        raise NotFound(N_("There is no such broadcast."), "broadcast_not_found")
     return existing, False
 
 

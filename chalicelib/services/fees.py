@@ -8,6 +8,7 @@ from ..domain.appointment import Appointment, Status
 from ..domain.errors import IllegalTransition
 from ..domain.money import JobKind, JobStatus, Movement, MovementKind, PaymentJob, owed, to_minor
 from ..domain.schedule import next_opening
+from ..domain.text import N_
 from ..storage.payments_store import JobExists
 from . import payment_jobs
 
@@ -52,13 +53,13 @@ def collectable_from(salon, appt: Appointment) -> datetime | None:
 def _collectable(salon, appt: Appointment, now: datetime) -> int:
     since = collectable_from(salon, appt)
     if since is None:
-        raise IllegalTransition("Only a late cancellation or a no-show carries a fee.", "no_fee")
+        raise IllegalTransition(N_("Only a late cancellation or a no-show carries a fee."), "no_fee")
     if now < since:
-        raise IllegalTransition("A no-show's fee can be collected once the time to undo the mark has passed "
-                                "(the salon's next opening).", "revert_window_open")
+        raise IllegalTransition(N_("A no-show's fee can be collected once the time to undo the mark has passed "
+                                   "(the salon's next opening)."), "revert_window_open")
     amount = owed(appt.movements)
     if amount <= 0:
-        raise IllegalTransition("Nothing is owed on this appointment.", "nothing_owed")
+        raise IllegalTransition(N_("Nothing is owed on this appointment."), "nothing_owed")
     return amount
 
 
@@ -69,7 +70,7 @@ def collect_fee(repo, payments, salon, appt: Appointment, client, now: datetime)
     new attempt with a new idempotency key."""
     amount = _collectable(salon, appt, now)
     if client is None or client.card is None:
-        raise IllegalTransition("This client has no card on file: collect at the desk or waive.", "no_card")
+        raise IllegalTransition(N_("This client has no card on file: collect at the desk or waive."), "no_card")
     job = PaymentJob(id=f"fee-{appt.id}-{len(appt.movements)}", kind=JobKind.CHARGE, salon_id=salon.id,
                      appointment_id=appt.id, appointment_start=appt.start, client_id=appt.client_id, amount=amount,
                      currency=salon.currency, provider=client.card.provider, created_at=now,
@@ -80,7 +81,7 @@ def collect_fee(repo, payments, salon, appt: Appointment, client, now: datetime)
     try:
         repo.add_payment_job(job, retry_failed=True)
     except JobExists:
-        raise IllegalTransition("This fee is already being collected.", "fee_in_progress") from None
+        raise IllegalTransition(N_("This fee is already being collected."), "fee_in_progress") from None
     done = payment_jobs.run(repo, payments, job, now, salon)
     observability.count("FeesCollected" if done.status is JobStatus.DONE else "FeeChargesFailed", salon=salon.id)
     return done
@@ -89,7 +90,7 @@ def collect_fee(repo, payments, salon, appt: Appointment, client, now: datetime)
 def settle_by_hand(repo, salon, appt: Appointment, kind: MovementKind, now: datetime) -> Appointment:
     """`cash` (paid at the desk) or `waived`: what is owed, recorded as one movement."""
     if kind not in (MovementKind.CASH, MovementKind.WAIVED):
-        raise IllegalTransition("Only cash or a waiver is recorded by hand.")
+        raise IllegalTransition(N_("Only cash or a waiver is recorded by hand."))
     amount = _collectable(salon, appt, now)
     after = appt.with_movement(Movement(kind, amount, salon.currency, now))
     repo.record_movement(appt, after)
@@ -104,7 +105,7 @@ def refund_by_hand(repo, payments, salon, appt: Appointment, now: datetime) -> P
     amount = paid_in(appt.movements)
     paid = [m for m in appt.movements if m.kind in (MovementKind.DEPOSIT, MovementKind.CHARGE) and m.reference]
     if amount <= 0 or not paid:
-        raise IllegalTransition("Nothing was paid online for this appointment.", "nothing_to_refund")
+        raise IllegalTransition(N_("Nothing was paid online for this appointment."), "nothing_to_refund")
     source = paid[-1] if paid[-1].amount >= amount else max(paid, key=lambda m: m.amount)
     job = PaymentJob(id=f"refund-{appt.id}-{len(appt.movements)}", kind=JobKind.REFUND, salon_id=salon.id,
                      appointment_id=appt.id, appointment_start=appt.start, client_id=appt.client_id,
@@ -113,5 +114,5 @@ def refund_by_hand(repo, payments, salon, appt: Appointment, now: datetime) -> P
     try:
         repo.add_payment_job(job)
     except JobExists:
-        raise IllegalTransition("This refund is already under way.", "refund_in_progress") from None
+        raise IllegalTransition(N_("This refund is already under way."), "refund_in_progress") from None
     return payment_jobs.run(repo, payments, job, now, salon)

@@ -10,6 +10,7 @@ from ..domain.errors import IllegalTransition, InvalidRequest
 from ..domain.ids import new_id
 from ..domain.outbox import OutboxMessage
 from ..domain.sending_window import next_send_time
+from ..domain.text import N_
 from ..domain.values import frozen
 from . import notify
 from .owner.clients import checked_client
@@ -54,15 +55,17 @@ def send(repo, audit, who, client_id: str, text: str, now: datetime) -> Queued:
     salon, _, _, client = checked_client(repo, who, client_id, edit=True)
     body = (text or "").replace("\r\n", "\n").strip()
     if not body:
-        raise InvalidRequest("Write the message first.")
+        raise InvalidRequest(N_("Write the message first."))
     if len(body) > MAX_LENGTH:
-        raise InvalidRequest(f"The message is too long: {len(body)} characters, at most {MAX_LENGTH}.")
+        raise InvalidRequest(N_("The message is too long: %(length)s characters, at most %(most)s.",
+                                length=len(body), most=MAX_LENGTH))
     if client.erased:
-        raise IllegalTransition("This client's personal data was erased: they cannot be written to.", "client_erased")
+        raise IllegalTransition(N_("This client's personal data was erased: they cannot be written to."),
+                                "client_erased")
     guess = estimate(salon, client, body, now)
     if guess.channel is None:
-        raise IllegalTransition("Nothing can reach this client: they opted out, or have no channel the salon "
-                                "uses. Call them instead.", "client_unreachable")
+        raise IllegalTransition(N_("Nothing can reach this client: they opted out, or have no channel the salon "
+                                   "uses. Call them instead."), "client_unreachable")
     policy = salon.policy
     message = OutboxMessage(id=new_id(), salon_id=salon.id, kind=KIND, phone=client.phone,
                             locale=client.locale or salon.locale, body=body, created_at=now, client_id=client.id,

@@ -9,6 +9,7 @@ from ..domain.catalog import Catalog, Staff, TimeOff
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.salon import WEEKDAYS, Salon, parse_weekly_hours
 from ..domain.staff_rights import CAPABILITIES, OWN_HOURS
+from ..domain.text import Text, ngettext
 from ..web.catalogs import N_  # marks the messages owner pages translate (make messages)
 from .owner.clients import NotAllowed
 from .salons import load_salon
@@ -22,7 +23,8 @@ def save_rights(repo, audit, who, chosen, now: datetime) -> Salon:
         raise NotAllowed(N_("Only the owner chooses what staff may do."))
     unknown = set(chosen) - set(CAPABILITIES)
     if unknown:
-        raise InvalidRequest(f"Unknown capability '{sorted(unknown)[0][:40]}': use {', '.join(CAPABILITIES)}.")
+        raise InvalidRequest(N_("Unknown capability '%(capability)s': use %(known)s.",
+                                capability=sorted(unknown)[0][:40], known=", ".join(CAPABILITIES)))
     salon, _ = load_salon(repo, who.salon_id)
     after = replace(salon, staff_rights=frozenset(chosen))
     if after.staff_rights != salon.staff_rights:
@@ -57,8 +59,9 @@ def save_own_schedule(repo, audit, who, hours: dict[str, str], time_off: str, no
     for day, ranges in weekly.items():
         for wanted in ranges:
             if not any(open_.start <= wanted.start and wanted.end <= open_.end for open_ in salon.hours.get(day, ())):
-                raise InvalidRequest(f"{WEEKDAYS[day]} {wanted}: your hours must be within the salon's "
-                                     f"({', '.join(str(r) for r in salon.hours.get(day, ())) or 'closed'}).")
+                opening = ", ".join(str(r) for r in salon.hours.get(day, ())) or Text(N_("closed"), {})
+                raise InvalidRequest(N_("%(day)s %(wanted)s: your hours must be within the salon's (%(opening)s).",
+                                        day=WEEKDAYS[day], wanted=str(wanted), opening=opening))
     after = replace(staff, hours=weekly, time_off=parse_time_off(time_off))
     if (staff.hours, staff.time_off) != (after.hours, after.time_off):
         from .reports import freeze_open_minutes
@@ -80,12 +83,14 @@ def parse_time_off(text: str) -> tuple[TimeOff, ...]:
         try:
             begin, end = date.fromisoformat(first), date.fromisoformat(last or first)
         except ValueError:
-            raise InvalidRequest(f"Line {number}: write a day like 2026-04-01, or 2026-04-01 to 2026-04-03.") from None
+            raise InvalidRequest(N_("Line %(number)s: write a day like 2026-04-01, or 2026-04-01 to 2026-04-03.",
+                                    number=number)) from None
         if end < begin:
-            raise InvalidRequest(f"Line {number}: the last day comes before the first.")
+            raise InvalidRequest(N_("Line %(number)s: the last day comes before the first.", number=number))
         periods.append(TimeOff(datetime.combine(begin, time.min), datetime.combine(end + timedelta(days=1), time.min)))
     if len(periods) > MAX_TIME_OFF:
-        raise InvalidRequest(f"At most {MAX_TIME_OFF} periods of time off.")
+        raise InvalidRequest(ngettext("At most %(num)s period of time off.", "At most %(num)s periods of time off.",
+                                      MAX_TIME_OFF))
     return tuple(sorted(periods, key=lambda p: p.start))
 
 

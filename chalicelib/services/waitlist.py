@@ -11,6 +11,7 @@ from ..domain.client import normalize_phone
 from ..domain.clock import local_today
 from ..domain.errors import BookingRestricted, IllegalTransition, InvalidRequest
 from ..domain.ids import new_id
+from ..domain.text import N_, ngettext
 from ..domain.values import frozen
 from ..storage.repository import WaitlistEntry
 from .clients import create_or_find, restricted_message
@@ -42,11 +43,12 @@ def join(repo, request: WaitlistRequest, now: datetime, guard: RateGuard | None 
         require_staff_for(catalog, request.staff_id, service)
     today = local_today(now, salon.tz)
     if request.last_day < request.first_day:
-        raise InvalidRequest("date_to must not be before date_from.")
+        raise InvalidRequest(N_("date_to must not be before date_from."))
     if request.last_day < today:
-        raise InvalidRequest("Those days are in the past. Pick days from today on.")
+        raise InvalidRequest(N_("Those days are in the past. Pick days from today on."))
     if request.last_day > today + timedelta(days=salon.horizon_days):
-        raise InvalidRequest(f"The waitlist covers at most {salon.horizon_days} days ahead.")
+        raise InvalidRequest(ngettext("The waitlist covers at most %(num)s day ahead.",
+                                      "The waitlist covers at most %(num)s days ahead.", salon.horizon_days))
     if guard is not None:
         guard.check(salon.id, phone=normalize_phone(request.phone, salon.country))
     client = create_or_find(repo, salon, request.name, request.phone, request.email, now)
@@ -58,9 +60,10 @@ def join(repo, request: WaitlistRequest, now: datetime, guard: RateGuard | None 
     if same:
         return _widened(repo, same[0], first_day, request.last_day, request.staff_id, now)
     if not by_salon and len(waiting) >= MAX_WAITING:
-        raise IllegalTransition(
-            f"This phone number is already on {salon.name}'s waitlist for {MAX_WAITING} services, the most at "
-            f"one time. Call the salon on {salon.phone} to change them.", "waitlist_full")
+        raise IllegalTransition(N_(
+            "This phone number is already on %(salon)s's waitlist for %(most)s services, the most at "
+            "one time. Call the salon on %(phone)s to change them.", salon=salon.name, most=MAX_WAITING,
+            phone=salon.phone), "waitlist_full")
     entry = WaitlistEntry(id=new_id(), salon_id=salon.id, service_id=service.id, staff_id=request.staff_id,
                           client_id=client.id, first_day=first_day, last_day=request.last_day)
     repo.add_waitlist_entry(entry, now)

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 from ..domain.clock import check_calendar
 from ..domain.errors import InvalidRequest
+from ..domain.text import N_
 
 MAX_BODY_BYTES = 16 * 1024
 MAX_LENGTHS = {"name": 100, "phone": 32, "email": 254, "note": 500}
@@ -24,12 +25,12 @@ def fields(raw: bytes | str | None) -> dict[str, str]:
     """A urlencoded body -> {name: first value}."""
     raw = raw or b""
     if len(raw) > MAX_BODY_BYTES:
-        raise InvalidRequest("The form is too large.")
+        raise InvalidRequest(N_("The form is too large."))
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         parsed = parse_qs(text, keep_blank_values=True, max_num_fields=50)
     except (UnicodeDecodeError, ValueError):
-        raise InvalidRequest("The form could not be read. Please try again.") from None
+        raise InvalidRequest(N_("The form could not be read. Please try again.")) from None
     return {name: values[0] for name, values in parsed.items()}
 
 

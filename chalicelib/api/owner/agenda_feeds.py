@@ -5,6 +5,7 @@ from chalice import Response
 from ...auth import accounts, roles
 from ...domain.errors import NotFound
 from ...domain.staff_rights import FEED
+from ...domain.text import N_
 from ...services import salons
 from ...services.owner import agenda_feed as feed_service
 from ...web import forms
@@ -26,7 +27,7 @@ def feeds_page():
 def feed_rotate(staff_id):
     staff_id, me = forms.ident(staff_id) or "", guard.principal()
     if own_staff(staff_id) != staff_id:
-        raise NotFound("There is no such specialist in your agenda.", "staff_not_found")
+        raise NotFound(N_("There is no such specialist in your agenda."), "staff_not_found")
     token = feed_service.rotate(repository(), accounts(), me.salon_id, staff_id, me.user_id, now())
     # Shown in this answer only, like a new password: a redirect would put the secret in a URL.
     return _feeds_page(new_for=staff_id, new_url=f"{public_base()}/ical/{token}.ics")

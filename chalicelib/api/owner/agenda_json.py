@@ -6,6 +6,7 @@ from ...auth import accounts, roles
 from ...domain.clock import iso_utc
 from ...domain.errors import NotFound
 from ...domain.staff_rights import BOOK, FEED, MOVE_CANCEL
+from ...domain.text import N_
 from ...services import booking
 from ...services.owner import agenda as agenda_service
 from ...services.owner import agenda_feed as feed_service
@@ -135,6 +136,6 @@ def api_book_by_phone():
 def api_rotate_feed(staff_id):
     me = guard.principal()
     if own_staff(staff_id) != staff_id:
-        raise NotFound("There is no such specialist in your agenda.", "staff_not_found")
+        raise NotFound(N_("There is no such specialist in your agenda."), "staff_not_found")
     token = feed_service.rotate(repository(), accounts(), me.salon_id, forms.ident(staff_id) or "", me.user_id, now())
     return _json({"staff_id": staff_id, "url": f"{public_base()}/ical/{token}.ics"})

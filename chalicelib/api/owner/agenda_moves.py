@@ -7,6 +7,7 @@ from ...auth.guard import owner_locale, translator
 from ...domain.clock import iso_utc, local_today
 from ...domain.errors import DomainError, InvalidRequest
 from ...domain.staff_rights import BOOK, MOVE_CANCEL
+from ...domain.text import N_
 from ...services import availability, booking, salons
 from ...services.owner import agenda as agenda_service
 from ...web import forms, picker
@@ -69,7 +70,7 @@ def move_page(start, appointment_id):
     if "start" in q:
         chosen = forms.parse_start(q.get("start"))
         if chosen is None:
-            raise InvalidRequest("Pick a time from the list.")
+            raise InvalidRequest(N_("Pick a time from the list."))
         staff = catalog.staff_member(forms.ident(q.get("slot_staff")) or "")
         return render("owner/agenda/move.html", salon, appt=appt, service=service, chosen=chosen, staff=staff,
                       back_url=page_url(day=chosen.astimezone(salon.tz).date().isoformat()))
@@ -89,7 +90,7 @@ def move_submit(start, appointment_id):
     target = forms.parse_start(data.get("start"))
     try:
         if target is None:
-            raise InvalidRequest("Pick a time from the list.")
+            raise InvalidRequest(N_("Pick a time from the list."))
         moved = agenda_service.move(repository(), salon, found.catalog, appt, target,
                                     own_staff(forms.ident(data.get("staff"))), now(), public_base())
     except DomainError as error:
@@ -154,7 +155,7 @@ def book_submit():
 def _form(salon, catalog, service, form: forms.BookingForm, problem_found=None, status: int = 200):
     start = form.start_at
     if start is None:
-        raise InvalidRequest("Pick a time from the list.")
+        raise InvalidRequest(N_("Pick a time from the list."))
     form.start = start.astimezone(salon.tz).isoformat()
     staff = catalog.staff_member(form.staff_id) if form.staff_id else None
     form.staff = staff.id if staff and staff.performs(service.id) else ""

@@ -10,6 +10,7 @@ from ...domain.staff_rights import BOOK, CAPABILITIES, FEED, MOVE_CANCEL, OWN_HO
 from ...services import salons
 from ...services import staff_rights as service
 from ...web import forms
+from ...web.localize import error_message
 from ...web.render import redirect
 from ...wiring import now, repository
 from ..http import json_body
@@ -94,7 +95,7 @@ def my_hours_save():
     except InvalidRequest as error:
         salon, staff = service.own_schedule(repository(), guard.principal())
         return _hours_page(salon, staff, hours, data.get("time_off", ""), status=400,
-                           problem=translator().gettext(error.message))
+                           problem=error_message(error, translator()))
     return redirect(f"{links().root}/owner/agenda/my-hours?done=saved")
 
 

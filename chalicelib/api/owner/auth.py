@@ -20,6 +20,7 @@ from ...auth.guard import (
 )
 from ...domain.errors import InvalidRequest
 from ...web import forms
+from ...web.localize import error_message
 from ...web.owner.wording import Wording
 from ...web.render import redirect
 from ...wiring import now, repository
@@ -53,7 +54,7 @@ def login_submit():
     try:
         data = forms.fields(request.raw_body)
     except InvalidRequest as error:
-        return _login_form("/owner", problem=translator(request).gettext(error.message), status=400)
+        return _login_form("/owner", problem=error_message(error, translator(request)), status=400)
     target, email = safe_next(data.get("next")), (data.get("email") or "").strip()[:254]
     if not sessions.login_form_ok(_nonce(), data.get("csrf")):
         return _login_form(target, email, translator(request).gettext("This sign-in form has expired. Please sign in "

@@ -7,6 +7,7 @@ from ...auth import accounts, roles
 from ...domain.broadcast import Broadcast
 from ...domain.errors import NotFound
 from ...domain.ids import new_id
+from ...domain.text import N_
 from ...services import broadcasts
 from ...services.owner.settings_fields import FieldErrors, from_json
 from ...services.salons import load_salon
@@ -23,7 +24,7 @@ _BROADCAST_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")  # a ULID: made by the p
 
 def _broadcast_id(value: str | None) -> str:
     if not value or not _BROADCAST_ID.match(value):
-        raise FieldErrors({"id": "Preview the broadcast first: its id comes from the preview."})
+        raise FieldErrors({"id": N_("Preview the broadcast first: its id comes from the preview.")})
     return value
 
 
@@ -31,7 +32,7 @@ def _load(broadcast_id: str) -> Broadcast:
     me = guard.principal()
     found = repository().get_broadcast(me.salon_id, http.ident(broadcast_id))
     if found is None:
-        raise NotFound("There is no such broadcast.", "broadcast_not_found")
+        raise NotFound(N_("There is no such broadcast."), "broadcast_not_found")
     return found
 
 
@@ -118,7 +119,7 @@ def _json_request(with_id: bool = False):
     """The body and its fields as form strings; unknown fields are a 400 (`id`: only when sending)."""
     raw = http.json_in(bp.current_request)
     if not isinstance(raw, dict):
-        raise FieldErrors({"body": "Send a JSON object."})
+        raise FieldErrors({"body": N_("Send a JSON object.")})
     values = from_json({k: v for k, v in raw.items() if not (with_id and k == "id")}, FIELDS)
     return raw, values
 

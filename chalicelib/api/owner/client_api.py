@@ -6,6 +6,7 @@ from chalice import Response
 from ...auth import accounts, roles
 from ...domain.clock import iso_utc
 from ...domain.errors import InvalidRequest
+from ...domain.text import N_
 from ...services import exports, personal_messages, records
 from ...services.client_area import channels as client_channels
 from ...services.owner import clients as service
@@ -59,7 +60,7 @@ def api_file(client_id):
 def api_update(client_id):
     changes = _body(CLIENT_PATCH)
     if not changes:
-        raise InvalidRequest("Send at least one field to change.")
+        raise InvalidRequest(N_("Send at least one field to change."))
     return _changed(service.update(repository(), accounts(), guard.principal(), client_id, changes, now()))
 
 
@@ -123,13 +124,13 @@ def _body(schema: dict) -> dict:
     knows objects, strings and integers)."""
     body = parse_json(owner_clients.current_request.raw_body)
     if not isinstance(body, dict):
-        raise InvalidRequest("Send a JSON object.")
+        raise InvalidRequest(N_("Send a JSON object."))
     flags = {name for name, spec in schema["properties"].items() if spec["type"] == "boolean"}
     for name in flags & set(body):
         if not isinstance(body[name], bool):
-            raise InvalidRequest(f"{name} must be true or false.")
+            raise InvalidRequest(N_("%(name)s must be true or false.", name=name))
     for name in flags & set(schema.get("required", ())) - set(body):
-        raise InvalidRequest(f"{name} is required (true or false).")
+        raise InvalidRequest(N_("%(name)s is required (true or false).", name=name))
     others = {"properties": {k: v for k, v in schema["properties"].items() if k not in flags},
               "required": [name for name in schema.get("required", ()) if name not in flags]}
     checked = validate({k: v for k, v in body.items() if k not in flags}, {**schema, **others})

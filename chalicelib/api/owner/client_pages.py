@@ -11,6 +11,7 @@ from ...services import exports, personal_messages, records
 from ...services.client_area import channels as client_channels
 from ...services.owner import clients as service
 from ...web import forms
+from ...web.localize import error_message
 from ...web.owner.agenda import flash, formatter, labels, start_key
 from ...web.owner.wording import Wording
 from ...web.render import redirect
@@ -164,7 +165,7 @@ def _change(client_id: str, done: str, action, typed: dict | None = None):
         raise
     except DomainError as error:
         status = 409 if isinstance(error, IllegalTransition) else 400
-        return _file_page(service.open_file(repo, who, client_id), status, problem=translator().gettext(error.message),
+        return _file_page(service.open_file(repo, who, client_id), status, problem=error_message(error, translator()),
                           typed=typed, failed=done)
     root = app_root(owner_clients.current_request)
     return redirect(f"{root}/owner/clients/{quote(client_id, safe='')}?done={done}#{done}")

@@ -4,6 +4,7 @@ Routes of the owner_auth area, imported by it."""
 from ...auth import accounts
 from ...auth.guard import app_root, owner_page, translator
 from ...domain.errors import InvalidRequest
+from ...domain.text import N_
 from ...web import forms
 from ...web.i18n import LOCALES, supported
 from ...web.render import redirect
@@ -60,7 +61,7 @@ def api_language():
     body = validate(parse_json(owner_auth.current_request.raw_body), LANGUAGE_CHANGE)
     locale = body.get("locale")
     if locale is not None and locale not in LANGUAGE_NAMES:
-        raise InvalidRequest("locale must be one of en, it, pl, pt, es, ru, or null (the salon's).")
+        raise InvalidRequest(N_("locale must be one of en, it, pl, pt, es, ru, or null (the salon's)."))
     accounts().set_user_locale(guard.principal().email, locale)
     return {"locale": locale}
 

@@ -6,6 +6,7 @@ from ...auth import accounts, own_password, passwords, sessions
 from ...auth.guard import app_root, client_address, locked_message, owner_page, translator
 from ...domain.errors import InvalidRequest
 from ...web import forms
+from ...web.localize import error_message
 from ...web.render import redirect
 from ...wiring import now
 from ..errors import error_response
@@ -55,7 +56,7 @@ def password_submit():
         return _page(problem=locked_message(translator(), max(1, -(-retry // 60))), status=429,
                      headers=_retry_after(error, instant))
     except InvalidRequest as error:
-        return _page(problem=_problem(error, data.get("new") or "", data.get("again") or ""), status=400)
+        return _page(problem=error_message(error, translator()), status=400)
     return redirect(app_root(request) + "/owner/password?done=1")
 
 
@@ -77,18 +78,6 @@ def _page(problem: str | None = None, status: int = 200, headers: dict | None = 
                           problem=problem, done=done, min_length=passwords.MIN_LENGTH)
     response.headers.update(headers or {})
     return response
-
-
-def _problem(error: InvalidRequest, new: str, again: str) -> str:
-    """The refusal in the page's language (own_password's messages are English, marked N_)."""
-    tr = translator()
-    if new == again and len(new) < passwords.MIN_LENGTH:
-        return tr.ngettext("The new password is not usable: Use at least %(num)s character.",
-                           "The new password is not usable: Use at least %(num)s characters.", passwords.MIN_LENGTH)
-    if new == again and len(new) > passwords.MAX_LENGTH:
-        return tr.ngettext("The new password is not usable: Use at most %(num)s character.",
-                           "The new password is not usable: Use at most %(num)s characters.", passwords.MAX_LENGTH)
-    return tr.gettext(error.message)
 
 
 def _retry_after(error: sessions.LoginLocked, instant) -> dict:

@@ -14,6 +14,7 @@ from ...domain.records import format_fields_spec
 from ...photos import photo_store
 from ...services import records as service
 from ...web import forms
+from ...web.localize import error_message
 from ...web.owner.agenda import flash, parse_start_key, start_key
 from ...web.render import CSP, redirect
 from ...wiring import now, repository
@@ -84,7 +85,7 @@ def record_save(start, appointment_id):
     except DomainError as error:
         page = service.open_record(repo, photos(), who, parse_start_key(start), appointment_id)
         status = 409 if isinstance(error, IllegalTransition) else 400
-        return _page(page, status, problem=translator().gettext(error.message),
+        return _page(page, status, problem=error_message(error, translator()),
                      typed={"text": data.get("text", ""), **values})
     root = app_root(owner_clients.current_request)
     return redirect(f"{root}{_record_path(start, appointment_id)}?done=saved")
@@ -152,7 +153,7 @@ def record_fields_save(service_id):
         service.define_fields(repo, accounts(), who, service_id, spec, now())
     except InvalidRequest as error:
         salon, svc = service.record_fields_of(repo, who, service_id)
-        return _fields_page(salon, svc, spec, 400, problem=translator().gettext(error.message))
+        return _fields_page(salon, svc, spec, 400, problem=error_message(error, translator()))
     root = app_root(owner_clients.current_request)
     return redirect(f"{root}/owner/record-fields/{quote(service_id, safe='')}?done=saved")
 
@@ -177,12 +178,12 @@ def api_record(start, appointment_id):
 def api_record_save(start, appointment_id):
     parsed = parse_json(owner_clients.current_request.raw_body)  # size and nesting checked first
     if not isinstance(parsed, dict):
-        raise InvalidRequest("Send a JSON object: {\"text\", \"fields\"}.")
+        raise InvalidRequest(N_("Send a JSON object: {\"text\", \"fields\"}."))
     values = parsed.pop("fields", None) or {}
     body = validate(parsed, _RECORD_TEXT)  # the shared validator knows flat objects; fields are checked here
     if not isinstance(values, dict) or not all(isinstance(v, str | int | float) and not isinstance(v, bool)
                                                for v in values.values()):
-        raise InvalidRequest("fields must map field ids to text or numbers.")
+        raise InvalidRequest(N_("fields must map field ids to text or numbers."))
     repo, store, who = repository(), photos(), guard.principal()
     service.save(repo, accounts(), who, parse_start_key(start), appointment_id, body.get("text", ""),
                  {k: str(v) for k, v in values.items()}, now())

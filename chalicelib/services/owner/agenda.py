@@ -100,7 +100,7 @@ class Found:
 def period(day: date, view: str, first_weekday: int = 0) -> tuple[date, date]:
     """A day, or the week around it starting on `first_weekday` (0 Monday ... 6 Sunday: the reader's)."""
     if view not in VIEWS:
-        raise InvalidRequest("view must be day or week.")
+        raise InvalidRequest(N_("view must be day or week."))
     first = day - timedelta(days=(day.weekday() - first_weekday) % 7) if view == "week" else day
     return first, first + timedelta(days=VIEWS[view] - 1)
 
@@ -140,7 +140,7 @@ def _columns(catalog: Catalog, viewer: Viewer, choice: str | None, booked: set[s
         return ALL, tuple(s for s in catalog.staff if s.active or s.id in booked)
     staff = next((s for s in catalog.staff if s.id == choice), None)
     if staff is None:
-        raise NotFound(f"This salon has no specialist '{choice[:64]}'.", "staff_not_found")
+        raise NotFound(N_("This salon has no specialist '%(staff)s'.", staff=choice[:64]), "staff_not_found")
     return staff.id, (staff,)
 
 
@@ -219,7 +219,7 @@ def act(repo, found: Found, action: str, now: datetime, base_url: str) -> Appoin
         return attendance.revert_no_show(repo, salon, appt, now)
     if action == "cancel":
         return manage.cancel_appointment(repo, salon, catalog, appt, CancelledBy.SALON, now, base_url)
-    raise InvalidRequest(f"Unknown action '{action[:40]}'.")
+    raise InvalidRequest(N_("Unknown action '%(action)s'.", action=action[:40]))
 
 
 def move(repo, salon: Salon, catalog: Catalog, appt: Appointment, start: datetime, staff_id: str | None,

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from ...domain.appointment import Status
 from ...domain.errors import IllegalTransition, NotFound
 from ...domain.ids import token_hash
+from ...domain.text import N_
 from ..salons import load_salon
 
 PAST = timedelta(days=7)
@@ -31,10 +32,10 @@ def rotate(repo, audit, salon_id: str, staff_id: str, actor_user_id: str, now: d
     _, catalog = load_salon(repo, salon_id)
     member = next((s for s in catalog.staff if s.id == staff_id), None)
     if member is None:
-        raise NotFound(f"This salon has no specialist '{staff_id[:64]}'.", "staff_not_found")
+        raise NotFound(N_("This salon has no specialist '%(staff)s'.", staff=staff_id[:64]), "staff_not_found")
     if not member.active:
-        raise IllegalTransition(f"{member.name} is inactive: activate them in Settings, Staff first, then make "
-                                "a new link.", "staff_inactive")
+        raise IllegalTransition(N_("%(name)s is inactive: activate them in Settings, Staff first, then make "
+                                   "a new link.", name=member.name), "staff_inactive")
     token = secrets.token_urlsafe(32)
     repo.replace_feed(salon_id, staff_id, token_hash(token), now)
     audit.record_audit(salon_id, actor_user_id, "feed_rotated", f"staff:{staff_id}", {}, now)

@@ -17,6 +17,7 @@ from ...domain.client import Access, Client, normalize_phone
 from ...domain.errors import DomainError, IllegalTransition, InvalidPhone, InvalidRequest, NotFound
 from ...domain.outbox import OutboxMessage
 from ...domain.salon import SUPPORTED_LOCALES, Salon
+from ...domain.text import ngettext
 from ...domain.values import frozen
 from ...storage.errors import PhoneTaken
 from ...storage.mapping import fold_name
@@ -108,7 +109,9 @@ def search(repo, who, text: str) -> Search:
     digits = re.sub(r"\D", "", text)
     if _PHONE_TEXT.match(text):
         if len(digits) < MIN_DIGITS:
-            return Search(salon, rights, text, [], problem=f"Type at least {MIN_DIGITS} digits of the phone number.")
+            return Search(salon, rights, text, [], problem=ngettext(
+                "Type at least %(num)s digit of the phone number.",
+                "Type at least %(num)s digits of the phone number.", MIN_DIGITS))
         exact = _result(repo, salon, rights, text, "phone", _by_phone(repo, salon, text))
         if exact.clients:
             return exact
@@ -162,7 +165,7 @@ def change_access(repo, audit, who, client_id: str, access: str, until: date | N
     try:
         wanted = Access(access)
     except ValueError:
-        raise InvalidRequest("Choose ok, restricted or banned.") from None
+        raise InvalidRequest(N_("Choose ok, restricted or banned.")) from None
     updated = client_access.set_access(repo, salon, client.id, wanted, now, until)
     details = {"access": wanted.value, "until": until.isoformat() if wanted is Access.RESTRICTED else None}
     audit.record_audit(salon.id, who.user_id, "client_access_changed", f"client:{client.id}", details, now)
@@ -248,22 +251,23 @@ def _parsed(changes: dict, salon: Salon) -> dict:
     for name, value in changes.items():
         if name == "recall_consent":
             if not isinstance(value, bool):
-                raise InvalidRequest("recall_consent must be true or false.")
+                raise InvalidRequest(N_("recall_consent must be true or false."))
             clean[name] = value
             continue
         if name not in (*CONTACT, *PRIVATE) or not isinstance(value, str):
-            raise InvalidRequest(f"{name} cannot be changed here.")
+            raise InvalidRequest(N_("%(name)s cannot be changed here.", name=name))
         value = value.strip()
         if len(value) > LIMITS.get(name, 100):
             error = InvalidPhone if name == "phone" else InvalidRequest  # every unusable phone: invalid_phone
-            raise error(f"The {name} is too long (at most {LIMITS.get(name, 100)} characters).")
+            raise error(N_("The %(name)s is too long (at most %(limit)s characters).",
+                              name=name, limit=LIMITS.get(name, 100)))
         if name == "name" and not value:
             raise InvalidRequest(N_("The name must not be empty."))
         if name == "phone":
             value = normalize_phone(value, salon.country)
         if name == "email" and value and not _EMAIL.match(value):
-            raise InvalidRequest(f"'{value}' is not an e-mail address.")
+            raise InvalidRequest(N_("'%(value)s' is not an e-mail address.", value=value))
         if name == "locale" and value and value not in SUPPORTED_LOCALES:
-            raise InvalidRequest(f"Choose a language among {', '.join(SUPPORTED_LOCALES)}.")
+            raise InvalidRequest(N_("Choose a language among %(locales)s.", locales=", ".join(SUPPORTED_LOCALES)))
         clean[name] = (value or None) if name in ("email", "locale") else value
     return clean

@@ -6,6 +6,7 @@ from urllib.parse import quote, urlencode
 from ...domain.clock import UTC, in_calendar
 from ..catalogs import N_, Translator
 from ..i18n import Formatter, Texts
+from ..localize import error_message
 
 KEY_FORMAT = "%Y%m%dT%H%M%SZ"  # an appointment's start in its URL: no ':' or '+' to escape
 
@@ -55,7 +56,7 @@ REFUSALS = {
 def refusal(tr: Translator, error) -> str:
     """A domain error's message in the reader's language: its own translation where the catalog has
     one, else the refusal its code stands for; English readers get the message itself."""
-    translated = tr.gettext(error.message)
+    translated = error_message(error, tr)
     if tr.locale == "en" or translated != error.message or error.code not in REFUSALS:
         return translated
     return tr.gettext(REFUSALS[error.code])
