@@ -13,6 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 from ..domain.client import Client
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition
+from ..domain.text import N_
 from ..domain.values import frozen
 from . import keys, mapping
 from .models import ClientItem, Item
@@ -38,7 +39,7 @@ class Feed:
 
 
 def _rotated_meanwhile(reason) -> IllegalTransition:
-    return IllegalTransition("This calendar link was changed a moment ago. Reload the page and try again.",
+    return IllegalTransition(N_("This calendar link was changed a moment ago. Reload the page and try again."),
                              "feed_changed")
 
 

@@ -12,6 +12,7 @@ from ..domain.client import Access, Client
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition
 from ..domain.outbox import MessageStatus, OutboxMessage
+from ..domain.text import N_
 from . import keys, mapping
 from .conflicts import phone_taken
 from .models import (
@@ -191,7 +192,7 @@ class ClientsStore:
 
 
 def _client_changed(reason) -> IllegalTransition:
-    return IllegalTransition("This client's file was changed a moment ago. Reload it and try again.",
+    return IllegalTransition(N_("This client's file was changed a moment ago. Reload it and try again."),
                              "client_changed")
 
 

@@ -7,6 +7,7 @@ from ..domain.blocks import block_starts
 from ..domain.client import Client
 from ..domain.clock import iso_utc
 from ..domain.outbox import OutboxMessage
+from ..domain.text import N_
 from . import keys, mapping
 from .conflicts import booking_changed
 from .models import AppointmentItem, ClientItem, Item, MessageItem, PaymentEventItem, PaymentJobItem, PhoneItem
@@ -166,7 +167,7 @@ class PaymentsStore:
         from ..domain.errors import NotFound
 
         def _no_client(reason):
-            return NotFound("No such client.", "client_not_found")
+            return NotFound(N_("No such client."), "client_not_found")
 
         tx = self._transaction()
         self._add_event(tx, provider, event_id, "card_saved", now, salon_id, None)
@@ -186,7 +187,7 @@ class PaymentsStore:
         from ..domain.errors import IllegalTransition
 
         def _phone_changed(reason):
-            return IllegalTransition("The client's phone changed meanwhile: try again.", "booking_changed")
+            return IllegalTransition(N_("The client's phone changed meanwhile: try again."), "booking_changed")
 
         tx.update(PhoneItem(keys.salon_pk(salon_id), keys.phone_sk(phone)),
                   actions=[PhoneItem.card.set(mapping.card_to_dict(card))],

@@ -14,6 +14,7 @@ from pynamodb.exceptions import DoesNotExist
 from ..domain.clock import iso_utc, parse_iso_utc
 from ..domain.errors import IllegalTransition
 from ..domain.records import STARTED, RecordField, TreatmentRecord
+from ..domain.text import N_
 from . import keys
 from .mapping import record_fields_to_list
 from .models import AppointmentItem, ClientItem, Item, ServiceItem
@@ -35,8 +36,8 @@ class RecordItem(Item, discriminator="record"):
 
 
 def _not_started(reason) -> IllegalTransition:
-    return IllegalTransition("This appointment changed a moment ago: a record needs an appointment the client "
-                             "has arrived for. Reload it and try again.", "appointment_not_started")
+    return IllegalTransition(N_("This appointment changed a moment ago: a record needs an appointment the client "
+                                "has arrived for. Reload it and try again."), "appointment_not_started")
 
 
 class RecordsStore:

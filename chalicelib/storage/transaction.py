@@ -21,6 +21,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import IllegalTransition
+from ..domain.text import N_
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 6
@@ -100,4 +101,4 @@ def _busy(conflicted: list[_Op]) -> Exception:
     handlers = [op.on_conflict for op in conflicted if op.on_conflict is not None]
     if handlers:
         return handlers[0]()
-    return IllegalTransition("Someone else is changing this at the same moment. Please try again.", "busy")
+    return IllegalTransition(N_("Someone else is changing this at the same moment. Please try again."), "busy")
