@@ -177,8 +177,10 @@ def book_submit(salon_id):
 
 def _manage_page(managed, token: str, status: int = 200, problem=None, **flags):
     ctx = _ctx(managed.salon)
+    due = managed.appointment.due  # a booking made before its reminder time gets one: the page says so
     return ctx.page("manage.html", status, private=True, b=booking_view(managed, now()), token=token,
-                    problem=problem, full_url=ctx.full_manage_url(token), **flags)
+                    problem=problem, full_url=ctx.full_manage_url(token),
+                    reminded=due is not None and due.kind == "reminder", **flags)
 
 
 @pages.route("/m/{token}", methods=["GET"])

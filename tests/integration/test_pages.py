@@ -141,6 +141,16 @@ def test_booking_redirects_to_the_manage_page(api, salon_id, fixed_now):
     assert "Cancellazione gratuita fino a lunedì 23 marzo 2026 alle 09:30" in page
     assert 'href="tel:+390612345678"' in page
     assert "Prenotazione fatta" not in text(api.http.get(f"/manage/{token}"))  # the banner is for the first visit
+    # Booked before its reminder time (Monday 18:00): the page says a reminder with the link will come.
+    assert 'id="reminder-note">Il giorno prima ti mandiamo un promemoria con questo link.' in page
+
+
+def test_a_booking_made_after_its_reminder_time_promises_no_reminder(api, salon_id, fixed_now):
+    wiring.set_clock(lambda: fixed_now + timedelta(hours=11))  # Monday 20:00: Tuesday's reminders were queued at 18:00
+    response = book(api, salon_id, start="2026-03-24T11:00:00+01:00")
+    assert response.status_code == 303, text(response)
+    page = text(api.http.get(response.headers["Location"]))
+    assert "Prenotazione fatta" in page and "reminder-note" not in page
 
 
 def test_a_double_submit_lands_on_the_same_booking(api, salon_id, fixed_now):
