@@ -7,6 +7,7 @@ import email.policy
 from chalice import Response
 
 from ...domain.errors import InvalidRequest, NotFound
+from ...domain.text import N_
 from ...photos.local import UPLOAD_PATH, VIEW_PATH, LocalPhotoStore
 from ...web import forms
 from ..errors import error_response
@@ -58,11 +59,11 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024 + MAX_BODY_BYTES
 def _multipart(content_type: str, raw: bytes) -> tuple[dict[str, str], bytes]:
     """A multipart/form-data body -> (its text fields, the `file` part's bytes)."""
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise InvalidRequest("The upload is too large.")
+        raise InvalidRequest(N_("The upload is too large."))
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw)
     if not message.is_multipart():
-        raise InvalidRequest("Send the form as multipart/form-data.")
+        raise InvalidRequest(N_("Send the form as multipart/form-data."))
     fields, content = {}, b""
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")

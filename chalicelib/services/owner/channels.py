@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from ...domain.channels import CHANNELS, DEFAULT_PRICES, EMAIL, MICRO, PRICES_PUBLISHED_ON, WHATSAPP
 from ...domain.clock import local_today
 from ...domain.salon import Salon
+from ...domain.text import N_
 from ...domain.values import frozen
 from ..salons import load_salon
 from .settings_fields import Form, changes
@@ -73,20 +74,21 @@ def values(salon: Salon) -> dict[str, str]:
 def apply(salon: Salon, form: Form) -> Salon:
     enabled = tuple(c for c in CHANNELS if form.flag(f"enable_{c}"))
     if not enabled:
-        form.fail("enable_sms", "Keep at least one channel on: clients must hear about their appointments.")
+        form.fail("enable_sms", N_("Keep at least one channel on: clients must hear about their appointments."))
     order = tuple(form.choice(f"order_{i}", CHANNELS) for i in (1, 2, 3))
     if len(set(order)) != 3 and "order_1" not in form.errors:
-        form.fail("order_1", "Put each channel once: first, second and third.")
+        form.fail("order_1", N_("Put each channel once: first, second and third."))
     email_from = form.text("email_from", 254, required=False)
     if email_from and not _EMAIL.match(email_from):
-        form.fail("email_from", "Enter an address like studio@example.com (verified in SES).")
+        form.fail("email_from", N_("Enter an address like studio@example.com (verified in SES)."))
     if EMAIL in enabled and not email_from:
-        form.fail("email_from", "E-mail needs the sender address clients see.")
+        form.fail("email_from", N_("E-mail needs the sender address clients see."))
     number_id = form.text("whatsapp_phone_number_id", 90, required=False)
     if number_id and not _PHONE_NUMBER_ID.match(number_id):
-        form.fail("whatsapp_phone_number_id", "Enter the id like phone-number-id-0123abcd (End User Messaging Social).")
+        form.fail("whatsapp_phone_number_id",
+                  N_("Enter the id like phone-number-id-0123abcd (End User Messaging Social)."))
     if WHATSAPP in enabled and not number_id:
-        form.fail("whatsapp_phone_number_id", "WhatsApp needs the salon's phone number id.")
+        form.fail("whatsapp_phone_number_id", N_("WhatsApp needs the salon's phone number id."))
     overrides = {c: dict(p) for c, p in salon.price_overrides.items()}
     for channel in CHANNELS:
         price = _price(form, f"price_{channel}")
@@ -107,12 +109,12 @@ def _price(form: Form, name: str) -> Decimal | None:
     if not raw:
         return None
     if not _PRICE.match(raw):
-        form.fail(name, "Enter a price in USD like 0.09, or leave it empty for the published one.")
+        form.fail(name, N_("Enter a price in USD like 0.09, or leave it empty for the published one."))
         return None
     try:
         return Decimal(raw)
     except InvalidOperation:  # the pattern lets only decimals through; kept for safety
-        form.fail(name, "Enter a price in USD like 0.09.")
+        form.fail(name, N_("Enter a price in USD like 0.09."))
         return None
 
 
