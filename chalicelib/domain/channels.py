@@ -18,17 +18,24 @@ WHATSAPP = "whatsapp"
 EMAIL = "email"
 SMS = "sms"
 CHANNELS = (WHATSAPP, EMAIL, SMS)
+# A price, not a channel: WhatsApp bills a MARKETING template (a recall, a broadcast to a marketing
+# segment) at its own, higher rate, and never free inside the 24-hour window as a utility one is.
+WHATSAPP_MARKETING = "whatsapp_marketing"
+PRICE_KEYS = (WHATSAPP, WHATSAPP_MARKETING, EMAIL, SMS)
 DEFAULT_ORDER = (WHATSAPP, EMAIL, SMS)  # WhatsApp where the client agreed, else e-mail where given, else SMS
 
 # Published list prices in USD, per message (WhatsApp: a utility template outside the 24-hour
-# window the client's own message opens; inside it, free), per SMS part, per e-mail. Check them
-# before relying on them: they change, and the owner can override each one.
+# window the client's own message opens, inside it free; a marketing template, always), per SMS
+# part, per e-mail. Check them before relying on them: they change, and the owner can override each.
 PRICES_PUBLISHED_ON = "2026-10-01"
 DEFAULT_PRICES: dict[str, dict[str, Decimal]] = {
     SMS: {"IT": Decimal("0.0900"), "ES": Decimal("0.0800"), "PT": Decimal("0.0420"), "PL": Decimal("0.0450"),
           "BR": Decimal("0.0580"), "RU": Decimal("0.4200"), "*": Decimal("0.0900")},
     WHATSAPP: {"IT": Decimal("0.0300"), "ES": Decimal("0.0200"), "PT": Decimal("0.0200"), "PL": Decimal("0.0250"),
                "BR": Decimal("0.0070"), "RU": Decimal("0.0400"), "*": Decimal("0.0300")},
+    WHATSAPP_MARKETING: {"IT": Decimal("0.0691"), "ES": Decimal("0.0615"), "PT": Decimal("0.0592"),
+                         "PL": Decimal("0.0860"), "BR": Decimal("0.0625"), "RU": Decimal("0.0802"),
+                         "*": Decimal("0.0592")},
     EMAIL: {"*": Decimal("0.0001")},
 }
 
@@ -59,8 +66,12 @@ class PriceTable:
                     return table[key]
         return Decimal("0")
 
-    def estimate(self, channel: str, country: str, parts: int = 1, in_service_window: bool = False) -> Decimal:
-        """A message's estimated cost: SMS per part, WhatsApp free inside the client's 24-hour window."""
+    def estimate(self, channel: str, country: str, parts: int = 1, in_service_window: bool = False,
+                 marketing: bool = False) -> Decimal:
+        """A message's estimated cost: SMS per part; WhatsApp by its template's category, a utility
+        one free inside the client's 24-hour window, a marketing one always at its own rate."""
+        if channel == WHATSAPP and marketing:
+            return self.price(WHATSAPP_MARKETING, country)
         if channel == WHATSAPP and in_service_window:
             return Decimal("0")
         return self.price(channel, country) * (parts if channel == SMS else 1)

@@ -177,7 +177,7 @@ def preview(repo, salon: Salon, text: str, segment: Segment, now: datetime) -> P
             parts_by_locale[locale] = sms_segments(sms_body(salon, text, locale, segment.marketing))[1]
         reach[channel] += 1
         cost[channel] += table.estimate(channel, notify.phone_country(client.phone) or salon.country,
-                                        parts_by_locale[locale])
+                                        parts_by_locale[locale], marketing=segment.marketing)
     own_text = sms_body(salon, text, salon.locale, segment.marketing)
     return Preview(reach, cost, skipped, sms_segments(own_text)[1], own_text)
 

@@ -160,7 +160,7 @@ def _try_channel(ctx: _Context, message: OutboxMessage, channel: str, client, ap
         return _Try("fallback", message, f"not_for_{channel}")
     parts = _parts(outgoing) if channel == SMS else None
     cost = salon.price_table.estimate(channel, notify.phone_country(message.phone) or salon.country, parts or 1,
-                                      _in_service_window(client, now))
+                                      _in_service_window(client, now), marketing=_is_marketing(message))
     budget = salon.monthly_budget_usd
     budget_musd = micro_usd(budget) if budget is not None and message.kind not in BUDGET_EXEMPT_KINDS else None
     if channel == SMS:
@@ -210,6 +210,13 @@ def _send(ctx: _Context, channel: str, message: OutboxMessage, client, outgoing)
     if channel == "email":
         return ctx.senders.email.send_email(ctx.salon.email_from, client.email, outgoing)
     return ctx.senders.whatsapp.send_template(ctx.salon.whatsapp_phone_number_id, message.phone, outgoing)
+
+
+def _is_marketing(message: OutboxMessage) -> bool:
+    """A recall or an offer to a marketing segment: WhatsApp bills its MARKETING template."""
+    from ..messaging.channel_texts import MARKETING_KINDS
+
+    return message.kind in MARKETING_KINDS
 
 
 def _parts(body: str) -> int:

@@ -51,6 +51,12 @@ def test_saving_turns_channels_on_orders_them_overrides_a_price_and_sets_the_bud
     assert entry.target == "settings:channels" and "enable_email" in entry.details["changes"]
     again = owner.submit(PAGE, **FORM)
     assert "done=unchanged" in again.headers["Location"] and len(audit(salon_id, "settings_changed")) == 1
+    # WhatsApp's marketing rate (recalls, offers) is a price of its own.
+    assert "(published: 0.0691)" in text(owner.get(PAGE))
+    assert owner.submit(PAGE, **{**FORM, "price_whatsapp_marketing": "0.06"}).status_code == 303
+    salon = repo.load_salon(salon_id)[0]
+    assert salon.price_table.estimate(WHATSAPP, "IT", marketing=True) == Decimal("0.06")
+    assert salon.price_table.estimate(WHATSAPP, "IT") == Decimal("0.0300")
 
 
 @pytest.mark.parametrize("field, value, problem", [

@@ -213,3 +213,19 @@ def test_what_the_salon_booked_is_texted_and_so_is_an_online_booking_when_the_sa
     assert [t["phone"] for t in senders.sms.sent] == [PHONE, "+393337654321"]
     stored = {m.appointment_id: m.status for m in messages(repo, salon_id, "booking_confirmation")}
     assert stored == {by_phone.appointment.id: MessageStatus.SENT, online.appointment.id: MessageStatus.SENT}
+
+
+def test_a_recall_by_whatsapp_costs_the_marketing_rate_even_inside_the_clients_window(repo, salon_id, senders):
+    salon = use_channels(repo, salon_id, channels_enabled=(WHATSAPP, SMS))
+    booked = book(repo, salon_id, by_salon=True)
+    client = repo.get_client(salon_id, booked.appointment.client_id)
+    opened = replace(client, whatsapp_consent=True, whatsapp_last_inbound_at=SENDING - timedelta(hours=1))
+    repo.save_client(salon_id, opened, MONDAY)
+    reminder = queued_reminder(repo, salon_id, booked)
+    recall = notify.message(salon, opened, "recall", MONDAY, service_name="Colore", book_url=f"{BASE}/book/x")
+    repo.add_message(recall)
+    dispatch.dispatch(repo, senders, SENDING, base_url=BASE)
+    sent_recall, sent_reminder = repo.get_message(salon_id, recall.id), repo.get_message(salon_id, reminder.id)
+    assert sent_recall.channel == sent_reminder.channel == WHATSAPP
+    assert sent_recall.cost_usd == Decimal("0.0691")  # Meta's marketing rate for Italy: never free
+    assert sent_reminder.cost_usd == 0  # a utility template inside the client's own 24 hours

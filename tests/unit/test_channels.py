@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from chalicelib.domain.channels import EMAIL, SMS, WHATSAPP, PriceTable, Reachability, route
+from chalicelib.domain.channels import EMAIL, SMS, WHATSAPP, WHATSAPP_MARKETING, PriceTable, Reachability, route
 
 ALL = (WHATSAPP, EMAIL, SMS)
 
@@ -26,6 +26,16 @@ def test_sms_costs_per_part_and_whatsapp_is_free_inside_the_clients_window():
     assert prices.estimate(SMS, "IT", parts=2) == Decimal("0.1800")
     assert prices.estimate(WHATSAPP, "IT") == Decimal("0.0300")
     assert prices.estimate(WHATSAPP, "IT", in_service_window=True) == 0
+
+
+def test_a_whatsapp_offer_costs_the_marketing_rate_even_inside_the_clients_window():
+    prices = PriceTable()
+    assert prices.estimate(WHATSAPP, "IT", marketing=True) == Decimal("0.0691")
+    assert prices.estimate(WHATSAPP, "IT", in_service_window=True, marketing=True) == Decimal("0.0691")
+    assert prices.estimate(SMS, "IT", marketing=True) == Decimal("0.0900")  # an SMS part is one price
+    owned = PriceTable(overrides={WHATSAPP_MARKETING: {"IT": Decimal("0.05")}})
+    assert owned.estimate(WHATSAPP, "IT", marketing=True) == Decimal("0.05")
+    assert owned.estimate(WHATSAPP, "IT") == Decimal("0.0300")  # the utility rate is its own
 
 
 def test_the_owners_price_wins_over_the_published_one_and_unknown_countries_use_the_default():

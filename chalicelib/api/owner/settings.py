@@ -134,7 +134,7 @@ OPENAPI_SCHEMAS: dict = {
             nullable=True),
         **{f"price_{c}": string(nullable=True, example="0.075", description="USD for the salon's country; empty: "
                                                                           "the published price")
-           for c in ("whatsapp", "email", "sms")},
+           for c in ("whatsapp", "whatsapp_marketing", "email", "sms")},
         "monthly_budget_usd": string(nullable=True, example="40")}),
     "AdminUser": obj(_USER),
     "AdminUsers": obj({"users": {"type": "array", "items": _ref("AdminUser")}}),

@@ -10,7 +10,8 @@ from .settings import guard, owner_settings
 bp = owner_settings
 PATH = "/owner/settings/channels"
 JSON_FIELDS = ("enable_whatsapp", "enable_email", "enable_sms", "order_1", "order_2", "order_3", "email_from",
-               "whatsapp_phone_number_id", "price_whatsapp", "price_email", "price_sms", "monthly_budget_usd")
+               "whatsapp_phone_number_id", "price_whatsapp", "price_whatsapp_marketing", "price_email", "price_sms",
+               "monthly_budget_usd")
 
 
 def _page(values=None, errors=None, status: int = 200):

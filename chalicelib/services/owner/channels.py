@@ -5,7 +5,15 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from ...domain.channels import CHANNELS, DEFAULT_PRICES, EMAIL, MICRO, PRICES_PUBLISHED_ON, WHATSAPP
+from ...domain.channels import (
+    CHANNELS,
+    DEFAULT_PRICES,
+    EMAIL,
+    MICRO,
+    PRICE_KEYS,
+    PRICES_PUBLISHED_ON,
+    WHATSAPP,
+)
 from ...domain.clock import local_today
 from ...domain.salon import Salon
 from ...domain.text import N_
@@ -32,7 +40,7 @@ class ChannelsView:
     month: str
     used: tuple[ChannelMonth, ...]
     published_on: str
-    published: dict  # channel -> the published price for the salon's country
+    published: dict  # price key (a channel, or WhatsApp's marketing rate) -> the published price there
 
     @property
     def total_usd(self) -> Decimal:
@@ -55,7 +63,7 @@ def view(repo, salon_id: str, now: datetime) -> ChannelsView:
     counted = repo.message_month(salon.id, month)
     used = tuple(ChannelMonth(c, counted[c]["messages"], Decimal(counted[c]["cost_musd"]) / MICRO) for c in CHANNELS)
     return ChannelsView(salon, month, used, PRICES_PUBLISHED_ON,
-                        {c: published_price(c, salon.country) for c in CHANNELS})
+                        {key: published_price(key, salon.country) for key in PRICE_KEYS})
 
 
 def values(salon: Salon) -> dict[str, str]:
@@ -64,7 +72,7 @@ def values(salon: Salon) -> dict[str, str]:
     order = list(salon.channel_order) + [c for c in CHANNELS if c not in salon.channel_order]
     found = {f"enable_{c}": "1" if c in salon.channels_enabled else "" for c in CHANNELS}
     found.update({f"order_{i + 1}": c for i, c in enumerate(order[:3])})
-    found.update({f"price_{c}": str(salon.price_overrides.get(c, {}).get(country, "")) for c in CHANNELS})
+    found.update({f"price_{key}": str(salon.price_overrides.get(key, {}).get(country, "")) for key in PRICE_KEYS})
     found["email_from"] = salon.email_from or ""
     found["whatsapp_phone_number_id"] = salon.whatsapp_phone_number_id or ""
     found["monthly_budget_usd"] = str(salon.monthly_budget_usd) if salon.monthly_budget_usd is not None else ""
@@ -90,13 +98,13 @@ def apply(salon: Salon, form: Form) -> Salon:
     if WHATSAPP in enabled and not number_id:
         form.fail("whatsapp_phone_number_id", N_("WhatsApp needs the salon's phone number id."))
     overrides = {c: dict(p) for c, p in salon.price_overrides.items()}
-    for channel in CHANNELS:
-        price = _price(form, f"price_{channel}")
+    for key in PRICE_KEYS:
+        price = _price(form, f"price_{key}")
         country = salon.country.upper()
         if price is None:
-            overrides.get(channel, {}).pop(country, None)
+            overrides.get(key, {}).pop(country, None)
         else:
-            overrides.setdefault(channel, {})[country] = price
+            overrides.setdefault(key, {})[country] = price
     budget = form.money("monthly_budget_usd", Decimal("100000"))
     kept_order = order if len(set(order)) == 3 else salon.channel_order
     return replace(salon, channels_enabled=enabled, channel_order=kept_order,
