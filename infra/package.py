@@ -104,9 +104,11 @@ def stage_project(stage: str, build: Path, with_dependencies: bool = True, log=p
     dropped = drop_runtime_provided(vendor, requirement_names())
     pruned = prune_babel_locales(vendor)
     lookups = prune_phone_lookups(vendor)
+    stripe_parts = prune_stripe_typing(vendor)
     log(f"vendor: {len(installed_distributions(vendor))} distributions for {template.LAMBDA_RUNTIME}; "
         f"left to the Lambda runtime: {', '.join(dropped) or 'nothing'}; "
-        f"Babel locale files dropped: {pruned}; phonenumbers lookups dropped: {', '.join(lookups) or 'none'}")
+        f"Babel locale files dropped: {pruned}; phonenumbers lookups dropped: {', '.join(lookups) or 'none'}; "
+        f"stripe packages emptied: {', '.join(stripe_parts) or 'none'}")
     compile_bytecode(build, log)
     return dropped
 
@@ -141,6 +143,28 @@ def prune_phone_lookups(vendor: Path) -> list[str]:
         if found:
             dropped.append(name)
     return dropped
+
+
+# The Stripe SDK's `params` (TypedDicts of every request's parameters, imported only for type
+# checkers) and `events` (classes of the v2 "thin" event notifications, which Chairtime does not
+# subscribe to: its webhook takes v1 events) are 12 MB of its 20. Each is left as an empty
+# package: `import stripe` and every call made here work; a use of what went fails at import.
+STRIPE_TYPING_PACKAGES = ("params", "events")
+
+
+def prune_stripe_typing(vendor: Path) -> list[str]:
+    root = vendor / "stripe"
+    emptied = []
+    for name in STRIPE_TYPING_PACKAGES:
+        folder = root / name
+        if not folder.is_dir():
+            continue
+        shutil.rmtree(folder)
+        folder.mkdir()
+        (folder / "__init__.py").write_text(
+            '"""Emptied by infra/package.py (prune_stripe_typing): not used at run time."""\n', "utf-8")
+        emptied.append(name)
+    return emptied
 
 
 BYTECODE_DIR = "tmp/chairtime-bytecode"  # inside the runtime root, where the staged code is compiled

@@ -6,7 +6,9 @@ dies between claim and send, the message is claimed again once the lease is over
 sending, the message is checked again: the sending window, whether it is still true, and what
 can reach the client. The channel is chosen then (domain/channels.py `route`: the client's choice,
 the salon's enabled channels and order, consent, opt-outs, bounces); a channel that refuses the
-message for good hands it to the next one, once, and the message's attempt log shows both.
+message for good hands it to the next one, once, and the message's attempt log shows both. A
+receipt (notify.RECEIPT: the confirmation of what the client just did online) goes by e-mail only,
+unless the salon texts receipts: without an address it is cancelled as `shown_online`.
 SMS keeps its rules: the allowed countries, the carrier's opt-out list and the daily caps, of
 which texts that public actions cause (confirmations) may use only a share, so the rest always
 remains for reminders and the ladder (domain/policy.py). E-mail and WhatsApp have their own caps.

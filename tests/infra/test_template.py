@@ -6,6 +6,7 @@ no pip and no network: a few seconds. The merged SAM template is what these test
 """
 import json
 import re
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -591,3 +592,39 @@ def test_the_code_uses_no_phone_lookup_the_package_drops():
     uses = [(p.name, name) for p in sources for name in PHONE_LOOKUPS
             if f"phonenumbers.{name}" in p.read_text() or f"phonenumbers import {name}" in p.read_text()]
     assert sources and uses == []
+
+
+def test_the_stripe_sdk_without_its_typing_packages_still_does_what_the_provider_asks(tmp_path):
+    """The pinned SDK, pruned as the package prunes it, in a fresh interpreter: it imports, a v1
+    webhook event is verified and parsed, and a request is built; what went fails only if used."""
+    import subprocess
+    import sys
+
+    import stripe
+
+    from infra.package import prune_stripe_typing
+
+    shutil.copytree(Path(stripe.__file__).parent, tmp_path / "stripe", ignore=shutil.ignore_patterns("__pycache__"))
+    assert prune_stripe_typing(tmp_path) == ["params", "events"]
+    assert sorted(p.name for p in (tmp_path / "stripe" / "params").iterdir()) == ["__init__.py"]
+    script = """
+import hashlib, hmac, json, time
+import stripe
+assert stripe.__file__.startswith(%r), stripe.__file__
+payload = json.dumps({"id": "evt_1", "object": "event", "type": "checkout.session.completed",
+                      "data": {"object": {"id": "cs_1", "object": "checkout.session", "metadata": {"a": "b"}}}})
+stamp = int(time.time())
+signature = hmac.new(b"whsec_x", f"{stamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+event = stripe.Webhook.construct_event(payload, f"t={stamp},v1={signature}", "whsec_x")
+assert type(event.data.object).__name__ == "Session" and event.data.object.metadata["a"] == "b"
+client = stripe.StripeClient("sk_test_x", base_addresses={"api": "http://127.0.0.1:9"})
+assert client.v1.checkout.sessions and client.v1.payment_intents and client.v1.refunds
+try:
+    from stripe.params._refund_create_params import RefundCreateParams  # noqa: F401
+except ImportError:
+    print("typing gone")
+"""
+    ran = subprocess.run([sys.executable, "-c", script % str(tmp_path)], env={"PYTHONPATH": str(tmp_path)},
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "typing gone"
