@@ -37,7 +37,8 @@ REGION = "eu-west-1"
 EXPECTED_CALLS = [
     ["GET", "/v1/salons/smoke-salon/availability", 200], ["POST", "/v1/salons/smoke-salon/bookings", 201],
     ["POST", "/v1/salons/smoke-salon/bookings", 400], ["GET", "/v1/salons/nobody-here", 404],
-    ["GET", "/book/smoke-salon", 200], ["GET", "/manage/{token}", 200], ["GET", "/owner/login", 200],
+    ["GET", "/book/smoke-salon", 200], ["GET", "/manage/{token}", 200], ["GET", "/manage/{token}/calendar.ics", 200],
+    ["GET", "/owner/login", 200],
     ["POST", "/owner/login", 303], ["GET", "/owner/agenda", 200], ["GET", "/v1/bookings/{token}", 200],
 ]
 
@@ -197,6 +198,8 @@ def problems(seen: dict) -> list[str]:
         wrong.append(f"answers {calls}, expected {EXPECTED_CALLS}")
     checks = {"python": seen.get("python", "").startswith(template.LAMBDA_RUNTIME.removeprefix("python") + "."),
               "slots": seen.get("slots", 0) > 0, "booking_status": seen.get("booking_status") == "booked",
+              "calendar_file": seen.get("calendar_file") is True,
+              "stripe_webhook": seen.get("stripe_webhook") == "Session",
               "booking_page_italian": seen.get("booking_page_italian") is True,
               "agenda_shows_client": seen.get("agenda_shows_client") is True,
               # The online booking's confirmation is a receipt: its page said so, and with no e-mail

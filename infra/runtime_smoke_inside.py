@@ -23,6 +23,22 @@ PHONE = "+39 347 123 4567"
 OWNER, PASSWORD = "owner@smoke.example", "a long smoke-test password"
 
 
+def stripe_webhook_parses() -> str:
+    """The vendored Stripe SDK (shipped as bytecode, without its typing packages) verifies and
+    parses a signed v1 event as the payment webhook does."""
+    import hashlib
+    import hmac
+
+    import stripe
+
+    payload = json.dumps({"id": "evt_smoke", "object": "event", "type": "checkout.session.completed",
+                          "data": {"object": {"id": "cs_smoke", "object": "checkout.session"}}})
+    stamp = int(time.time())
+    signature = hmac.new(b"whsec_smoke", f"{stamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+    event = stripe.Webhook.construct_event(payload, f"t={stamp},v1={signature}", "whsec_smoke")
+    return type(event.data.object).__name__
+
+
 class Context:
     """The attributes of Lambda's context object that Chalice and Powertools read."""
     function_name = "chairtime-smoke"
@@ -124,6 +140,9 @@ def main() -> dict:
     page = call("GET", "/book/{salon_id}", f"/book/{SALON}", params={"salon_id": SALON})
     seen["booking_page_italian"] = "Taglio donna" in page["body"] and 'lang="it"' in page["body"]
     call("GET", "/manage/{token}", f"/manage/{token}", params={"token": token})
+    ics = call("GET", "/manage/{token}/calendar.ics", f"/manage/{token}/calendar.ics", params={"token": token})
+    seen["calendar_file"] = ics["body"].startswith("BEGIN:VCALENDAR") and "Studio Smoke" in ics["body"]
+    seen["stripe_webhook"] = stripe_webhook_parses()
 
     login_page = call("GET", "/owner/login", "/owner/login")
     cookies = set_cookies(login_page)

@@ -628,3 +628,20 @@ except ImportError:
                          capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "typing gone"
+
+
+def test_vendored_modules_ship_as_bytecode_alone_and_chalice_keeps_its_sources(tmp_path):
+    from infra.package import vendor_without_sources
+
+    for folder in ("jinja2", "chalice"):
+        (tmp_path / folder / "__pycache__").mkdir(parents=True)
+        (tmp_path / folder / "__init__.py").write_text("")
+        (tmp_path / folder / "__pycache__" / "__init__.cpython-313.pyc").write_bytes(b"code")
+    (tmp_path / "jinja2" / "notes.txt").write_text("data stays")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "app.cpython-313.pyc").write_bytes(b"code")  # app.py itself is outside vendor/
+    assert vendor_without_sources(tmp_path) == 1
+    assert sorted(p.name for p in (tmp_path / "jinja2").iterdir()) == ["__init__.pyc", "notes.txt"]
+    assert (tmp_path / "chalice" / "__init__.py").exists()
+    assert (tmp_path / "chalice" / "__pycache__" / "__init__.cpython-313.pyc").exists()
+    assert (tmp_path / "__pycache__" / "app.cpython-313.pyc").exists()
