@@ -94,6 +94,13 @@ def _fields() -> dict[str, str]:
     return forms.fields(_request().raw_body)
 
 
+def _signed_in_at(salon_id: str):
+    """A signed-in page's start: (salon, catalog, ctx, session), or the sign-in redirect (raised)."""
+    salon, catalog = _salon(salon_id)
+    ctx = Ctx(_request(), salon)
+    return salon, catalog, ctx, _signed_in(salon.id, ctx)
+
+
 def _page(ctx: Ctx, template: str, session, status: int = 200, **context):
     return ctx.page(template, status, private=True, csrf=client_auth.form_token(session) if session else "",
                     **context)
@@ -182,9 +189,7 @@ def my_verify(salon_id):
 @client_pages.route("/my/{salon_id}/sign-out", methods=["POST"], content_types=[FORM])
 @_html
 def my_sign_out(salon_id):
-    salon, _ = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, _, ctx, session = _signed_in_at(salon_id)
     client_sign_in.sign_out(client_auth.store(), session, everywhere=_fields().get("everywhere") == "1")
     response = redirect(ctx.my_url())
     response.headers["Set-Cookie"] = client_auth.clear_cookie(_request(), client_auth.SESSION_COOKIE, _path(ctx))
@@ -194,9 +199,7 @@ def my_sign_out(salon_id):
 # --- one appointment -------------------------------------------------------------------------------
 
 def _own(salon_id: str, appointment_id: str):
-    salon, _ = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, _, ctx, session = _signed_in_at(salon_id)
     return ctx, session, client_area.own_appointment(repository(), session, appointment_id)
 
 
@@ -219,9 +222,7 @@ def my_cancel_confirm(salon_id, appointment_id):
 @client_pages.route("/my/{salon_id}/appointments/{appointment_id}/cancel", methods=["POST"], content_types=[FORM])
 @_html
 def my_cancel(salon_id, appointment_id):
-    salon, _ = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, _, ctx, session = _signed_in_at(salon_id)
     try:
         client_area.cancel(repository(), session, appointment_id, now(), ctx.base, guard=_guard())
     except NotFound:
@@ -258,9 +259,7 @@ def my_move(salon_id, appointment_id):
 @client_pages.route("/my/{salon_id}/appointments/{appointment_id}/move", methods=["POST"], content_types=[FORM])
 @_html
 def my_move_submit(salon_id, appointment_id):
-    salon, _ = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, _, ctx, session = _signed_in_at(salon_id)
     data = _fields()
     start = forms.parse_start(data.get("start"))
     if start is None:
@@ -299,9 +298,7 @@ def _ics(text: str, appointment_id: str) -> Response:
 @client_pages.route("/my/{salon_id}/book", methods=["GET"])
 @_html
 def my_book(salon_id):
-    salon, catalog = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, catalog, ctx, session = _signed_in_at(salon_id)
     q = forms.query(_request())
     if not q.get("service"):
         return _page(ctx, "my_services.html", session, services=[s for s in catalog.services if s.active])
@@ -327,9 +324,7 @@ def my_book(salon_id):
 @client_pages.route("/my/{salon_id}/book", methods=["POST"], content_types=[FORM])
 @_html
 def my_book_submit(salon_id):
-    salon, _ = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, _, ctx, session = _signed_in_at(salon_id)
     data = _fields()
     start, service_id = forms.parse_start(data.get("start")), forms.ident(data.get("service"))
     if start is None or service_id is None:
@@ -343,22 +338,21 @@ def my_book_submit(salon_id):
 @client_pages.route("/my/{salon_id}/waitlist", methods=["GET"])
 @_html
 def my_waitlist(salon_id):
-    salon, catalog = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, catalog, ctx, session = _signed_in_at(salon_id)
     q = forms.query(_request())
-    today = local_today(now(), salon.tz)
-    return _page(ctx, "my_waitlist.html", session, services=[s for s in catalog.services if s.active],
-                 staff=[s for s in catalog.staff if s.active], today=today, done=q.get("done"),
-                 chosen=forms.ident(q.get("service")) or "", problem=None)
+    return _waitlist_page(ctx, session, catalog, done=q.get("done"), chosen=forms.ident(q.get("service")) or "")
+
+
+def _waitlist_page(ctx: Ctx, session, catalog, status: int = 200, done=None, chosen: str = "", problem=None):
+    return _page(ctx, "my_waitlist.html", session, status, services=[s for s in catalog.services if s.active],
+                 staff=[s for s in catalog.staff if s.active], today=local_today(now(), ctx.salon.tz), done=done,
+                 chosen=chosen, problem=problem)
 
 
 @client_pages.route("/my/{salon_id}/waitlist", methods=["POST"], content_types=[FORM])
 @_html
 def my_waitlist_submit(salon_id):
-    salon, catalog = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, catalog, ctx, session = _signed_in_at(salon_id)
     data = _fields()
     first, last = forms.parse_day(data.get("from")), forms.parse_day(data.get("to"))
     staff_id = None if data.get("staff") in (None, "", "any") else forms.ident(data.get("staff"))
@@ -367,9 +361,7 @@ def my_waitlist_submit(salon_id):
         client_area.join_waitlist(repository(), session, forms.ident(data.get("service")) or "", staff_id, first,
                                   last, now(), guard=_guard())
     except DomainError as error:
-        return _page(ctx, "my_waitlist.html", session, status_of(error),
-                     services=[s for s in catalog.services if s.active], staff=[s for s in catalog.staff if s.active],
-                     today=local_today(now(), salon.tz), done=None, chosen=data.get("service", ""), problem=error)
+        return _waitlist_page(ctx, session, catalog, status_of(error), chosen=data.get("service", ""), problem=error)
     return redirect(ctx.my_url("/waitlist", done="1"))
 
 
@@ -378,9 +370,7 @@ def my_waitlist_submit(salon_id):
 @client_pages.route("/my/{salon_id}/settings", methods=["GET"])
 @_html
 def my_settings(salon_id):
-    salon, _ = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, _, ctx, session = _signed_in_at(salon_id)
     client, prefs = client_area.preferences(repository(), client_auth.store(), session)
     return _page(ctx, "my_settings.html", session, client=client, prefs=prefs,
                  done=forms.query(_request()).get("done"), problem=None, choice=forms.reach_form(client))
@@ -389,9 +379,7 @@ def my_settings(salon_id):
 @client_pages.route("/my/{salon_id}/settings", methods=["POST"], content_types=[FORM])
 @_html
 def my_settings_submit(salon_id):
-    salon, _ = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    salon, _, ctx, session = _signed_in_at(salon_id)
     data = _fields()
     choice = forms.reach_form_from(data)
     client, prefs = client_area.preferences(repository(), client_auth.store(), session)
@@ -418,9 +406,7 @@ def my_settings_submit(salon_id):
 def my_delete_request(salon_id):
     from ...auth import accounts
 
-    salon, _ = _salon(salon_id)
-    ctx = Ctx(_request(), salon)
-    session = _signed_in(salon.id, ctx)
+    _, _, ctx, session = _signed_in_at(salon_id)
     try:
         client_area.request_erasure(repository(), client_auth.store(), accounts(), session, now())
     except DomainError as error:
@@ -433,8 +419,7 @@ def my_delete_request(salon_id):
 @client_pages.route("/my/{salon_id}/data.json", methods=["GET"])
 @_html
 def my_data(salon_id):
-    salon, _ = _salon(salon_id)
-    session = _signed_in(salon.id, Ctx(_request(), salon))
+    salon, _, _, session = _signed_in_at(salon_id)
     document = client_area.my_data(repository(), client_auth.store(), session, now())
     return Response(body=json.dumps(document, ensure_ascii=False, indent=1), status_code=200, headers={
         "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store",
