@@ -40,7 +40,7 @@ from . import accounts, csrf, signing_key
 from .sessions import SESSION_COOKIE, Principal, clear_cookie, read_cookie, resolve
 
 __all__ = ["Guard", "Principal", "principal", "same_salon", "identify", "client_address", "owner_page", "app_root",
-           "safe_next", "owner_locale", "translator", "owner_translator", "N_", "locked_message"]
+           "safe_next", "owner_locale", "translator", "owner_translator", "N_"]
 
 log = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -162,12 +162,6 @@ def owner_translator(reader) -> Translator:
     if isinstance(reader, Principal):
         return translator(who=reader)
     return translator(request=reader)
-
-
-def locked_message(tr: Translator, minutes: int) -> str:
-    """sessions.LoginLocked's message, in the page's language."""
-    return tr.ngettext("Too many failed attempts. Try again in %(num)s minute.",
-                       "Too many failed attempts. Try again in %(num)s minutes.", minutes)
 
 
 def owner_page(request, template: str, status: int = 200, *, reader: Principal | None = None,

@@ -14,9 +14,6 @@ whatever happens; the expiry is checked on every request (DynamoDB's TTL only cl
 Cookies are HttpOnly, SameSite=Lax, Path=/, and Secure with the `__Host-` name prefix except over
 plain http to 127.0.0.1/localhost (the local stack).
 """
-import base64
-import hashlib
-import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import field
@@ -24,6 +21,8 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 
 from ..domain.errors import DomainError
+from ..domain.ids import new_signed_token, signed_token_id, token_hash
+from ..domain.text import N_, ngettext
 from ..domain.values import frozen
 from ..storage.accounts import AccountsRepository, StoredSession, User, normalize_email
 from . import csrf, passwords, roles, signing_key, throttle
@@ -31,6 +30,7 @@ from . import csrf, passwords, roles, signing_key, throttle
 SESSION_TTL = timedelta(hours=12)
 LOGIN_NONCE_TTL = timedelta(hours=1)
 SESSION_COOKIE = "chairtime_session"
+PURPOSE = b"session"  # what an owner session token's tag is for (domain/ids.py new_signed_token)
 LOGIN_COOKIE = "chairtime_login"  # the login form's CSRF nonce
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 Verifier = Callable[[str | None, str], bool]  # (stored hash or None, typed password) -> right?
@@ -46,7 +46,8 @@ class LoginLocked(DomainError):
     def __init__(self, until: datetime, now: datetime):
         self.until = until
         minutes = max(1, -(-int((until - now).total_seconds()) // 60))
-        super().__init__(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
+        super().__init__(ngettext("Too many failed attempts. Try again in %(num)s minute.",
+                                  "Too many failed attempts. Try again in %(num)s minutes.", minutes))
 
 
 @frozen
@@ -81,15 +82,15 @@ def sign_in(accounts: AccountsRepository, email: str, password: str, address: st
     usable = user is not None and user.active and roles.is_role(user.role)
     if not checked_password(accounts, key, email, user if usable else None, password, address, now, verify,
                             audit_user=user, failed_action="login_failed"):
-        raise InvalidCredentials("The email or the password is not right.")
+        raise InvalidCredentials(N_("The email or the password is not right."))
     if passwords.needs_rehash(user.password_hash):
         accounts.set_password_hash(user.email, passwords.hash_password(password), end_sessions=False)
-    session_id = secrets.token_urlsafe(32)
-    stored = StoredSession(digest=_digest(session_id), email=user.email, user_id=user.id, salon_id=user.salon_id,
+    session_id, token = new_signed_token(key, PURPOSE)
+    stored = StoredSession(digest=token_hash(session_id), email=user.email, user_id=user.id, salon_id=user.salon_id,
                            generation=user.session_generation, issued_at=now, expires_at=now + SESSION_TTL)
     accounts.save_session(stored)
     accounts.record_audit(user.salon_id, user.id, "login", f"user:{user.id}", {"address": address}, now)
-    return f"{session_id}.{_tag(key, session_id)}", _principal(key, session_id, user), stored.expires_at
+    return token, _principal(key, session_id, user), stored.expires_at
 
 
 def checked_password(accounts: AccountsRepository, key: bytes, email: str, user: User | None, password: str,
@@ -119,10 +120,10 @@ def resolve(accounts: AccountsRepository, cookie: str | None, now: datetime) -> 
     """The principal behind a session cookie, or None: forged, expired, logged out, revoked,
     or its user disabled or moved to another salon."""
     key = signing_key()
-    session_id = _verified_id(key, cookie)
+    session_id = signed_token_id(key, PURPOSE, cookie)
     if session_id is None:
         return None
-    session = accounts.get_session(_digest(session_id))
+    session = accounts.get_session(token_hash(session_id))
     if session is None or session.expires_at <= now:
         return None
     user = accounts.get_user(session.email)
@@ -136,21 +137,21 @@ def sign_out(accounts: AccountsRepository, principal: Principal, now: datetime, 
     """End this session; `everywhere`: every session of this user, on every device."""
     if everywhere:
         accounts.end_all_sessions(principal.email)
-    accounts.delete_session(_digest(principal.session_id))
+    accounts.delete_session(token_hash(principal.session_id))
     accounts.record_audit(principal.salon_id, principal.user_id, "logout_everywhere" if everywhere else "logout",
                           f"user:{principal.user_id}", {}, now)
 
 
 def end_cookie_session(accounts: AccountsRepository, cookie: str | None) -> None:
     """Drop the session a cookie names, if its tag is right (a new sign-in replaces an old session)."""
-    session_id = _verified_id(signing_key(), cookie)
+    session_id = signed_token_id(signing_key(), PURPOSE, cookie)
     if session_id is not None:
-        accounts.delete_session(_digest(session_id))
+        accounts.delete_session(token_hash(session_id))
 
 
 def session_digest(principal: Principal) -> str:
     """The stored form of the principal's session (what the session item is keyed by)."""
-    return _digest(principal.session_id)
+    return token_hash(principal.session_id)
 
 
 # --- the cookies ----------------------------------------------------------------------------------
@@ -216,19 +217,3 @@ def _principal(key: bytes, session_id: str, user: User) -> Principal:
                      csrf_token=csrf.token(key, f"session:{session_id}"), locale=user.locale)
 
 
-def _tag(key: bytes, session_id: str) -> str:
-    mac = hmac.new(key, b"session\x00" + session_id.encode("ascii"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
-
-
-def _verified_id(key: bytes, cookie: str | None) -> str | None:
-    if not cookie or len(cookie) > 200 or not cookie.isascii():
-        return None
-    session_id, _, tag = cookie.partition(".")
-    if len(session_id) != 43 or not hmac.compare_digest(_tag(key, session_id), tag):
-        return None
-    return session_id
-
-
-def _digest(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode("ascii")).hexdigest()

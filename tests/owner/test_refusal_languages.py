@@ -85,3 +85,12 @@ def test_a_staff_members_own_hours_page_refuses_in_russian(api, salon_id, clock)
     page = giulia.post("/owner/agenda/my-hours", csrf=csrf(giulia), time_off="2026-04-03 to 2026-04-01")
     assert page.status_code == 400
     assert "Строка 1: последний день раньше первого." in problem_on(page)
+
+
+def test_a_locked_password_change_is_refused_in_the_owners_language_and_plural(api, salon_id, clock):
+    owner = reading(signed_in(api, salon_id), "pl")
+    wrong = {"current_password": "not my password", "new_password": "a much better passphrase"}
+    answers = [api_post(owner, "/v1/admin/me/password", wrong, token=csrf(owner)) for _ in range(6)]
+    assert [a.status_code for a in answers] == [400] * 5 + [429]
+    assert error_of(answers[-1]) == {"code": "login_locked",
+                                     "message": "Za dużo nieudanych prób. Spróbuj ponownie za 15 minut."}

@@ -43,3 +43,16 @@ def test_a_sealed_token_opens_only_with_the_same_key():
     assert idempotency.unseal(sealed, "demo", "key-1") == token
     assert idempotency.unseal(sealed, "demo", "key-2") != token
     assert idempotency.unseal(sealed, "other-salon", "key-1") != token
+
+
+def test_a_signed_token_carries_its_id_only_for_its_own_purpose():
+    from chalicelib.domain.ids import new_signed_token, signed_token_id, token_hash
+
+    key = b"k" * 32
+    session_id, token = new_signed_token(key, b"session")
+    assert signed_token_id(key, b"session", token) == session_id and len(token_hash(session_id)) == 64
+    assert signed_token_id(key, b"client-session", token) is None  # an owner's token is no client's
+    assert signed_token_id(b"x" * 32, b"session", token) is None  # another deployment's key
+    forged = session_id + "." + "A" * (len(token) - len(session_id) - 1)
+    assert signed_token_id(key, b"session", forged) is None
+    assert signed_token_id(key, b"session", None) is None and signed_token_id(key, b"session", "é" * 50) is None

@@ -12,7 +12,6 @@ from ...auth.guard import (
     app_root,
     client_address,
     identify,
-    locked_message,
     owner_locale,
     owner_page,
     safe_next,
@@ -65,8 +64,7 @@ def login_submit():
                                               instant)
     except sessions.LoginLocked as error:
         retry = max(1, int((error.until - instant).total_seconds()))
-        message = locked_message(translator(request), max(1, -(-retry // 60)))
-        return _login_form(target, email, message, 429, {"Retry-After": str(retry)})
+        return _login_form(target, email, error_message(error, translator(request)), 429, {"Retry-After": str(retry)})
     except sessions.InvalidCredentials:
         return _login_form(target, email, translator(request).gettext("The email or the password is not right."),
                            401)

@@ -75,19 +75,21 @@ def client_page(client_id):
 @guard.require(roles.CLIENTS)
 @refusing()
 def save_contact(client_id):
-    data = _form()
-    changes = {name: data.get(name, "") for name in ("name", "phone", "email", "locale")}
-    return _change(client_id, "contact", lambda repo, who: service.update(repo, accounts(), who, client_id, changes,
-                                                                          now()), typed=changes)
+    return _save_fields(client_id, "contact", ("name", "phone", "email", "locale"))
 
 
 @owner_clients.route("/owner/clients/{client_id}/notes", methods=["POST"], content_types=[FORM])
 @guard.require(roles.CLIENTS_OWN)
 @refusing()
 def save_notes(client_id):
+    return _save_fields(client_id, "notes", ("notes", "allergies"))
+
+
+def _save_fields(client_id: str, section: str, names: tuple[str, ...]):
+    """A section of the client file saved from its form's text fields (kept as typed if refused)."""
     data = _form()
-    changes = {name: data.get(name, "") for name in ("notes", "allergies")}
-    return _change(client_id, "notes", lambda repo, who: service.update(repo, accounts(), who, client_id, changes,
+    changes = {name: data.get(name, "") for name in names}
+    return _change(client_id, section, lambda repo, who: service.update(repo, accounts(), who, client_id, changes,
                                                                         now()), typed=changes)
 
 

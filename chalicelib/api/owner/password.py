@@ -3,7 +3,7 @@
 from chalice import Response
 
 from ...auth import accounts, own_password, passwords, sessions
-from ...auth.guard import app_root, client_address, locked_message, owner_page, translator
+from ...auth.guard import app_root, client_address, owner_page, translator
 from ...domain.errors import InvalidRequest
 from ...web import forms
 from ...web.localize import error_message
@@ -52,9 +52,7 @@ def password_submit():
         own_password.change(accounts(), guard.principal(), data.get("current") or "", data.get("new") or "",
                             data.get("again") or "", client_address(request), instant)
     except sessions.LoginLocked as error:
-        retry = int(_retry_after(error, instant)["Retry-After"])
-        return _page(problem=locked_message(translator(), max(1, -(-retry // 60))), status=429,
-                     headers=_retry_after(error, instant))
+        return _page(problem=error_message(error, translator()), status=429, headers=_retry_after(error, instant))
     except InvalidRequest as error:
         return _page(problem=error_message(error, translator()), status=400)
     return redirect(app_root(request) + "/owner/password?done=1")

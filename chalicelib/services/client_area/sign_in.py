@@ -26,6 +26,7 @@ from ...domain import rate_limits
 from ...domain import sign_in as rules
 from ...domain.client import normalize_phone
 from ...domain.errors import DomainError, RateLimited
+from ...domain.ids import new_signed_token, signed_token_id, token_hash
 from ...domain.outbox import MessageStatus
 from ...domain.salon import Salon
 from ...storage.client_area_store import ClientSession
@@ -33,6 +34,8 @@ from ...storage.outbox_store import SmsCapReached
 from ...storage.sign_in_writes import CodeRaced
 from .. import notify
 from ..rate_limit import RateGuard
+
+SESSION_PURPOSE = b"client-session"  # a client session token's tag (domain/ids.py new_signed_token)
 
 SESSION_TTL = timedelta(days=90)
 MASKED_CODE = "******"
@@ -115,20 +118,20 @@ def verify_code(repo, store, key: bytes, salon: Salon, raw_phone: str, code: str
     after = current.tried().used() if right else current.tried()
     if not store.update_sign_in_code(current, after) or not right or current.client_id is None:
         raise rejected
-    session_id = secrets.token_urlsafe(32)
-    session = ClientSession(digest=_digest(session_id), salon_id=salon.id, client_id=current.client_id,
+    session_id, token = new_signed_token(key, SESSION_PURPOSE)
+    session = ClientSession(digest=token_hash(session_id), salon_id=salon.id, client_id=current.client_id,
                             issued_at=now.replace(microsecond=0), expires=now + SESSION_TTL)
     store.save_client_session(session)
-    return f"{session_id}.{_tag(key, session_id)}", session
+    return token, session
 
 
 def resolve(store, key: bytes, token: str | None, now: datetime, salon_id: str | None = None) -> ClientSession | None:
     """The session behind a cookie or bearer token; None when forged, expired, ended or (with
     `salon_id`) of another salon. A forged token costs no read."""
-    session_id = _verified_id(key, token)
+    session_id = signed_token_id(key, SESSION_PURPOSE, token)
     if session_id is None:
         return None
-    session = store.client_session(_digest(session_id))
+    session = store.client_session(token_hash(session_id))
     if session is None or session.expires <= now or (salon_id is not None and session.salon_id != salon_id):
         return None
     return session
@@ -200,21 +203,3 @@ def _code_digest(key: bytes, code_item: rules.SignInCode, code: str) -> str:
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _tag(key: bytes, session_id: str) -> str:
-    import base64
-
-    mac = hmac.new(key, b"client-session\x00" + session_id.encode("ascii"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
-
-
-def _verified_id(key: bytes, token: str | None) -> str | None:
-    if not token or len(token) > 200 or not token.isascii():
-        return None
-    session_id, _, tag = token.partition(".")
-    if len(session_id) != 43 or not hmac.compare_digest(_tag(key, session_id), tag):
-        return None
-    return session_id
-
-
-def _digest(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode("ascii")).hexdigest()
