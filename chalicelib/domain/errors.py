@@ -1,6 +1,8 @@
 """Domain errors. Each carries a stable `code`; the API maps codes to HTTP statuses in one place."""
 import math
 
+from .text import ngettext
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -60,8 +62,15 @@ class RateLimited(DomainError):
 
     def __init__(self, retry_after: int, scope: str = ""):
         minutes = math.ceil(retry_after / 60)
-        wait = f"{retry_after} seconds" if retry_after < 120 else f"{minutes} minutes"
-        super().__init__(f"Too many requests. Please wait {wait} and try again, or call the salon.")
+        if retry_after < 120:
+            message = ngettext("Too many requests. Please wait %(num)s second and try again, or call the salon.",
+                               "Too many requests. Please wait %(num)s seconds and try again, or call the salon.",
+                               retry_after)
+        else:
+            message = ngettext("Too many requests. Please wait %(num)s minute and try again, or call the salon.",
+                               "Too many requests. Please wait %(num)s minutes and try again, or call the salon.",
+                               minutes)
+        super().__init__(message)
         self.retry_after = retry_after
         self.values = {"minutes": minutes}  # pages say the wait in the salon's language
         self.scope = scope  # which kind of limit refused (for logs and metrics, never shown)

@@ -88,6 +88,8 @@ def offenders(trees: dict[Path, ast.Module]) -> list[str]:
     for path, tree in trees.items():
         where = path.relative_to(ROOT)
         raised = {id(node.exc) for node in ast.walk(tree) if isinstance(node, ast.Raise) and node.exc is not None}
+        refusal_inits = {id(call) for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef) and cls.name in refusals
+                         for call in ast.walk(cls) if isinstance(call, ast.Call) and _name(call.func) == "__init__"}
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
@@ -100,6 +102,8 @@ def offenders(trees: dict[Path, ast.Module]) -> list[str]:
             if callee == "fail" and len(node.args) > 1:
                 suspects.append(node.args[1])
             suspects += [k.value for k in node.keywords if k.arg == "problem"]
+            if callee == "__init__" and isinstance(node.func, ast.Attribute) and id(node) in refusal_inits:
+                suspects += list(_message_args(node))  # a refusal's own constructor: super().__init__(f"...")
             if any(formatted(s) for s in suspects):
                 found.append(f"{where}:{node.lineno} {callee}(...) builds its English message from values")
     return found
@@ -124,10 +128,13 @@ def f(x, form, error):
     raise InvalidRequest("Fixed.")
     raise Fine(f"internal {x}")
     raise ValueError(f"internal {x}")
+class Locked(InvalidRequest):
+    def __init__(self, x):
+        super().__init__(f"Try again in {x} minutes.")
 '''
     found = offenders({ROOT / "chalicelib" / "example.py": ast.parse(source)})
     assert [line.split()[0].rsplit(":", 1)[1] for line in found] == [
-        "6", "7", "8", "9", "10", "11", "12", "13", "14"]
+        "6", "7", "8", "9", "10", "11", "12", "13", "14", "21"]
 
 
 def owner_sources() -> set[Path]:

@@ -25,8 +25,8 @@ class FieldErrors(InvalidRequest):
 
     def __init__(self, errors: dict[str, str], code: str | None = None):
         self.errors = dict(errors)
-        super().__init__("Some fields need attention: " + "; ".join(f"{k}: {v}" for k, v in self.errors.items()),
-                         code)
+        problems = "; ".join(f"{k}: {v}" for k, v in self.errors.items())  # the edge says each in its language
+        super().__init__(N_("Some fields need attention: %(problems)s", problems=problems), code)
 
 
 class Form:
