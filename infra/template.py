@@ -555,20 +555,20 @@ def alarms(app_name: str, config: dict, functions: list[Function]) -> dict:
                 Dimensions=[{"Name": "FunctionName", "Value": {"Ref": function.logical_id}}],
                 Statistic="Sum", Period=300, EvaluationPeriods=3, DatapointsToAlarm=2, Threshold=1)
     environment = config.get("environment_variables", {})
-    result["SmsFailedAlarm"] = _alarm(
-        app_name, "sms-failed",
-        "Texts failed for good (provider refusal, attempts used up, daily caps) in the last hour: "
-        "the SmsFailed EMF metric the dispatcher writes.",
-        Namespace=environment["POWERTOOLS_METRICS_NAMESPACE"], MetricName="SmsFailed",
-        Dimensions=[{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}],
-        Statistic="Sum", Period=3600, EvaluationPeriods=1, Threshold={"Ref": "SmsFailedAlarmThreshold"})
-    result["MessagesFailedAlarm"] = _alarm(
-        app_name, "messages-failed",
-        "E-mails and WhatsApp messages failed for good on every channel tried in the last hour: the "
-        "MessagesFailed EMF metric the dispatcher writes.",
-        Namespace=environment["POWERTOOLS_METRICS_NAMESPACE"], MetricName="MessagesFailed",
-        Dimensions=[{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}],
-        Statistic="Sum", Period=3600, EvaluationPeriods=1, Threshold={"Ref": "SmsFailedAlarmThreshold"})
+
+    def failures_in_the_hour(name: str, metric: str, description: str) -> dict:
+        """An alarm on one of the dispatcher's EMF failure counters, summed over the last hour."""
+        return _alarm(app_name, name, description, Namespace=environment["POWERTOOLS_METRICS_NAMESPACE"],
+                      MetricName=metric, Dimensions=[{"Name": "service",
+                                                      "Value": environment["POWERTOOLS_SERVICE_NAME"]}],
+                      Statistic="Sum", Period=3600, EvaluationPeriods=1, Threshold={"Ref": "SmsFailedAlarmThreshold"})
+
+    result["SmsFailedAlarm"] = failures_in_the_hour(
+        "sms-failed", "SmsFailed", "Texts failed for good (provider refusal, attempts used up, daily caps) in the "
+        "last hour: the SmsFailed EMF metric the dispatcher writes.")
+    result["MessagesFailedAlarm"] = failures_in_the_hour(
+        "messages-failed", "MessagesFailed", "E-mails and WhatsApp messages failed for good on every channel "
+        "tried in the last hour: the MessagesFailed EMF metric the dispatcher writes.")
     result["EmailBounceRateAlarm"] = _alarm(
         app_name, "email-bounce-rate",
         "The account's SES bounce rate reached 5% (SES reviews the account there and may pause sending at "
