@@ -1,4 +1,5 @@
 """Small builders for domain objects used across tests."""
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -41,7 +42,5 @@ def local_times(slots, tz: str = "Europe/Rome") -> list[str]:
 def text_receipts(repo, salon_id: str) -> None:
     """The salon texts the confirmation of what clients do online themselves too (Policy.text_receipts):
     for tests about the link such a text carries."""
-    from dataclasses import replace as replaced
-
-    salon_, _ = repo.load_salon(salon_id)
-    repo.save_salon(replaced(salon_, policy=replaced(salon_.policy, text_receipts=True)))
+    loaded, _ = repo.load_salon(salon_id)
+    repo.save_salon(replace(loaded, policy=replace(loaded.policy, text_receipts=True)))

@@ -13,6 +13,7 @@ from chalicelib.messaging.local import LocalEmailSender, LocalWhatsAppSender
 from chalicelib.messaging.providers import LocalSender, SendError, Senders
 from chalicelib.services import dispatch, manage, notify, sweeps
 from chalicelib.services.salons import load_salon
+from tests.builders import text_receipts
 from tests.sweeps.conftest import BASE, MONDAY, REMINDER_TIME, WEDNESDAY_10, book, messages
 
 EMAIL_ADDRESS = "anna@example.com"
@@ -202,12 +203,12 @@ def test_what_a_client_did_online_is_confirmed_by_e_mail_and_not_texted_again(re
 
 
 def test_what_the_salon_booked_is_texted_and_so_is_an_online_booking_when_the_salon_asks(repo, salon_id, senders):
-    salon = use_channels(repo, salon_id, channels_enabled=(SMS,))
+    use_channels(repo, salon_id, channels_enabled=(SMS,))
     by_phone = book(repo, salon_id, by_salon=True)  # the client called: nothing on a screen told them
     dispatch.dispatch(repo, senders, MONDAY + timedelta(minutes=1), base_url=BASE)
     assert [t["phone"] for t in senders.sms.sent] == [PHONE]
     assert repo.get_message(salon_id, messages(repo, salon_id, "booking_confirmation")[0].id).channel == SMS
-    repo.save_salon(replace(salon, policy=replace(salon.policy, text_receipts=True)))
+    text_receipts(repo, salon_id)
     online = book(repo, salon_id, phone="+39 333 765 4321", start=WEDNESDAY_10 + timedelta(hours=2), name="Bea")
     dispatch.dispatch(repo, senders, MONDAY + timedelta(minutes=2), base_url=BASE)
     assert [t["phone"] for t in senders.sms.sent] == [PHONE, "+393337654321"]
